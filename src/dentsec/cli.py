@@ -1,0 +1,62 @@
+"""The ``dentsec`` command. Thin: each subcommand lives in its own module, imported lazily
+so that ``dentsec audit`` does not pay for the server or the password dictionaries."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from dentsec import __version__
+from dentsec.console import lang_option
+from dentsec.i18n import set_language
+
+# name -> "module:attribute" of a click command or group
+SUBCOMMANDS: dict[str, str] = {
+    "audit": "dentsec.audit_cli:audit",
+    "collect": "dentsec.audit_cli:collect",
+    "checks": "dentsec.audit_cli:checks",
+    "explain": "dentsec.audit_cli:explain",
+    "password": "dentsec.passwords.cli:password",
+    "backup": "dentsec.backup.cli:backup",
+    "serve": "dentsec.server.cli:serve",
+    "server": "dentsec.server.cli:server",
+    "agent": "dentsec.agent.cli:agent",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                return None  # toolkit not built yet
+            raise
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dentsec")
+@lang_option
+@click.pass_context
+def main(ctx: click.Context, **_: Any) -> None:
+    """dentsec : l'hygiène informatique du cabinet dentaire (guide en six règles).
+
+    dentsec: IT hygiene for the dental practice (the six-rule guide).
+    """
+    ctx.ensure_object(dict)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    set_language(None)
+    main()

@@ -1,0 +1,64 @@
+"""Evidence -> facts. One package per OS; rules never see the OS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from dentsec.facts import Facts, Family, OSInfo
+from dentsec.host import Host
+
+Collector = Callable[[Host], Family]
+"""Gathers one fact family. It may raise: the family then becomes unknown with the reason."""
+
+FAMILIES = (
+    "updates", "software", "password_policy", "passwords", "accounts", "screen_lock",
+    "backup", "downloads", "antivirus", "firewall", "network", "remote_access",
+    "disk_encryption",
+)
+
+
+def run_collectors(
+    host: Host, os_info: OSInfo, collectors: Mapping[str, Collector], workers: int = 8
+) -> Facts:
+    """Run the collectors concurrently (each command inside is time-boxed) and assemble."""
+    results: dict[str, Any] = {}
+    unknown: dict[str, str] = {}
+
+    def one(name: str, fn: Collector) -> tuple[str, Family | None, str | None]:
+        try:
+            return name, fn(host), None
+        except Exception as exc:  # noqa: BLE001 - one broken collector must not stop the audit
+            return name, None, f"{type(exc).__name__}: {exc}"[:300]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for name, family, error in pool.map(lambda kv: one(*kv), collectors.items()):
+            if family is not None:
+                results[name] = family
+            else:
+                unknown[name] = error or "?"
+    for name in FAMILIES:
+        if name not in collectors:
+            unknown.setdefault(name, "not collected on this platform")
+    return Facts(
+        collected_at=host.info.collected_at,
+        collection_mode=host.info.mode,  # type: ignore[arg-type]
+        is_admin=host.info.is_admin,
+        os=os_info,
+        unknown=unknown,
+        **results,
+    )
+
+
+def collect_facts(host: Host) -> Facts:
+    family = host.info.os_family
+    if family == "linux":
+        from dentsec.collect.linux import collect
+    elif family == "windows":
+        from dentsec.collect.windows import collect
+    elif family == "macos":
+        from dentsec.collect.macos import collect
+    else:  # pragma: no cover - HostInfo is validated where it is built
+        raise ValueError(family)
+    return collect(host)

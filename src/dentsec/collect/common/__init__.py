@@ -1,0 +1,1 @@
+"""Collection helpers shared by every OS."""

@@ -1,0 +1,209 @@
+"""Evidence bundles: what a collection read, saved so it can be evaluated anywhere.
+
+A bundle is a zip file (or a folder with the same layout) holding ``manifest.json`` and
+one member per captured output. The same layout is written by the standalone
+PowerShell collector, so keep it simple::
+
+    {"schema": "dentsec.evidence/1", "created_at": "...", "collector": "dentsec 0.1.0",
+     "host": {"os_family": "linux", "hostname": "...", "is_admin": false},
+     "items": [
+       {"kind": "command", "argv": [...], "exit_code": 0, "error": null,
+        "duration_ms": 12, "stdout": "items/0001.out", "stderr": "items/0001.err"},
+       {"kind": "file", "path": "/etc/os-release", "error": null, "truncated": false,
+        "content": "items/0002.txt"},
+       {"kind": "dir", "path": "/home", "error": null, "entries": ["alice"]},
+       {"kind": "probe", "name": "sockets", "error": null, "content": "items/0003.json"}
+     ]}
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dentsec import __version__
+from dentsec.errors import DentsecError
+from dentsec.host.base import CommandResult, DirResult, FileResult, HostInfo, ProbeResult
+
+SCHEMA = "dentsec.evidence/1"
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+
+Evidence = CommandResult | FileResult | DirResult | ProbeResult
+
+
+@dataclass
+class EvidenceLog:
+    """Thread-safe list of everything a live host answered, in order."""
+
+    items: list[Evidence] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, item: Evidence) -> None:
+        with self._lock:
+            self.items.append(item)
+
+
+def write_bundle(
+    path: Path, info: HostInfo, items: list[Evidence], collector: str | None = None
+) -> None:
+    """Write a zip bundle atomically: a failure leaves no partial file behind."""
+    manifest: dict[str, Any] = {
+        "schema": SCHEMA,
+        "created_at": info.collected_at.isoformat(timespec="seconds"),
+        "collector": collector or f"dentsec {__version__}",
+        "host": {"os_family": info.os_family, "hostname": info.hostname, "is_admin": info.is_admin},
+        "items": [],
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, item in enumerate(items, start=1):
+            stem = f"items/{n:04d}"
+            entry: dict[str, Any]
+            if isinstance(item, CommandResult):
+                entry = {"kind": "command", "argv": list(item.argv), "exit_code": item.exit_code,
+                         "error": item.error, "duration_ms": item.duration_ms,
+                         "stdout": f"{stem}.out", "stderr": f"{stem}.err"}
+                zf.writestr(entry["stdout"], item.stdout)
+                zf.writestr(entry["stderr"], item.stderr)
+            elif isinstance(item, FileResult):
+                entry = {"kind": "file", "path": item.path, "error": item.error,
+                         "truncated": item.truncated, "content": None}
+                if item.text is not None:
+                    entry["content"] = f"{stem}.txt"
+                    zf.writestr(entry["content"], item.text)
+            elif isinstance(item, DirResult):
+                entry = {"kind": "dir", "path": item.path, "error": item.error,
+                         "entries": list(item.entries)}
+            else:
+                entry = {"kind": "probe", "name": item.name, "error": item.error, "content": None}
+                if item.error is None:
+                    entry["content"] = f"{stem}.json"
+                    zf.writestr(entry["content"], json.dumps(item.value, indent=1, sort_keys=True))
+            manifest["items"].append(entry)
+        zf.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise DentsecError(
+            f"Impossible d'écrire le paquet de preuves {path} : {exc.strerror or exc}",
+            f"Cannot write the evidence bundle {path}: {exc.strerror or exc}",
+        ) from exc
+
+
+def _bad(path: Path, why: str) -> DentsecError:
+    return DentsecError(
+        f"Le paquet de preuves {path} est illisible : {why}",
+        f"The evidence bundle {path} cannot be read: {why}",
+    )
+
+
+@dataclass
+class Bundle:
+    info: HostInfo
+    commands: dict[tuple[str, ...], CommandResult]
+    files: dict[str, FileResult]
+    dirs: dict[str, DirResult]
+    probes: dict[str, ProbeResult]
+    created_at: str
+    collector: str
+
+
+def load_bundle(path: Path) -> Bundle:
+    """Read a zip or folder bundle; any damage gives a clear DentsecError."""
+    if path.is_dir():
+        def member(name: str) -> bytes:
+            target = (path / name).resolve()
+            if path.resolve() not in target.parents:
+                raise _bad(path, f"chemin interdit / forbidden path {name}")
+            return target.read_bytes()
+        try:
+            return _parse(path, member)
+        except OSError as exc:
+            raise _bad(path, str(exc)) from exc
+    if not path.exists():
+        raise DentsecError(f"Paquet de preuves introuvable : {path}",
+                           f"Evidence bundle not found: {path}")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            def zmember(name: str) -> bytes:
+                info = zf.getinfo(name)
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise _bad(path, f"{name} > {MAX_MEMBER_BYTES} bytes")
+                return zf.read(info)
+            return _parse(path, zmember)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise _bad(path, str(exc)) from exc
+
+
+def _text(member: Any, name: Any) -> str:
+    if not name:
+        return ""
+    raw: bytes = member(str(name))
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig", "replace")
+
+
+def _parse(path: Path, member: Any) -> Bundle:
+    try:
+        manifest = json.loads(_text(member, "manifest.json"))
+    except json.JSONDecodeError as exc:
+        raise _bad(path, f"manifest.json: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
+        raise _bad(path, f"schema ≠ {SCHEMA}")
+    host = manifest.get("host") or {}
+    info = HostInfo(
+        os_family=str(host.get("os_family", "")),
+        hostname=str(host.get("hostname", "")),
+        mode="evidence",
+        is_admin=host.get("is_admin"),
+    )
+    if info.os_family not in ("linux", "windows", "macos"):
+        raise _bad(path, f"os_family {info.os_family!r}")
+    try:
+        info.collected_at = datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError as exc:
+        raise _bad(path, f"created_at: {exc}") from exc
+    if info.collected_at.tzinfo is None:
+        info.collected_at = info.collected_at.replace(tzinfo=UTC)
+    bundle = Bundle(info, {}, {}, {}, {}, str(manifest.get("created_at", "")),
+                    str(manifest.get("collector", "")))
+    for entry in manifest.get("items", []):
+        kind = entry.get("kind")
+        if kind == "command":
+            argv = tuple(str(a) for a in entry.get("argv", []))
+            bundle.commands[argv] = CommandResult(
+                argv, entry.get("exit_code"), _text(member, entry.get("stdout")),
+                _text(member, entry.get("stderr")), entry.get("error"),
+                int(entry.get("duration_ms") or 0))
+        elif kind == "file":
+            content = entry.get("content")
+            bundle.files[entry["path"]] = FileResult(
+                entry["path"], _text(member, content) if content else None,
+                entry.get("error"), bool(entry.get("truncated")))
+        elif kind == "dir":
+            bundle.dirs[entry["path"]] = DirResult(
+                entry["path"], tuple(entry.get("entries") or ()), entry.get("error"))
+        elif kind == "probe":
+            content = entry.get("content")
+            try:
+                value = json.loads(_text(member, content)) if content else None
+            except json.JSONDecodeError as exc:
+                raise _bad(path, f"{content}: {exc}") from exc
+            bundle.probes[entry["name"]] = ProbeResult(entry["name"], value, entry.get("error"))
+        else:
+            raise _bad(path, f"kind {kind!r}")
+    return bundle
