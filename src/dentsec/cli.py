@@ -49,7 +49,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="dentsec")
 @lang_option
 @click.pass_context
-def main(ctx: click.Context, **_: Any) -> None:
+def main(ctx: click.Context, /, **_: Any) -> None:
     """dentsec : l'hygiène informatique du cabinet dentaire (guide en six règles).
 
     dentsec: IT hygiene for the dental practice (the six-rule guide).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -43,7 +44,7 @@ def run_collectors(
             unknown.setdefault(name, "not collected on this platform")
     return Facts(
         collected_at=host.info.collected_at,
-        collection_mode=host.info.mode,  # type: ignore[arg-type]
+        collection_mode=host.info.mode,
         is_admin=host.info.is_admin,
         os=os_info,
         unknown=unknown,
@@ -53,12 +54,8 @@ def run_collectors(
 
 def collect_facts(host: Host) -> Facts:
     family = host.info.os_family
-    if family == "linux":
-        from dentsec.collect.linux import collect
-    elif family == "windows":
-        from dentsec.collect.windows import collect
-    elif family == "macos":
-        from dentsec.collect.macos import collect
-    else:  # pragma: no cover - HostInfo is validated where it is built
+    if family not in ("linux", "windows", "macos"):  # pragma: no cover - validated upstream
         raise ValueError(family)
-    return collect(host)
+    module = importlib.import_module(f"dentsec.collect.{family}")
+    facts: Facts = module.collect(host)
+    return facts

@@ -294,6 +294,8 @@ class ListeningSocket(BaseModel):
     port: int
     process: str | None = None
     pid: int | None = None
+    system: bool = False
+    """A listener the OS itself opens by default (e.g. Windows RPC 135); the collector knows."""
 
 
 class Network(Family):

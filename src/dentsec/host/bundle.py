@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from typing import Any
 
 from dentsec import __version__
 from dentsec.errors import DentsecError
+from dentsec.fileio import atomic_write_bytes
 from dentsec.host.base import CommandResult, DirResult, FileResult, HostInfo, ProbeResult
 
 SCHEMA = "dentsec.evidence/1"
@@ -89,14 +88,9 @@ def write_bundle(
                     zf.writestr(entry["content"], json.dumps(item.value, indent=1, sort_keys=True))
             manifest["items"].append(entry)
         zf.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
+        atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise DentsecError(
             f"Impossible d'écrire le paquet de preuves {path} : {exc.strerror or exc}",
             f"Cannot write the evidence bundle {path}: {exc.strerror or exc}",

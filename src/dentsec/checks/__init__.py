@@ -1,0 +1,1 @@
+"""The check catalog (data), the check functions (pure) and the policy they apply."""

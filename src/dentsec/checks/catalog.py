@@ -1,0 +1,107 @@
+"""The check catalog: metadata declared once in catalog/checks.toml, remediation per OS
+in catalog/remediation_<os>.toml (see docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["low", "medium", "high", "critical"]
+Effort = Literal["low", "medium", "high"]
+Text = dict[str, str]
+"""{"fr": ..., "en": ...}"""
+
+OSES = ("linux", "windows", "macos")
+RULE_NAMES: dict[int, Text] = {
+    1: {"fr": "Mots de passe", "en": "Passwords"},
+    2: {"fr": "Mises à jour", "en": "Updates"},
+    3: {"fr": "Comptes et sessions", "en": "Accounts and sessions"},
+    4: {"fr": "Sauvegardes", "en": "Backups"},
+    5: {"fr": "Téléchargements", "en": "Downloads"},
+    6: {"fr": "Pare-feu local et antivirus", "en": "Local firewall and antivirus"},
+    0: {"fr": "Au-delà des six règles", "en": "Beyond the six rules"},
+}
+SEVERITY_WEIGHT: dict[str, int] = {"critical": 10, "high": 5, "medium": 3, "low": 1}
+EFFORT_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+
+
+@dataclass(frozen=True)
+class Remediation:
+    practice: Text
+    it: Text
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    id: str
+    rule: int
+    """1..6; 0 for checks beyond the six rules (null in reports)."""
+    severity: Severity
+    effort: Effort
+    title: Text
+    rationale: Text
+    measures: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    remediation: dict[str, Remediation] = field(default_factory=dict)
+    """OS family -> remediation."""
+
+    @property
+    def rule_or_none(self) -> int | None:
+        return self.rule or None
+
+
+class CatalogError(Exception):
+    pass
+
+
+def _text(value: object, where: str) -> Text:
+    if not isinstance(value, dict) or not value.get("fr") or not value.get("en"):
+        raise CatalogError(f"{where}: needs fr and en texts")
+    return {"fr": str(value["fr"]), "en": str(value["en"])}
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> dict[str, CheckDef]:
+    with open(CATALOG_DIR / "checks.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    remediations: dict[str, dict[str, Remediation]] = {}
+    for os_name in OSES:
+        path = CATALOG_DIR / f"remediation_{os_name}.toml"
+        if not path.exists():
+            continue
+        with open(path, "rb") as fh:
+            for check_id, entry in tomllib.load(fh).items():
+                where = f"{path.name}[{check_id}]"
+                remediations.setdefault(check_id, {})[os_name] = Remediation(
+                    _text(entry.get("practice"), where + ".practice"),
+                    _text(entry.get("it"), where + ".it"),
+                )
+    catalog: dict[str, CheckDef] = {}
+    for entry in raw["check"]:
+        check_id = entry["id"]
+        if check_id in catalog:
+            raise CatalogError(f"duplicate check id {check_id}")
+        if entry["severity"] not in SEVERITY_WEIGHT or entry["effort"] not in EFFORT_RANK:
+            raise CatalogError(f"{check_id}: bad severity or effort")
+        if entry["rule"] not in RULE_NAMES:
+            raise CatalogError(f"{check_id}: bad rule")
+        catalog[check_id] = CheckDef(
+            id=check_id,
+            rule=int(entry["rule"]),
+            severity=entry["severity"],
+            effort=entry["effort"],
+            title=_text(entry.get("title"), f"{check_id}.title"),
+            rationale=_text(entry.get("rationale"), f"{check_id}.rationale"),
+            measures=tuple(entry.get("measures", ())),
+            references=tuple(entry.get("references", ())),
+            remediation=remediations.get(check_id, {}),
+        )
+    unknown = set(remediations) - set(catalog)
+    if unknown:
+        raise CatalogError(f"remediation for unknown checks: {sorted(unknown)}")
+    return catalog

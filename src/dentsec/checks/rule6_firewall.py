@@ -1,0 +1,203 @@
+"""Rule 6: local firewall, antivirus, exposed services."""
+
+from __future__ import annotations
+
+from dentsec.checks.registry import (
+    Ctx,
+    NotApplicable,
+    Outcome,
+    Unknown,
+    check,
+    failed,
+    is_exposed,
+    names,
+    passed,
+    warned,
+)
+from dentsec.facts import ListeningSocket
+
+REMOTE_DESKTOP_PORTS = {3389: "RDP", 5900: "VNC", 5901: "VNC", 5902: "VNC", 5903: "VNC"}
+RISKY_PORTS: dict[tuple[str, int], str] = {
+    ("tcp", 21): "FTP", ("tcp", 23): "Telnet", ("tcp", 512): "rexec", ("tcp", 513): "rlogin",
+    ("tcp", 514): "rsh", ("tcp", 1433): "SQL Server", ("tcp", 1521): "Oracle",
+    ("tcp", 2049): "NFS", ("tcp", 3306): "MySQL/MariaDB", ("tcp", 5432): "PostgreSQL",
+    ("tcp", 5985): "WinRM", ("tcp", 5986): "WinRM", ("tcp", 6379): "Redis",
+    ("tcp", 9200): "Elasticsearch", ("tcp", 11211): "memcached", ("tcp", 27017): "MongoDB",
+    ("udp", 69): "TFTP", ("udp", 161): "SNMP",
+}
+
+
+def _exposed(ctx: Ctx) -> list[ListeningSocket]:
+    """Listeners reachable from the network that the policy does not justify."""
+    justified = {(p.proto, p.port) for p in ctx.policy.justified_ports}
+    return [s for s in ctx.family("network").listening
+            if is_exposed(s.address) and (s.proto, s.port) not in justified]
+
+
+def _describe(s: ListeningSocket) -> str:
+    return f"{s.proto}/{s.port} {s.address} ({s.process or '?'})"
+
+
+@check("FW-ENABLED")
+def enabled(ctx: Ctx) -> Outcome:
+    fam = ctx.family("firewall")
+    ev = [f"{p.name}: enabled={p.enabled} inbound={p.default_inbound}" for p in fam.profiles]
+    if fam.backend:
+        ev.insert(0, f"backend = {fam.backend}")
+    if not fam.profiles:
+        blind = ctx.reason("firewall", "profiles")
+        if blind:
+            raise Unknown(f"firewall.profiles: {blind}")
+        return failed("Aucun pare-feu actif sur ce poste.", "No active firewall on this workstation.", ev)
+    off = [p.name for p in fam.profiles if p.enabled is False]
+    open_ = [p.name for p in fam.profiles if p.enabled and p.default_inbound == "allow"]
+    if off:
+        return failed(f"Pare-feu désactivé : {names(off)}.", f"Firewall off: {names(off)}.", ev)
+    if open_:
+        return failed(f"Le pare-feu laisse entrer les connexions par défaut : {names(open_)}.",
+                      f"The firewall lets connections in by default: {names(open_)}.", ev)
+    if any(p.enabled is None or p.default_inbound is None for p in fam.profiles):
+        raise Unknown("firewall.profiles: " + "; ".join(ev))
+    return passed("Pare-feu actif, entrées bloquées par défaut.",
+                  "Firewall on, incoming blocked by default.", ev)
+
+
+@check("FW-AV-PRESENT")
+def av_present(ctx: Ctx) -> Outcome:
+    products = ctx.family("antivirus").products
+    ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime}" for p in products]
+    if any(p.enabled and p.realtime for p in products):
+        active = names(p.name for p in products if p.enabled and p.realtime)
+        return passed(f"Antivirus actif en temps réel : {active}.",
+                      f"Antivirus active in real time: {active}.", ev)
+    if not products:
+        blind = ctx.reason("antivirus", "products")
+        if blind:
+            raise Unknown(f"antivirus.products: {blind}")
+        return failed("Aucun antivirus trouvé.", "No antivirus found.", ev)
+    if any(p.enabled is None or (p.enabled and p.realtime is None) for p in products):
+        raise Unknown("antivirus.products: " + "; ".join(ev))
+    if any(p.enabled for p in products):
+        return warned("Un antivirus est installé mais la protection en temps réel est éteinte.",
+                      "An antivirus is installed but real-time protection is off.", ev)
+    return failed("L'antivirus est désactivé.", "The antivirus is disabled.", ev)
+
+
+@check("FW-AV-UPDATED")
+def av_updated(ctx: Ctx) -> Outcome:
+    products = [p for p in ctx.family("antivirus").products if p.enabled is not False]
+    if not products:
+        raise NotApplicable("no enabled antivirus (see FW-AV-PRESENT)")
+    ev = [f"{p.name}: signature_age_days={p.signature_age_days} up_to_date={p.up_to_date}"
+          for p in products]
+    ages = [p.signature_age_days for p in products if p.signature_age_days is not None]
+    if any(p.up_to_date is False for p in products) and not ages:
+        return failed("L'antivirus signale des signatures périmées.",
+                      "The antivirus reports out-of-date signatures.", ev)
+    if not ages:
+        if any(p.up_to_date for p in products):
+            return passed("L'antivirus se déclare à jour.", "The antivirus reports being up to date.", ev)
+        raise Unknown("antivirus.signature_age_days: " + "; ".join(ev))
+    age = min(ages)
+    shown = f"{age:.1f}".replace(".", ",")
+    if age > ctx.policy.av_signature_fail_days:
+        return failed(f"Signatures vieilles de {shown} jours.", f"Signatures {age:.1f} days old.", ev)
+    if age > ctx.policy.av_signature_warn_days:
+        return warned(f"Signatures vieilles de {shown} jours.", f"Signatures {age:.1f} days old.", ev)
+    return passed(f"Signatures à jour ({shown} jour(s)).", f"Signatures up to date ({age:.1f} day(s)).", ev)
+
+
+@check("FW-REMOTE-DESKTOP")
+def remote_desktop(ctx: Ctx) -> Outcome:
+    fam = ctx.family("remote_access")
+    ev = [f"remote_access.rdp_enabled = {fam.rdp_enabled}", f"rdp_nla = {fam.rdp_nla}",
+          f"vnc_enabled = {fam.vnc_enabled}"]
+    listeners: list[ListeningSocket] = []
+    if ctx.facts.network is not None:
+        listeners = [s for s in _exposed(ctx) if s.proto == "tcp" and s.port in REMOTE_DESKTOP_PORTS]
+        ev += [_describe(s) for s in listeners]
+    if fam.rdp_enabled or fam.vnc_enabled or listeners:
+        what = names({REMOTE_DESKTOP_PORTS.get(s.port, "?") for s in listeners}
+                     | ({"RDP"} if fam.rdp_enabled else set())
+                     | ({"VNC"} if fam.vnc_enabled else set()))
+        nla_fr = " sans authentification préalable (NLA)" if fam.rdp_nla is False else ""
+        nla_en = " without Network Level Authentication" if fam.rdp_nla is False else ""
+        return failed(f"Prise en main à distance ouverte ({what}){nla_fr}.",
+                      f"Remote desktop open ({what}){nla_en}.", ev)
+    if fam.rdp_enabled is None and "rdp_enabled" not in fam.not_applicable:
+        raise Unknown("remote_access.rdp_enabled: " + fam.unknown.get("rdp_enabled", "unknown"))
+    if fam.vnc_enabled is None and "vnc_enabled" not in fam.not_applicable:
+        raise Unknown("remote_access.vnc_enabled: " + fam.unknown.get("vnc_enabled", "unknown"))
+    return passed("Aucun bureau à distance ouvert.", "No remote desktop open.", ev)
+
+
+@check("FW-SSH")
+def ssh(ctx: Ctx) -> Outcome:
+    on = ctx.get("remote_access", "ssh_enabled")
+    fam = ctx.family("remote_access")
+    ev = [f"ssh_enabled = {on}", f"ssh_password_auth = {fam.ssh_password_auth}",
+          f"ssh_root_login = {fam.ssh_root_login}"]
+    if not on:
+        return passed("Aucun serveur SSH actif.", "No SSH server running.", ev)
+    bad = [w for w, v in (("mot de passe/password", fam.ssh_password_auth),
+                          ("root", fam.ssh_root_login)) if v]
+    if bad:
+        return failed(f"SSH accepte : {', '.join(bad)}.", f"SSH accepts: {', '.join(bad)}.", ev)
+    if fam.ssh_password_auth is None or fam.ssh_root_login is None:
+        raise Unknown("remote_access.ssh_password_auth/ssh_root_login")
+    return passed("SSH n'accepte que des clés, sans root.", "SSH accepts keys only, no root.", ev)
+
+
+@check("FW-RISKY-SERVICES")
+def risky_services(ctx: Ctx) -> Outcome:
+    risky = [s for s in _exposed(ctx) if (s.proto, s.port) in RISKY_PORTS]
+    ev = [f"{RISKY_PORTS[(s.proto, s.port)]}: {_describe(s)}" for s in risky]
+    if risky:
+        return failed("Service(s) risqué(s) joignable(s) depuis le réseau : " + names(ev, 5) + ".",
+                      "Risky service(s) reachable from the network: " + names(ev, 5) + ".", ev)
+    sharing = ctx.facts.remote_access.smb_sharing if ctx.facts.remote_access else None
+    if sharing:
+        return warned("Le partage de fichiers est actif : justifiez-le (poste serveur du cabinet).",
+                      "File sharing is on: justify it (the practice's server workstation).",
+                      ["remote_access.smb_sharing = True"])
+    return passed("Aucun service risqué ouvert sur le réseau.", "No risky service open to the network.")
+
+
+@check("FW-SMB1")
+def smb1(ctx: Ctx) -> Outcome:
+    on = ctx.get("remote_access", "smb1_enabled")
+    ev = [f"remote_access.smb1_enabled = {on}"]
+    if on:
+        return failed("Le protocole SMBv1 est actif.", "The SMBv1 protocol is on.", ev)
+    return passed("SMBv1 est désactivé.", "SMBv1 is disabled.", ev)
+
+
+@check("FW-REMOTE-TOOLS")
+def remote_tools(ctx: Ctx) -> Outcome:
+    tools = ctx.family("software").remote_control_tools
+    if tools:
+        return warned(f"Logiciel(s) de prise de main installé(s) : {names(tools)} ; "
+                      "vérifiez qu'ils sont voulus et protégés.",
+                      f"Remote-control software installed: {names(tools)}; "
+                      "check they are wanted and protected.", tools)
+    blind = ctx.reason("software", "remote_control_tools") or ctx.reason("software", "items")
+    if blind:
+        raise Unknown(f"software.remote_control_tools: {blind}")
+    return passed("Aucun logiciel de prise de main à distance.", "No remote-control software.")
+
+
+@check("FW-UNJUSTIFIED-PORTS")
+def unjustified_ports(ctx: Ctx) -> Outcome:
+    open_ = sorted({(s.proto, s.port, s.process or "?") for s in _exposed(ctx)
+                    if s.proto == "tcp" and not s.system})
+    ev = [f"{proto}/{port} ({proc})" for proto, port, proc in open_]
+    blind = ctx.reason("network", "listening")
+    if open_:
+        return warned(f"{len(open_)} port(s) ouvert(s) sur le réseau sans justification : "
+                      + names(ev, 6) + ". Justifiez-les dans la politique du cabinet ou fermez-les.",
+                      f"{len(open_)} port(s) open to the network without justification: "
+                      + names(ev, 6) + ". Justify them in the practice policy or close them.", ev)
+    if blind:
+        raise Unknown(f"network.listening: {blind}")
+    return passed("Aucun port ouvert sur le réseau sans justification.",
+                  "No port open to the network without justification.")

@@ -1,0 +1,95 @@
+"""The terminal scorecard: the five fixes first, then each rule."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from dentsec.engine import Report
+from dentsec.i18n import pick, tr
+from dentsec.report.common import (
+    by_rule,
+    effort_label,
+    mode_label,
+    rule_title,
+    severity_label,
+    status_label,
+)
+
+STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "unknown": "magenta", "na": "dim"}
+ICON = {"pass": "✔", "fail": "✘", "warn": "!", "unknown": "?", "na": "–"}
+
+
+def _bar(score: int | None, width: int = 20) -> str:
+    if score is None:
+        return "[dim]" + "·" * width + "[/dim]  —"
+    filled = round(score * width / 100)
+    color = "green" if score >= 80 else "yellow" if score >= 50 else "red"
+    return f"[{color}]{'█' * filled}[/{color}][dim]{'░' * (width - filled)}[/dim] {score:3d}"
+
+
+def render(report: Report, console: Console) -> None:
+    facts = report.facts
+    os_ = facts.os
+    head = (f"[bold]{escape(os_.hostname or '?')}[/bold] — {escape(os_.name)} "
+            f"{escape(os_.display_version or os_.version)}\n"
+            f"{tr('Source', 'Source')} : {mode_label(report)} · "
+            f"{facts.collected_at:%d/%m/%Y %H:%M} UTC")
+    if facts.is_admin is False:
+        head += "\n[yellow]" + tr(
+            "Audit lancé sans droits d'administrateur : certains points restent inconnus.",
+            "Audit run without administrator rights: some points stay unknown.") + "[/yellow]"
+    console.print(Panel(head, title=tr("dentsec — audit d'hygiène informatique",
+                                       "dentsec — IT hygiene audit"), expand=False))
+
+    fixes = report.top_fixes()
+    if fixes:
+        console.print(f"\n[bold]{tr('Les corrections prioritaires', 'Fixes that matter most')}[/bold]")
+        for n, f in enumerate(fixes, start=1):
+            rem = f.remediation(report.os_family)
+            console.print(f" [bold]{n}.[/bold] [{STYLE[f.status]}]{escape(pick(f.check.title))}"
+                          f"[/{STYLE[f.status]}] [dim]({f.check.id} · "
+                          f"{tr('gravité', 'severity')} {severity_label(f.check.severity)} · "
+                          f"{effort_label(f.check.effort)})[/dim]")
+            console.print(f"    {escape(pick(f.message))}")
+            if rem:
+                console.print(f"    [cyan]→ {escape(pick(rem.practice))}[/cyan]")
+    else:
+        console.print("\n[green]" + tr("Rien à corriger en priorité.", "Nothing urgent to fix.")
+                      + "[/green]")
+
+    table = Table(title=tr("Tableau de bord par règle", "Scorecard by rule"), title_justify="left")
+    table.add_column(tr("Règle", "Rule"))
+    table.add_column("Score", no_wrap=True)
+    for status in ("fail", "warn", "unknown", "pass"):
+        table.add_column(ICON[status], justify="right", style=STYLE[status])
+    for rule, findings in by_rule(report):
+        counts = {s: sum(1 for f in findings if f.status == s) for s in STYLE}
+        table.add_row(rule_title(rule), _bar(report.score.by_rule[rule]),
+                      *(str(counts[s]) for s in ("fail", "warn", "unknown", "pass")))
+    table.add_row(f"[bold]{tr('Ensemble', 'Overall')}[/bold]", _bar(report.score.overall), "", "", "",
+                  "")
+    console.print()
+    console.print(table)
+
+    for rule, findings in by_rule(report):
+        console.print(f"\n[bold underline]{rule_title(rule)}[/bold underline]")
+        for f in findings:
+            style = STYLE[f.status]
+            console.print(f" [{style}]{ICON[f.status]} {status_label(f.status):<13}[/{style}] "
+                          f"{escape(pick(f.check.title))} [dim]{f.check.id}[/dim]")
+            if f.status in ("fail", "warn", "unknown"):
+                console.print(f"   [dim]{escape(pick(f.message))}[/dim]")
+                if f.status == "unknown" and f.evidence:
+                    console.print(f"   [dim]{tr('raison', 'reason')} : {escape(f.evidence[0])}[/dim]")
+    counts = report.score.counts
+    console.print(
+        "\n" + tr(
+            f"{counts['fail']} à corriger, {counts['warn']} à surveiller, {counts['unknown']} inconnus, "
+            f"{counts['pass']} conformes. Détail d'un contrôle : dentsec explain ID ; rapport complet : "
+            "dentsec audit --format html --output rapport.html",
+            f"{counts['fail']} to fix, {counts['warn']} to watch, {counts['unknown']} unknown, "
+            f"{counts['pass']} passed. One check in detail: dentsec explain ID; full report: "
+            "dentsec audit --format html --output report.html"))
