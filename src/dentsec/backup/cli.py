@@ -1,0 +1,391 @@
+"""``dentsec backup …``: the backup toolkit's commands (French first, --lang en)."""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from dentsec import proc
+from dentsec.backup import provider as provider_mod
+from dentsec.backup import schedule as schedule_mod
+from dentsec.backup.config import add_excludes, add_paths, load_config, save_config
+from dentsec.backup.disks import target_concerns
+from dentsec.backup.proof import drill as drill_backup
+from dentsec.backup.proof import verify as verify_backup
+from dentsec.backup.restic import repository_connected
+from dentsec.backup.restore import restore as restore_backup
+from dentsec.backup.runner import RunOutcome, run_backup, settle_interrupted
+from dentsec.backup.secret import load_password
+from dentsec.backup.setup import default_sheet_path, init_repository
+from dentsec.backup.sheet import write_sheet
+from dentsec.backup.status import (
+    load_status,
+    parse_iso,
+    record_disk_check,
+    save_status,
+)
+from dentsec.console import handle_errors, lang_option
+from dentsec.errors import DentsecError
+from dentsec.i18n import tr
+
+MAX_LISTED = 20
+
+
+def say(text: str) -> None:
+    click.echo(text)
+
+
+def warn(text: str) -> None:
+    click.echo(tr("Attention : ", "Warning: ") + text, err=True)
+
+
+def human_bytes(count: int | None) -> str:
+    if count is None:
+        return "?"
+    value = float(count)
+    for unit in ("o", "Ko", "Mo", "Go", "To"):
+        if value < 1024 or unit == "To":
+            return f"{value:.0f} {unit}" if unit == "o" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} To"
+
+
+@click.group()
+@lang_option
+def backup() -> None:
+    """Sauvegardes chiffrées sur disque externe, avec restic (règle 4).
+
+    Encrypted backups to an external disk, with restic (rule 4).
+    """
+
+
+@backup.command()
+@lang_option
+@click.option("--to", "target", required=True, type=click.Path(path_type=Path),
+              help="Dossier du dépôt, sur le disque externe dédié / repository folder.")
+@click.option("--force", is_flag=True,
+              help="Accepter un disque interne ou le même disque que les données.")
+@click.option("--sheet", type=click.Path(path_type=Path), default=None,
+              help="Où écrire la feuille de récupération / where to write the recovery sheet.")
+@handle_errors
+def init(target: Path, force: bool, sheet: Path | None) -> None:
+    """Préparer le dépôt de sauvegarde / prepare the backup repository."""
+    config = load_config()
+    outcome = init_repository(config, target, force, sheet)
+    for concern in outcome.warnings:
+        warn(tr(concern.fr, concern.en))
+    say(tr(f"Dépôt de sauvegarde créé : {outcome.repository}",
+           f"Backup repository created: {outcome.repository}"))
+    if outcome.store == "keyring":
+        say(tr("Mot de passe du dépôt enregistré dans le trousseau du système.",
+               "Repository password stored in the system keyring."))
+    else:
+        say(tr("Aucun trousseau utilisable ici : le mot de passe est gardé dans un fichier "
+               "lisible par ce seul compte (droits 0600) dans le dossier de dentsec.",
+               "No usable keyring here: the password is kept in a file readable by this "
+               "account only (mode 0600) in dentsec's folder."))
+    say(tr(f"\nFeuille de récupération (seul endroit où figure le mot de passe) :\n  "
+           f"{outcome.sheet}\nImprimez-la, rangez le papier sous clé hors du cabinet, puis "
+           "SUPPRIMEZ ce fichier.",
+           f"\nRecovery sheet (the only place showing the password):\n  {outcome.sheet}\n"
+           "Print it, lock the paper away outside the practice, then DELETE this file."))
+
+
+@backup.command()
+@lang_option
+@click.option("--output", type=click.Path(path_type=Path), default=None)
+@handle_errors
+def sheet(output: Path | None) -> None:
+    """Réécrire la feuille de récupération / write the recovery sheet again."""
+    config = load_config()
+    repository = config.require_repository()
+    path = write_sheet(output or default_sheet_path(), config.host, repository,
+                       load_password(config), config.password_store or "file")
+    say(tr(f"Feuille écrite : {path}\nImprimez-la puis supprimez ce fichier.",
+           f"Sheet written: {path}\nPrint it, then delete this file."))
+
+
+@backup.command()
+@lang_option
+@click.argument("paths", nargs=-1, required=True)
+@handle_errors
+def add(paths: tuple[str, ...]) -> None:
+    """Ajouter des dossiers à sauvegarder / add folders to back up."""
+    config = load_config()
+    added = add_paths(config, list(paths))
+    save_config(config)
+    for path in added:
+        say(tr(f"Ajouté : {path}", f"Added: {path}"))
+    if config.repository:
+        for concern in target_concerns(Path(config.repository), added):
+            if concern.code == "same-disk":
+                warn(tr(concern.fr, concern.en))
+
+
+@backup.command()
+@lang_option
+@click.argument("patterns", nargs=-1, required=True)
+@handle_errors
+def exclude(patterns: tuple[str, ...]) -> None:
+    """Exclure des fichiers (motifs restic) / exclude files (restic patterns)."""
+    config = load_config()
+    added = add_excludes(config, list(patterns))
+    save_config(config)
+    for pattern in added:
+        say(tr(f"Exclu : {pattern}", f"Excluded: {pattern}"))
+
+
+def _progress_console() -> Console:
+    return Console(stderr=True)
+
+
+@backup.command()
+@lang_option
+@handle_errors
+def run() -> None:
+    """Sauvegarder maintenant puis appliquer la rétention / back up now, then retention."""
+    config = load_config()
+    console = _progress_console()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                  DownloadColumn(), TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task(tr("Sauvegarde", "Backup"), total=None)
+
+        def on_progress(message: dict[str, Any]) -> None:
+            total, done = message.get("total_bytes"), message.get("bytes_done", 0)
+            progress.update(task, total=total if isinstance(total, int) else None,
+                            completed=done if isinstance(done, int) else 0)
+
+        outcome = run_backup(config, on_progress)
+    _report_run(outcome)
+
+
+def _report_run(outcome: RunOutcome) -> None:
+    if outcome.cleared_locks:
+        say(tr(f"Verrou abandonné par une sauvegarde interrompue : retiré ({outcome.cleared_locks}).",
+               f"Lock left by an interrupted backup: removed ({outcome.cleared_locks})."))
+    if outcome.snapshot:
+        say(tr(f"Instantané {outcome.snapshot} : {outcome.files} fichiers, "
+               f"{human_bytes(outcome.bytes)} ({human_bytes(outcome.data_added)} nouveaux).",
+               f"Snapshot {outcome.snapshot}: {outcome.files} files, "
+               f"{human_bytes(outcome.bytes)} ({human_bytes(outcome.data_added)} new)."))
+    for title, paths in ((tr("Fichiers illisibles :", "Unreadable files:"), outcome.unreadable),
+                         (tr("Fichiers modifiés pendant la sauvegarde :",
+                             "Files changed during the backup:"), outcome.changed)):
+        if paths:
+            click.echo(title, err=True)
+            for path in paths[:MAX_LISTED]:
+                click.echo(f"  {path}", err=True)
+            if len(paths) > MAX_LISTED:
+                click.echo(f"  … (+{len(paths) - MAX_LISTED})", err=True)
+    if outcome.problem is not None:
+        raise outcome.problem
+    say(tr("Sauvegarde terminée.", "Backup finished."))
+
+
+def _age_text(when: datetime | None) -> str:
+    if when is None:
+        return tr("jamais", "never")
+    hours = (datetime.now(UTC) - when).total_seconds() / 3600
+    local = when.astimezone().strftime("%d/%m/%Y %H:%M")
+    if hours < 48:
+        return tr(f"{local} (il y a {hours:.0f} h)", f"{local} ({hours:.0f} h ago)")
+    return tr(f"{local} (il y a {hours / 24:.0f} jours)", f"{local} ({hours / 24:.0f} days ago)")
+
+
+@backup.command()
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@handle_errors
+def status(fmt: str) -> None:
+    """État des sauvegardes / backup status."""
+    config = load_config()
+    state = load_status()
+    settle_interrupted(state)
+    connected = repository_connected(config.repository)
+    if config.repository:
+        state["repository"], state["host"] = config.repository, config.host
+        record_disk_check(state, connected)
+        save_status(state)
+    last_success = parse_iso(state.get("last_success"))
+    if fmt == "json":
+        age = ((datetime.now(UTC) - last_success).total_seconds() / 3600
+               if last_success else None)
+        out = {**state, "current": {"connected": connected,
+                                    "last_success_age_hours": age}}
+        click.echo(json.dumps(out, indent=1, ensure_ascii=False))
+        return
+    say(tr("Dépôt : ", "Repository: ") + str(config.repository or tr("aucun", "none"))
+        + "  " + (tr("(disque branché)", "(disk connected)") if connected
+                  else tr("(disque NON branché)", "(disk NOT connected)")))
+    say(tr("Dernière sauvegarde réussie : ", "Last successful backup: ") + _age_text(last_success))
+    success = state.get("last_success_run")
+    if isinstance(success, dict):
+        say(tr(f"  instantané {success.get('snapshot')}, {success.get('files')} fichiers, "
+               f"{human_bytes(success.get('bytes'))}",
+               f"  snapshot {success.get('snapshot')}, {success.get('files')} files, "
+               f"{human_bytes(success.get('bytes'))}"))
+    last = state.get("last_run")
+    if isinstance(last, dict) and not last.get("ok"):
+        say(tr("Dernière tentative en échec : ", "Last attempt failed: ")
+            + _age_text(parse_iso(last.get("started"))) + " — " + str(last.get("error")))
+    for key, label_fr, label_en in (("last_verify", "Dernière vérification", "Last check"),
+                                    ("last_drill", "Dernier test de restauration",
+                                     "Last restore drill")):
+        record = state.get(key)
+        text = _age_text(parse_iso(record.get("at")) if isinstance(record, dict) else None)
+        if isinstance(record, dict):
+            text += " — " + (tr("réussi", "passed") if record.get("ok")
+                             else tr("ÉCHEC", "FAILED") + f" ({record.get('error')})")
+        say(tr(f"{label_fr} : ", f"{label_en}: ") + text)
+    for entry in state.get("providers") or []:
+        if isinstance(entry, dict):
+            say(tr("Prestataire évalué : ", "Provider assessed: ")
+                + f"{entry.get('name')} ({entry.get('verdict')}, "
+                + _age_text(parse_iso(entry.get("assessed_at"))) + ")")
+
+
+@backup.command()
+@lang_option
+@click.option("--subset", default="10%", show_default=True,
+              help="Part des données relue (restic --read-data-subset) / share of data read.")
+@handle_errors
+def verify(subset: str) -> None:
+    """Vérifier l'intégrité du dépôt / check the repository."""
+    verify_backup(load_config(), subset)
+    say(tr(f"Dépôt vérifié ({subset} des données relues) : aucune erreur.",
+           f"Repository checked ({subset} of the data read): no errors."))
+
+
+@backup.command()
+@lang_option
+@click.option("--files", "sample", default=20, show_default=True, type=click.IntRange(1))
+@handle_errors
+def drill(sample: int) -> None:
+    """Exercice de restauration : restaurer des fichiers au hasard et les comparer.
+
+    Restore drill: restore random files and compare them with the originals.
+    """
+    outcome = drill_backup(load_config(), sample)
+    if outcome.mismatched:
+        for path in outcome.mismatched[:MAX_LISTED]:
+            click.echo(f"  {path}", err=True)
+        raise DentsecError(
+            f"Exercice échoué : {len(outcome.mismatched)} fichier(s) sur {outcome.compared} "
+            "restauré(s) différent(s) de l'original.",
+            f"Drill failed: {len(outcome.mismatched)} of {outcome.compared} restored file(s) "
+            "differ from the original.")
+    say(tr(f"Exercice réussi : {outcome.compared} fichier(s) restauré(s) depuis "
+           f"l'instantané {outcome.snapshot}, identiques aux originaux (SHA-256).",
+           f"Drill passed: {outcome.compared} file(s) restored from snapshot "
+           f"{outcome.snapshot}, identical to the originals (SHA-256)."))
+
+
+@backup.command()
+@lang_option
+@click.option("--snapshot", required=True, help="Identifiant ou « latest » / ID or latest.")
+@click.option("--target", required=True, type=click.Path(path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Remplacer les fichiers existants.")
+@click.argument("paths", nargs=-1)
+@handle_errors
+def restore(snapshot: str, target: Path, overwrite: bool, paths: tuple[str, ...]) -> None:
+    """Restaurer une sauvegarde dans un dossier / restore a backup into a folder."""
+    outcome = restore_backup(load_config(), snapshot, target, list(paths), overwrite)
+    say(tr(f"{outcome.files} fichier(s) restauré(s) depuis {outcome.snapshot} dans "
+           f"{outcome.target}.",
+           f"{outcome.files} file(s) restored from {outcome.snapshot} into {outcome.target}."))
+
+
+def _current_os() -> str:
+    system = platform.system()
+    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
+
+
+@backup.command()
+@lang_option
+@click.option("--at", default="12:30", show_default=True, help="Heure quotidienne HH:MM.")
+@click.option("--os", "target_os", type=click.Choice(["linux", "windows", "macos"]),
+              default=None, help="Système visé (par défaut celui-ci) / target OS.")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
+              help="Écrire les fichiers ici sans les installer / write files here only.")
+@click.option("--yes", is_flag=True, help="Installer sans demander / install without asking.")
+@handle_errors
+def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> None:
+    """Programmer une sauvegarde quotidienne / schedule a daily backup."""
+    here = _current_os()
+    chosen = target_os or here
+    files = schedule_mod.schedule_files(chosen, at)
+    install = folder is None and chosen == here
+    destination = folder or schedule_mod.default_folder(chosen)
+    for item in files:
+        say(tr(f"--- {destination / item.name}", f"--- {destination / item.name}"))
+        text = item.content.decode("utf-16" if item.name.endswith(".xml") else "utf-8")
+        say(text.rstrip())
+    commands = schedule_mod.install_commands(chosen, destination)
+    if install:
+        say(tr("Commandes d'installation :", "Install commands:"))
+        for argv in commands:
+            say("  " + " ".join(argv))
+        if not yes and not click.confirm(tr("Installer maintenant ?", "Install now?"),
+                                         default=False):
+            say(tr("Rien n'a été installé.", "Nothing was installed."))
+            return
+    written = schedule_mod.write_files(destination, files)
+    for path in written:
+        say(tr(f"Écrit : {path}", f"Written: {path}"))
+    if not install:
+        return
+    for argv in commands:
+        result = proc.run(argv, timeout=60)
+        if not result.ok:
+            raise DentsecError(
+                f"Échec de « {' '.join(argv)} » : {result.error or result.stderr.strip()}",
+                f"\"{' '.join(argv)}\" failed: {result.error or result.stderr.strip()}")
+    say(tr(f"Sauvegarde quotidienne programmée à {at}.", f"Daily backup scheduled at {at}."))
+
+
+@backup.command()
+@lang_option
+@click.option("--name", default=None, help="Nom du prestataire / provider name.")
+@click.option("--hds", type=click.Choice(["oui", "non", "inconnu"]), default=None)
+@click.option("--location", type=click.Choice(["eee", "hors-eee", "inconnu"]), default=None)
+@click.option("--availability", type=click.Choice(["oui", "non", "inconnu"]), default=None)
+@click.option("--reversibility", type=click.Choice(["oui", "non", "inconnu"]), default=None)
+@click.option("--non-eu-law", "non_eu_law", type=click.Choice(["oui", "non", "inconnu"]),
+              default=None)
+@handle_errors
+def provider(name: str | None, **given: str | None) -> None:
+    """Évaluer un prestataire de sauvegarde en ligne / assess a cloud backup provider."""
+    if name is None:
+        name = click.prompt(tr("Nom du prestataire", "Provider name"))
+    answers: dict[str, str] = {}
+    for q in provider_mod.QUESTIONS:
+        value = given.get(q.key)
+        if value is None:
+            value = click.prompt(tr(q.fr, q.en), type=click.Choice(list(q.choices)),
+                                 default="inconnu")
+        answers[q.key] = value
+    entry = provider_mod.record_assessment(name, answers)
+    verdicts = {
+        "suitable": tr("convient pour des données de santé", "suitable for health data"),
+        "unsuitable": tr("NE convient PAS pour des données de patients",
+                         "NOT suitable for patient data"),
+        "incomplete": tr("à compléter : obtenez les réponses manquantes par écrit",
+                         "incomplete: get the missing answers in writing"),
+    }
+    say(tr(f"Évaluation enregistrée pour {entry['name']} : ",
+           f"Assessment recorded for {entry['name']}: ") + verdicts[entry["verdict"]] + ".")

@@ -1,0 +1,40 @@
+"""Stale restic locks: a killed run leaves its lock behind and blocks the next prune or
+check. A lock is cleared only when it was taken on this machine by a process that no longer
+exists; ``restic unlock`` (without --remove-all) then removes only stale locks itself."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+
+from dentsec.backup.restic import LockInfo, Restic, parse_lock
+from dentsec.backup.status import pid_alive
+
+
+@dataclass(frozen=True)
+class LockReport:
+    stale: list[LockInfo]
+    live: list[LockInfo]
+
+
+def inspect_locks(restic: Restic) -> LockReport:
+    listing = restic.check(["--no-lock", "list", "locks"])
+    here = socket.gethostname()
+    stale, live = [], []
+    for lock_id in listing.stdout.split():
+        shown = restic.run(["--no-lock", "cat", "lock", lock_id])
+        info = parse_lock(shown.stdout) if shown.ok else None
+        if info is None:
+            continue  # removed meanwhile, or unreadable: leave it to restic
+        if info.hostname == here and not pid_alive(info.pid):
+            stale.append(info)
+        else:
+            live.append(info)
+    return LockReport(stale, live)
+
+
+def clear_stale_locks(restic: Restic) -> LockReport:
+    report = inspect_locks(restic)
+    if report.stale:
+        restic.check(["unlock"])
+    return report
