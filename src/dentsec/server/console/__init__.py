@@ -1,0 +1,1 @@
+"""The console app: tenants, devices, reports, alerts, audit log, dashboard and API."""

@@ -1,0 +1,317 @@
+"""The HTTP API under /api/ (django-ninja; OpenAPI at /api/openapi.json, docs at /api/docs).
+
+Agents: ``POST /api/v1/enroll`` (enrollment token → device credential) and
+``POST /api/v1/agent/reports`` (bearer credential, the report JSON as body).
+People: read-only views of their tenant plus token management, with the session cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from ninja import Field, NinjaAPI, Path, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from dentsec import __version__
+from dentsec.server.console import audit, ingest, tenancy
+from dentsec.server.console.models import Device, EnrollmentToken, Profile
+
+Id = Annotated[int, Path(ge=1, le=2**53)]
+
+api = NinjaAPI(title="dentsec", version=__version__, urls_namespace="api",
+               description="Console du cabinet : inscription des postes, rapports, tableau de "
+                           "bord. / Practice console: device enrollment, reports, dashboard.")
+
+
+# --- errors: always JSON, always both languages ---------------------------------------
+
+def _error(status: int, code: str, fr: str, en: str) -> JsonResponse:
+    lang = get_language() or "fr"
+    return JsonResponse({"code": code, "detail": en if lang.startswith("en") else fr,
+                         "fr": fr, "en": en}, status=status)
+
+
+@api.exception_handler(ingest.IngestError)
+def _ingest_error(request: HttpRequest, exc: ingest.IngestError) -> HttpResponse:
+    return _error(exc.status, exc.code, exc.fr, exc.en)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(401, "unauthorized", "Authentification requise.", "Authentication required.")
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    response = _error(422, "invalid", "Requête invalide.", "Invalid request.")
+    return response
+
+
+# --- authentication -------------------------------------------------------------------
+
+class DeviceAuth(HttpBearer):
+    """The per-device credential obtained at enrollment."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Device | None:
+        return ingest.device_for(token)
+
+
+class ProfileAuth(SessionAuth):
+    """A signed-in person (second factor already checked by the middleware)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Profile | None:
+        return tenancy.profile_of(request.user)
+
+
+def _profile(request: HttpRequest) -> Profile:
+    profile = request.auth  # type: ignore[attr-defined]
+    assert isinstance(profile, Profile)
+    return profile
+
+
+# --- schemas --------------------------------------------------------------------------
+
+class EnrollIn(Schema):
+    token: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=255, description="Nom du poste / device name")
+
+
+class EnrollOut(Schema):
+    device_id: int
+    practice: str
+    credential: str
+
+
+class Problem(Schema):
+    code: str
+    detail: str
+    fr: str
+    en: str
+
+
+class StoredOut(Schema):
+    id: int
+    duplicate: bool
+
+
+class DeviceOut(Schema):
+    id: int
+    practice_id: int
+    name: str
+    last_seen: datetime | None
+    os_family: str
+    os_name: str
+    os_version: str
+    os_eol: date | None
+    score: int | None
+    by_rule: dict[str, int | None]
+    critical_count: int
+
+
+class PracticeOut(Schema):
+    id: int
+    name: str
+
+
+class ReportSummary(Schema):
+    id: int
+    device_id: int
+    generated_at: datetime
+    received_at: datetime
+    score: int | None
+    critical_count: int
+
+
+class ReportOut(ReportSummary):
+    report: dict[str, Any]
+
+
+class TokenIn(Schema):
+    days: int = Field(7, ge=1, le=90)
+    max_uses: int = Field(1, ge=1, le=100)
+
+
+class TokenOut(Schema):
+    id: int
+    practice_id: int
+    hint: str
+    expires_at: datetime
+    revoked: bool
+    uses: int
+    max_uses: int
+
+
+class NewTokenOut(TokenOut):
+    token: str
+
+
+class AlertOut(Schema):
+    id: int
+    device_id: int
+    kind: str
+    created_at: datetime
+    resolved: bool
+
+
+def _token_out(t: EnrollmentToken) -> dict[str, Any]:
+    return {"id": t.pk, "practice_id": t.practice_id, "hint": t.hint,
+            "expires_at": t.expires_at, "revoked": t.revoked_at is not None,
+            "uses": t.uses, "max_uses": t.max_uses}
+
+
+# --- agents ---------------------------------------------------------------------------
+
+agent_router = Router(tags=["agent"])
+
+REPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "description": "Sortie de `dentsec audit --format json` "
+                           "(schéma dentsec.report/1, src/dentsec/report/schema).",
+        }}},
+    }
+}
+
+
+@agent_router.post("/enroll", auth=None, response={201: EnrollOut, 403: Problem, 422: Problem})
+def enroll(request: HttpRequest, payload: EnrollIn) -> tuple[int, dict[str, Any]]:
+    done = ingest.enroll(payload.token, payload.name, audit.client_ip(request))
+    return 201, {"device_id": done.device.pk, "practice": done.device.practice.name,
+                 "credential": done.credential}
+
+
+@agent_router.post("/agent/reports", auth=DeviceAuth(),
+                   response={201: StoredOut, 409: StoredOut, 400: Problem, 401: Problem,
+                             413: Problem, 422: Problem},
+                   openapi_extra=REPORT_BODY)
+def upload_report(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    device = request.auth  # type: ignore[attr-defined]
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.REPORT_MAX_BYTES:
+        raise ingest.IngestError(
+            413, "too-large",
+            f"Rapport trop volumineux (plus de {settings.REPORT_MAX_BYTES} octets).",
+            f"Report too large (over {settings.REPORT_MAX_BYTES} bytes).")
+    stored = ingest.store_report(device, request.body)
+    # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
+    return (201 if stored.created else 409), {"id": stored.report.pk,
+                                              "duplicate": not stored.created}
+
+
+@agent_router.get("/agent/me", auth=DeviceAuth(), response={200: DeviceOut, 401: Problem})
+def agent_me(request: HttpRequest) -> Device:
+    device: Device = request.auth  # type: ignore[attr-defined]
+    return device
+
+
+# --- people ---------------------------------------------------------------------------
+
+people_router = Router(tags=["console"], auth=ProfileAuth())
+
+
+@people_router.get("/practices", response=list[PracticeOut])
+def list_practices(request: HttpRequest) -> Any:
+    return tenancy.practices(_profile(request)).order_by("name")[:1000]
+
+
+@people_router.get("/practices/{practice_id}", response={200: PracticeOut, 404: Problem})
+def get_practice(request: HttpRequest, practice_id: Id) -> Any:
+    return tenancy.get_or_404(tenancy.practices(_profile(request)), practice_id)
+
+
+@people_router.get("/practices/{practice_id}/devices", response={200: list[DeviceOut],
+                                                                   404: Problem})
+def practice_devices(request: HttpRequest, practice_id: Id) -> Any:
+    profile = _profile(request)
+    practice = tenancy.get_or_404(tenancy.practices(profile), practice_id)
+    return tenancy.devices(profile).filter(practice=practice)
+
+
+@people_router.get("/devices", response=list[DeviceOut])
+def list_devices(request: HttpRequest) -> Any:
+    return tenancy.devices(_profile(request)).order_by("name")[:5000]
+
+
+@people_router.get("/devices/{device_id}", response={200: DeviceOut, 404: Problem})
+def get_device(request: HttpRequest, device_id: Id) -> Any:
+    return tenancy.get_or_404(tenancy.devices(_profile(request)), device_id)
+
+
+@people_router.get("/devices/{device_id}/reports", response={200: list[ReportSummary],
+                                                               404: Problem})
+def device_reports(request: HttpRequest, device_id: Id) -> Any:
+    device = tenancy.get_or_404(tenancy.devices(_profile(request)), device_id)
+    return device.reports.defer("data")[:200]
+
+
+@people_router.get("/reports/{report_id}", response={200: ReportOut, 404: Problem})
+def get_report(request: HttpRequest, report_id: Id) -> Any:
+    report = tenancy.get_or_404(tenancy.reports(_profile(request)), report_id)
+    return {"id": report.pk, "device_id": report.device_id,
+            "generated_at": report.generated_at, "received_at": report.received_at,
+            "score": report.score, "critical_count": report.critical_count,
+            "report": report.data}
+
+
+@people_router.get("/practices/{practice_id}/tokens", response={200: list[TokenOut],
+                                                                  404: Problem})
+def list_tokens(request: HttpRequest, practice_id: Id) -> Any:
+    profile = _profile(request)
+    if not tenancy.can_manage(profile):
+        raise HttpError(404, "not found")
+    practice = tenancy.get_or_404(tenancy.practices(profile), practice_id)
+    return [_token_out(t) for t in practice.tokens.all()[:200]]
+
+
+@people_router.post("/practices/{practice_id}/tokens", response={201: NewTokenOut,
+                                                                   404: Problem})
+def create_token(request: HttpRequest, practice_id: Id, payload: TokenIn) -> Any:
+    profile = _profile(request)
+    if not tenancy.can_manage(profile):
+        raise HttpError(404, "not found")
+    practice = tenancy.get_or_404(tenancy.practices(profile), practice_id)
+    token, clear = ingest.create_token(practice, by=request.user, days=payload.days,
+                                       max_uses=payload.max_uses)
+    audit.record("token.create", request=request, practice=practice, target=token.hint)
+    return 201, {**_token_out(token), "token": clear}
+
+
+@people_router.post("/tokens/{token_id}/revoke", response={200: TokenOut, 404: Problem})
+def revoke_token(request: HttpRequest, token_id: Id) -> Any:
+    profile = _profile(request)
+    token = tenancy.get_or_404(tenancy.tokens(profile), token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record("token.revoke", request=request, practice=token.practice,
+                     target=token.hint)
+    return _token_out(token)
+
+
+@people_router.get("/alerts", response=list[AlertOut])
+def list_alerts(request: HttpRequest) -> Any:
+    return [{"id": a.pk, "device_id": a.device_id, "kind": a.kind,
+             "created_at": a.created_at, "resolved": a.resolved_at is not None}
+            for a in tenancy.alerts(_profile(request))[:500]]
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 404:
+        return _error(404, "not-found", "Introuvable.", "Not found.")
+    return _error(exc.status_code, "error", str(exc), str(exc))
+
+
+api.add_router("/v1", agent_router)
+api.add_router("/v1", people_router)

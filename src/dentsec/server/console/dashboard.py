@@ -1,0 +1,123 @@
+"""What the dashboard pages compute: rule scores, trends, top fixes, risk ranking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dentsec.server.console.alerts import SILENT_AFTER
+from dentsec.server.console.models import Device, Practice, Report
+
+RULES = ("1", "2", "3", "4", "5", "6")
+RULE_NAMES = {"1": _("Mots de passe"), "2": _("Mises à jour"), "3": _("Comptes"),
+              "4": _("Sauvegardes"), "5": _("Téléchargements"), "6": _("Pare-feu local")}
+SEVERITY_WEIGHT = {"critical": 8, "high": 4, "medium": 2, "low": 1}
+EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
+
+
+def rule_scores(devices: QuerySet[Device]) -> dict[str, int | None]:
+    """Average score per rule over the devices that reported it."""
+    sums: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for by_rule in devices.exclude(last_report_at=None).values_list("by_rule", flat=True):
+        for rule, value in (by_rule or {}).items():
+            if value is not None:
+                sums[rule] += int(value)
+                counts[rule] += 1
+    return {r: (round(sums[r] / counts[r]) if counts[r] else None) for r in RULES}
+
+
+def named_rule_scores(devices: QuerySet[Device]) -> list[tuple[str, str, int | None]]:
+    scores = rule_scores(devices)
+    return [(r, str(RULE_NAMES[r]), scores[r]) for r in RULES]
+
+
+def trend(devices: QuerySet[Device], days: int = 90) -> list[tuple[date, int]]:
+    since = timezone.now() - timedelta(days=days)
+    rows = (Report.objects.filter(device__in=devices, generated_at__gte=since)
+            .exclude(score=None)
+            .annotate(day=TruncDate("generated_at"))
+            .values("day").annotate(avg=Avg("score")).order_by("day"))
+    return [(row["day"], round(row["avg"])) for row in rows]
+
+
+def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
+                     height: int = 160) -> str:
+    """Polyline coordinates for the trend chart (score 0-100 upwards)."""
+    if not points:
+        return ""
+    if len(points) == 1:
+        points = [points[0], points[0]]
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    coords = []
+    for day, score in points:
+        x = round((day - first).days / span * (width - 20) + 10)
+        y = round(height - 10 - score / 100 * (height - 20))
+        coords.append(f"{x},{y}")
+    return " ".join(coords)
+
+
+def latest_reports(devices: QuerySet[Device]) -> list[Report]:
+    found = []
+    for device in devices.exclude(last_report_at=None):
+        report = (Report.objects.filter(device=device, generated_at=device.last_report_at)
+                  .first())
+        if report is not None:
+            found.append(report)
+    return found
+
+
+@dataclass
+class Fix:
+    check_id: str
+    title: str
+    severity: str
+    effort: str
+    rule: int | None
+    weight: int = 0
+    devices: list[Device] = field(default_factory=list)
+    example: dict[str, Any] = field(default_factory=dict)
+
+
+def top_fixes(reports: list[Report], limit: int = 5) -> list[Fix]:
+    """The fixes that remove the most risk across the practice for the least effort."""
+    fixes: dict[str, Fix] = {}
+    for report in reports:
+        for finding in report.findings:
+            if finding["status"] != "fail":
+                continue
+            fix = fixes.get(finding["id"])
+            if fix is None:
+                fix = fixes[finding["id"]] = Fix(
+                    finding["id"], finding["title"], finding["severity"],
+                    finding.get("effort", "medium"), finding.get("rule"), example=finding)
+            fix.devices.append(report.device)
+            fix.weight += SEVERITY_WEIGHT.get(finding["severity"], 1)
+    ranked = sorted(fixes.values(),
+                    key=lambda f: (-f.weight / EFFORT_COST.get(f.effort, 2), f.check_id))
+    return ranked[:limit]
+
+
+def stale_before(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - SILENT_AFTER
+
+
+def ranked_practices(practices: QuerySet[Practice]) -> QuerySet[Practice]:
+    """Practices with their risk figures, riskiest first."""
+    stale = stale_before()
+    return (practices.annotate(
+        n_devices=Count("devices"),
+        avg_score=Avg("devices__score"),
+        criticals=Sum("devices__critical_count"),
+        n_stale=Count("devices", filter=Q(devices__last_seen__lt=stale)
+                      | Q(devices__last_seen=None)),
+    ).order_by(F("criticals").desc(nulls_last=True), F("avg_score").asc(nulls_last=True),
+               "name"))

@@ -1,0 +1,180 @@
+"""Enrolling devices and storing their reports (validated, size-limited, idempotent)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dentsec.server.console import alerts, audit, credentials
+from dentsec.server.console.models import Device, EnrollmentToken, Practice, Report
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "report" / "schema" / "report-1.schema.json"
+
+
+class IngestError(Exception):
+    """A refused request: HTTP status and a message in both languages."""
+
+    def __init__(self, status: int, code: str, fr: str, en: str) -> None:
+        super().__init__(en)
+        self.status = status
+        self.code = code
+        self.fr = fr
+        self.en = en
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(
+        schema, format_checker=cls.FORMAT_CHECKER)
+    return validator
+
+
+def create_token(practice: Practice, *, by: AbstractBaseUser | None, days: int = 7,
+                 max_uses: int = 1, owner: AbstractBaseUser | None = None
+                 ) -> tuple[EnrollmentToken, str]:
+    """A new enrollment token; the clear value is returned once and never stored."""
+    clear = credentials.new_token()
+    token = EnrollmentToken.objects.create(
+        practice=practice, token_hash=credentials.digest(clear), hint=clear[:10],
+        created_by=by, owner=owner, expires_at=timezone.now() + timedelta(days=days),
+        max_uses=max_uses)
+    return token, clear
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    device: Device
+    credential: str
+
+
+def enroll(token_value: str, name: str, ip: str | None = None) -> Enrolled:
+    now = timezone.now()
+    refused = IngestError(
+        403, "token-refused",
+        "Jeton d'inscription inconnu, expiré, révoqué ou déjà utilisé.",
+        "Enrollment token unknown, expired, revoked or already used.")
+    with transaction.atomic():
+        token = (EnrollmentToken.objects.select_for_update()
+                 .select_related("practice").filter(token_hash=credentials.digest(token_value))
+                 .first())
+        if (token is None or token.revoked_at is not None or token.expires_at <= now
+                or token.uses >= token.max_uses):
+            raise refused
+        EnrollmentToken.objects.filter(pk=token.pk).update(uses=F("uses") + 1)
+        clear = credentials.new_credential()
+        device = Device.objects.create(
+            practice=token.practice, owner=token.owner, name=name[:255],
+            credential_hash=credentials.digest(clear))
+    audit.record("device.enroll", actor=None, device=device, target=device.name)
+    return Enrolled(device, clear)
+
+
+def device_for(credential: str) -> Device | None:
+    if not credential.startswith(credentials.CREDENTIAL_PREFIX):
+        return None
+    device = (Device.objects.select_related("practice")
+              .filter(credential_hash=credentials.digest(credential), revoked_at=None)
+              .first())
+    return device
+
+
+def parse_report(body: bytes) -> dict[str, Any]:
+    if len(body) > settings.REPORT_MAX_BYTES:
+        raise IngestError(413, "too-large",
+                          f"Rapport trop volumineux (plus de {settings.REPORT_MAX_BYTES} octets).",
+                          f"Report too large (over {settings.REPORT_MAX_BYTES} bytes).")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IngestError(400, "not-json", "Le rapport n'est pas du JSON valide.",
+                          "The report is not valid JSON.") from exc
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(racine)"
+        msg = first.message[:300]
+        raise IngestError(422, "schema", f"Rapport non conforme au schéma ({where}) : {msg}",
+                          f"Report does not follow the schema ({where}): {msg}")
+    assert isinstance(data, dict)  # the schema says object
+    return data
+
+
+def canonical_digest(data: dict[str, Any]) -> str:
+    canon = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _aware(value: str) -> datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise IngestError(422, "schema", "Date du rapport illisible.", "Unreadable report date.")
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _critical(data: dict[str, Any]) -> int:
+    return sum(1 for f in data["findings"]
+               if f["status"] == "fail" and f["severity"] == "critical")
+
+
+@dataclass(frozen=True)
+class Stored:
+    report: Report
+    created: bool
+
+
+def store_report(device: Device, body: bytes) -> Stored:
+    """Validate and keep a report; the same report again returns the stored one."""
+    data = parse_report(body)
+    digest = canonical_digest(data)
+    existing = Report.objects.filter(device=device, digest=digest).first()
+    if existing is not None:
+        return Stored(existing, False)
+    generated = _aware(data["generated_at"])
+    host = data["host"]
+    score = data["score"]
+    critical = _critical(data)
+    fails = sum(1 for f in data["findings"] if f["status"] == "fail")
+    try:
+        with transaction.atomic():
+            previous = device.reports.only("data").order_by("-generated_at").first()
+            report = Report.objects.create(
+                device=device, digest=digest, generated_at=generated, lang=data["lang"],
+                score=score.get("overall"), by_rule=score.get("by_rule", {}),
+                critical_count=critical, data=data)
+            now = timezone.now()
+            updates: dict[str, Any] = {"last_seen": now}
+            if device.last_report_at is None or generated >= device.last_report_at:
+                eol = host.get("os_eol")
+                updates.update(
+                    last_report_at=generated, os_family=host["os_family"],
+                    os_name=host["os_name"], os_version=host["os_version"],
+                    os_eol=date.fromisoformat(eol) if eol else None,
+                    score=score.get("overall"), by_rule=score.get("by_rule", {}),
+                    critical_count=critical, fail_count=fails)
+            Device.objects.filter(pk=device.pk).update(**updates)
+            for key, value in updates.items():
+                setattr(device, key, value)
+    except IntegrityError:
+        # A concurrent retry of the same report won the race: return that one.
+        return Stored(Report.objects.get(device=device, digest=digest), False)
+    if updates.get("last_report_at") == generated:
+        alerts.on_report(device, report, previous)
+    return Stored(report, True)

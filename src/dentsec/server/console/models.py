@@ -1,0 +1,187 @@
+"""Tenancy (provider → practices → devices), reports, alerts and the audit log.
+
+The server holds posture metadata only: what the report schema allows, never a file
+content, never a password. Secrets (enrollment tokens, device credentials) are stored
+as SHA-256 digests: they are 256-bit random values, so a slow hash adds nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+ROLE_PROVIDER_ADMIN = "provider-admin"
+ROLE_PRACTICE_LEAD = "practice-lead"
+ROLE_STAFF = "staff"
+ROLE_CHOICES = [
+    (ROLE_PROVIDER_ADMIN, "provider-admin"),
+    (ROLE_PRACTICE_LEAD, "practice-lead"),
+    (ROLE_STAFF, "staff"),
+]
+# Roles that must pass a TOTP second factor before seeing anything.
+ROLES_WITH_TOTP = frozenset({ROLE_PROVIDER_ADMIN, ROLE_PRACTICE_LEAD})
+
+
+class Provider(models.Model):
+    """An IT provider organisation (or a practice managing itself)."""
+
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="practices")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="profile")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="members")
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="members")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+    totp_confirmed = models.BooleanField(default=False)
+    totp_last_step = models.BigIntegerField(default=0)
+    """Last accepted TOTP time step: a code is never accepted twice."""
+
+    @property
+    def needs_totp(self) -> bool:
+        return self.role in ROLES_WITH_TOTP
+
+
+class EnrollmentToken(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    """The first characters of the token, to tell tokens apart on screen."""
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    """Staff member whose device(s) this token enrolls, if any."""
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(default=1)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Device(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="devices")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="devices")
+    name = models.CharField(max_length=255)
+    credential_hash = models.CharField(max_length=64, unique=True)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Summary of the latest report, kept here so lists and overviews need no joins.
+    last_seen = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_report_at = models.DateTimeField(null=True, blank=True)
+    os_family = models.CharField(max_length=10, blank=True, default="")
+    os_name = models.CharField(max_length=255, blank=True, default="")
+    os_version = models.CharField(max_length=100, blank=True, default="")
+    os_eol = models.DateField(null=True, blank=True)
+    score = models.IntegerField(null=True, blank=True)
+    by_rule = models.JSONField(default=dict)
+    critical_count = models.IntegerField(default=0)
+    fail_count = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["practice", "score"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="reports")
+    digest = models.CharField(max_length=64)
+    """SHA-256 of the canonical JSON: the same report uploaded twice is stored once."""
+    generated_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    lang = models.CharField(max_length=2)
+    score = models.IntegerField(null=True)
+    by_rule = models.JSONField(default=dict)
+    critical_count = models.IntegerField(default=0)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-generated_at"]
+        constraints = [models.UniqueConstraint(fields=["device", "digest"],
+                                               name="report_once_per_device")]
+        indexes = [models.Index(fields=["device", "-generated_at"])]
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.data.get("findings", [])
+        return found
+
+
+class Alert(models.Model):
+    KIND_SILENT = "silent"
+    KIND_BACKUP = "backup-overdue"
+    KIND_OS_EOL = "os-eol"
+    KIND_CRITICAL = "critical-new"
+    KIND_CHOICES = [(KIND_SILENT, KIND_SILENT), (KIND_BACKUP, KIND_BACKUP),
+                    (KIND_OS_EOL, KIND_OS_EOL), (KIND_CRITICAL, KIND_CRITICAL)]
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="alerts")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    key = models.CharField(max_length=100, default="")
+    """What makes this alert distinct (a check id, a date): never sent twice."""
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["device", "kind", "key"],
+                                               name="alert_once")]
+
+
+class AuditEvent(models.Model):
+    """Who did what and when: logins, tokens, enrollments, people, devices."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    action = models.CharField(max_length=50)
+    target = models.CharField(max_length=255, blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class FailedLogin(models.Model):
+    """Recent failed sign-ins (password or second factor), for throttling."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)

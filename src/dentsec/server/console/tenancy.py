@@ -1,0 +1,100 @@
+"""Every query of the dashboard and the API starts here, scoped to the user's tenant.
+
+Provider-admins see their provider's practices; practice-leads their practice; staff
+only the devices they own. An object outside that scope is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dentsec.server.console.models import (
+    ROLE_PRACTICE_LEAD,
+    ROLE_PROVIDER_ADMIN,
+    ROLE_STAFF,
+    Alert,
+    AuditEvent,
+    Device,
+    EnrollmentToken,
+    Practice,
+    Profile,
+    Report,
+)
+
+
+def profile_of(user: AbstractBaseUser | AnonymousUser | Any) -> Profile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        profile: Profile = user.profile
+    except Profile.DoesNotExist:
+        return None
+    return profile
+
+
+def practices(profile: Profile) -> QuerySet[Practice]:
+    if profile.role == ROLE_PROVIDER_ADMIN:
+        return Practice.objects.filter(provider_id=profile.provider_id)
+    if profile.role == ROLE_PRACTICE_LEAD and profile.practice_id is not None:
+        return Practice.objects.filter(pk=profile.practice_id,
+                                       provider_id=profile.provider_id)
+    return Practice.objects.none()
+
+
+def devices(profile: Profile) -> QuerySet[Device]:
+    if profile.role == ROLE_PROVIDER_ADMIN:
+        return Device.objects.filter(practice__provider_id=profile.provider_id)
+    if profile.role == ROLE_PRACTICE_LEAD:
+        return Device.objects.filter(practice_id=profile.practice_id,
+                                     practice__provider_id=profile.provider_id)
+    if profile.role == ROLE_STAFF:
+        return Device.objects.filter(owner_id=profile.user_id,
+                                     practice_id=profile.practice_id)
+    return Device.objects.none()
+
+
+def reports(profile: Profile) -> QuerySet[Report]:
+    return Report.objects.filter(device__in=devices(profile))
+
+
+def tokens(profile: Profile) -> QuerySet[EnrollmentToken]:
+    return EnrollmentToken.objects.filter(practice__in=practices(profile))
+
+
+def alerts(profile: Profile) -> QuerySet[Alert]:
+    return Alert.objects.filter(device__in=devices(profile))
+
+
+def people(profile: Profile) -> QuerySet[Profile]:
+    """Profiles this user may see and manage."""
+    if profile.role == ROLE_PROVIDER_ADMIN:
+        return Profile.objects.filter(provider_id=profile.provider_id)
+    if profile.role == ROLE_PRACTICE_LEAD:
+        return Profile.objects.filter(provider_id=profile.provider_id,
+                                      practice_id=profile.practice_id)
+    return Profile.objects.filter(pk=profile.pk)
+
+
+def audit_events(profile: Profile) -> QuerySet[AuditEvent]:
+    if profile.role == ROLE_PROVIDER_ADMIN:
+        return AuditEvent.objects.filter(provider_id=profile.provider_id)
+    if profile.role == ROLE_PRACTICE_LEAD:
+        return AuditEvent.objects.filter(
+            Q(practice_id=profile.practice_id) & Q(provider_id=profile.provider_id))
+    return AuditEvent.objects.none()
+
+
+def can_manage(profile: Profile) -> bool:
+    """Create tokens, see the practice overview, manage people."""
+    return profile.role in (ROLE_PROVIDER_ADMIN, ROLE_PRACTICE_LEAD)
+
+
+def get_or_404(qs: QuerySet[Any], pk: object) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

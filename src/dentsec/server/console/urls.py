@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from dentsec.server.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("premier-demarrage/", views.first_run, name="first-run"),
+    path("connexion/", views.login, name="login"),
+    path("deconnexion/", views.logout, name="logout"),
+    path("connexion/code/", views.totp, name="totp"),
+    path("compte/double-authentification/", views.totp_setup, name="totp-setup"),
+    path("compte/double-authentification/qr.svg", views.totp_qr, name="totp-qr"),
+    path("prestataire/", views.provider, name="provider"),
+    path("cabinet/<int:practice_id>/", views.practice, name="practice"),
+    path("cabinet/<int:practice_id>/postes/", views.devices, name="devices"),
+    path("cabinet/<int:practice_id>/export.csv", views.export_devices, name="export"),
+    path("cabinet/<int:practice_id>/inscription/", views.tokens, name="tokens"),
+    path("jeton/<int:token_id>/revoquer/", views.revoke_token, name="revoke-token"),
+    path("postes/", views.my_devices, name="my-devices"),
+    path("poste/<int:device_id>/", views.device, name="device"),
+    path("poste/<int:device_id>/revoquer/", views.revoke_device, name="revoke-device"),
+    path("poste/<int:device_id>/corriger/<str:check_id>/", views.fix, name="fix"),
+    path("personnes/", views.people, name="people"),
+    path("alertes/", views.alert_list, name="alerts"),
+    path("journal/", views.audit_log, name="audit"),
+]

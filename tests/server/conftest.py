@@ -1,0 +1,119 @@
+"""Django test set-up for the practice console.
+
+The database is SQLite unless a PostgreSQL URL is known: env DENTSEC_TEST_POSTGRES_URL,
+or the file /tmp/dentsec-ci.env written by .ci/setup.d/40-server.sh (CI). pytest-django
+builds its own test database from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CI_ENV = Path("/tmp/dentsec-ci.env")
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("DENTSEC_TEST_POSTGRES_URL")
+    if url:
+        return url
+    if CI_ENV.exists():
+        for line in CI_ENV.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "DENTSEC_TEST_POSTGRES_URL" and value.strip():
+                return value.strip()
+    return None
+
+
+# Settings are read once, at import: point them at a private home and the test database.
+_HOME = tempfile.mkdtemp(prefix="dentsec-server-tests-")
+os.environ.setdefault("DENTSEC_HOME", _HOME)
+os.environ["DENTSEC_SECURE_COOKIES"] = "0"  # the live server speaks plain HTTP on 127.0.0.1
+os.environ.setdefault("DENTSEC_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+if postgres_url() and not os.environ.get("DENTSEC_DATABASE_URL"):
+    os.environ["DENTSEC_DATABASE_URL"] = postgres_url() or ""
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dentsec.server.settings")
+
+from dentsec.server import setup_django  # noqa: E402
+
+setup_django()
+
+
+def load_report(name: str = "report-windows.json") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return data
+
+
+def report_bytes(base: str = "report-windows.json", *, at: datetime | None = None,
+                 **changes: Any) -> bytes:
+    data = copy.deepcopy(load_report(base))
+    if at is not None:
+        data["generated_at"] = at.isoformat()
+    data.update(changes)
+    return json.dumps(data).encode("utf-8")
+
+
+@pytest.fixture
+def make_report() -> Callable[..., bytes]:
+    return report_bytes
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def tenants(db: Any) -> Iterator[dict[str, Any]]:
+    """Two providers, each with two practices, a lead, a staff member and devices."""
+    from dentsec.server.console import accounts, ingest
+    from dentsec.server.console.models import ROLE_PRACTICE_LEAD, ROLE_STAFF, Practice
+
+    world: dict[str, Any] = {}
+    for tag in ("a", "b"):
+        admin = accounts.create_admin(f"Provider {tag}", f"admin_{tag}", "x" * 16,
+                                      email=f"admin_{tag}@example.invalid")
+        p1 = Practice.objects.create(provider=admin.provider, name=f"Cabinet {tag}1")
+        p2 = Practice.objects.create(provider=admin.provider, name=f"Cabinet {tag}2")
+        lead = accounts.create_member(p1, f"lead_{tag}", "x" * 16, ROLE_PRACTICE_LEAD,
+                                      email=f"lead_{tag}@example.invalid")
+        staff = accounts.create_member(p1, f"staff_{tag}", "x" * 16, ROLE_STAFF)
+        _, clear = ingest.create_token(p1, by=admin.user, max_uses=5, owner=staff.user)
+        own = ingest.enroll(clear, f"pc-{tag}-staff")
+        _, clear2 = ingest.create_token(p1, by=admin.user)
+        shared = ingest.enroll(clear2, f"pc-{tag}-shared")
+        _, clear3 = ingest.create_token(p2, by=admin.user)
+        other = ingest.enroll(clear3, f"pc-{tag}-other-practice")
+        for enrolled in (own, shared, other):
+            ingest.store_report(enrolled.device, report_bytes())
+        token, _clear = ingest.create_token(p1, by=admin.user)
+        world[tag] = {"admin": admin, "lead": lead, "staff": staff, "practice": p1,
+                      "practice2": p2, "device_staff": own.device,
+                      "device_shared": shared.device, "device_other": other.device,
+                      "credential": own.credential, "token": token,
+                      "report": own.device.reports.get()}
+    yield world
+
+
+def login_client(client: Any, profile: Any) -> Any:
+    """A test client signed in as this profile, second factor passed."""
+    from dentsec.server.console import security
+
+    client.force_login(profile.user)
+    session = client.session
+    session[security.SESSION_OTP_KEY] = True
+    session.save()
+    return client
+
+
+def days_ago(days: int) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)
