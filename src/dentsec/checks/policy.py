@@ -60,13 +60,13 @@ class Policy:
     dormant_account_days: int = 90
     generic_account_names: tuple[str, ...] = GENERIC_ACCOUNT_NAMES
     # rule 4
-    backup_warn_days: float = 1
-    backup_fail_days: float = 7
+    backup_warn_days: float = 1.0
+    backup_fail_days: float = 7.0
     verify_max_days: int = 30
     drill_max_days: int = 90
     # rule 6
-    av_signature_warn_days: float = 3
-    av_signature_fail_days: float = 7
+    av_signature_warn_days: float = 3.0
+    av_signature_fail_days: float = 7.0
     justified_ports: tuple[JustifiedPort, ...] = ()
     # any rule
     disabled_checks: tuple[str, ...] = field(default=())

@@ -14,6 +14,9 @@ from dentsec.checks.registry import (
 )
 
 
+ROLLING_RELEASES = frozenset({"chrome", "firefox", "edge"})
+
+
 @check("UPD-OS-SUPPORTED")
 def os_supported(ctx: Ctx) -> Outcome:
     os_ = ctx.facts.os
@@ -89,8 +92,9 @@ def software_supported(ctx: Ctx) -> Outcome:
     items = ctx.family("software").items
     today = ctx.now.date()
     dead = [i for i in items if i.eol_date and i.eol_date < today]
-    soon = [i for i in items if i.eol_date and 0 <= (i.eol_date - today).days
-            <= ctx.policy.eol_warn_days]
+    # Browsers release every few weeks: only a version already past its end counts for them.
+    soon = [i for i in items if i.eol_date and i.eol_product not in ROLLING_RELEASES
+            and 0 <= (i.eol_date - today).days <= ctx.policy.eol_warn_days]
     ev = [f"{i.name} {i.version}: eol {i.eol_date}" for i in items if i.eol_product]
     if dead:
         return failed("Logiciel(s) qui ne sont plus maintenus : "
