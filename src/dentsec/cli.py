@@ -4,13 +4,14 @@ so that ``dentsec audit`` does not pay for the server or the password dictionari
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
 
 from dentsec import __version__
 from dentsec.console import lang_option
-from dentsec.i18n import set_language
+from dentsec.i18n import set_language, tr
 
 # name -> "module:attribute" of a click command or group
 SUBCOMMANDS: dict[str, str] = {
@@ -57,6 +58,21 @@ def main(ctx: click.Context, /, **_: Any) -> None:
     ctx.ensure_object(dict)
 
 
-def run() -> None:  # pragma: no cover - console entry point alias
+def run() -> None:
+    """Console entry point: usage errors are told in the user's language, exit status 2."""
     set_language(None)
-    main()
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(tr("Interrompu.", "Interrupted."), err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            usage = ctx.get_usage()
+            click.echo(tr(usage.replace("Usage:", "Utilisation :"), usage), err=True)
+        click.echo(tr("Erreur d'utilisation : ", "Usage error: ") + exc.format_message()
+                   + tr(" (aide : dentsec --help)", " (help: dentsec --help)"), err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
