@@ -1,0 +1,164 @@
+"""Accounts from /etc/passwd, /etc/group and /etc/shadow (hashes redacted before keeping)."""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dentsec.collect.linux.context import LinuxContext, PasswdEntry
+from dentsec.collect.linux.textconf import to_int
+from dentsec.facts import Account, Accounts
+
+ADMIN_GROUPS = ("sudo", "wheel", "admin")
+GUEST_NAMES = ("guest", "invite", "invité", "invites", "invités")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LASTLOG_RECORD = 292  # int32 time + 32-byte line + 256-byte host (glibc, Linux)
+
+
+def redact_hash(field: str) -> str:
+    """The only things kept of a shadow password field."""
+    if field == "":
+        return "<empty>"
+    if field.startswith("!"):
+        return "!<locked>"
+    if field.startswith("*"):
+        return "*"
+    return "<set>"
+
+
+def redact_shadow(text: str) -> str:
+    """/etc/shadow with every hash replaced, so it can enter the evidence."""
+    out: list[str] = []
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) >= 2:
+            parts[1] = redact_hash(parts[1])
+            out.append(":".join(parts))
+        elif line.strip():
+            out.append("<unparsed line>")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+@dataclass(frozen=True)
+class ShadowEntry:
+    password: str
+    """Redacted: <set>, <empty>, !<locked> or *."""
+    last_change: datetime | None
+    expire: datetime | None
+
+
+def _day(value: str) -> datetime | None:
+    days = to_int(value)
+    if days is None or days <= 0 or days > 200000:
+        return None
+    return EPOCH + timedelta(days=days)
+
+
+def parse_shadow(text: str) -> dict[str, ShadowEntry]:
+    out: dict[str, ShadowEntry] = {}
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) < 2 or not parts[0]:
+            continue
+        parts += [""] * (9 - len(parts))
+        out[parts[0]] = ShadowEntry(redact_hash(parts[1]) if parts[1] not in
+                                    ("<set>", "<empty>", "!<locked>") else parts[1],
+                                    _day(parts[2]), _day(parts[7]))
+    return out
+
+
+def admin_names(
+    groups: dict[str, tuple[int | None, list[str]]], users: list[PasswdEntry]
+) -> set[str]:
+    """Members of sudo/wheel/admin (listed, or by primary group), plus uid 0."""
+    admins = {u.name for u in users if u.uid == 0}
+    for group in ADMIN_GROUPS:
+        if group in groups:
+            gid, members = groups[group]
+            admins.update(members)
+            admins.update(u.name for u in users if gid is not None and u.gid == gid)
+    return admins
+
+
+def _lastlog(uids: tuple[int, ...]) -> Callable[[str], Any]:
+    def read(root: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with open(os.path.join(root or "/", "var/log/lastlog"), "rb") as fh:
+            for uid in uids:
+                fh.seek(uid * LASTLOG_RECORD)
+                raw = fh.read(4)
+                out[str(uid)] = struct.unpack("<i", raw)[0] if len(raw) == 4 else 0
+        return out
+    return read
+
+
+def _current_user(_root: str) -> str:
+    import pwd
+
+    sudo = os.environ.get("SUDO_USER")
+    if sudo and sudo != "root":
+        return sudo
+    try:
+        return os.getlogin()
+    except OSError:
+        return pwd.getpwuid(os.getuid()).pw_name
+
+
+def collect_accounts(ctx: LinuxContext) -> Accounts:
+    host = ctx.host
+    users, why = ctx.passwd()
+    if users is None:
+        raise RuntimeError(why)
+    groups, why_groups = ctx.groups()
+    fam = Accounts(source="/etc/passwd + /etc/group + /etc/shadow (redacted)")
+    low, high = ctx.uid_range()
+    shadow_res = host.read_text("/etc/shadow", redact=redact_shadow)
+    shadow = parse_shadow(shadow_res.text) if shadow_res.text is not None else None
+    admins = admin_names(groups, users) if groups is not None else None
+    fam.uid0_accounts = sorted(u.name for u in users if u.uid == 0 and u.name != "root")
+    picked = [u for u in users
+              if (low <= u.uid <= high and u.can_log_in) or u.uid == 0
+              or (shadow and u.name in shadow and shadow[u.name].password == "<empty>")]
+    humans = tuple(u.uid for u in picked if low <= u.uid <= high and u.can_log_in)
+    lastlog = host.probe(f"lastlog:uids={','.join(map(str, humans))}", _lastlog(humans)) \
+        if humans else None
+    now = host.info.collected_at
+    for u in picked:
+        acc = Account(name=u.name, full_name=u.gecos.split(",")[0] or None, id=str(u.uid),
+                      human=low <= u.uid <= high and u.can_log_in, builtin_admin=u.name == "root",
+                      guest=u.name.lower() in GUEST_NAMES,
+                      is_admin=(u.name in admins) if admins is not None else None)
+        entry = shadow.get(u.name) if shadow is not None else None
+        if entry is not None:
+            acc.password_empty = entry.password == "<empty>"
+            acc.password_last_set = entry.last_change
+            expired = entry.expire is not None and entry.expire <= now
+            acc.enabled = (u.can_log_in and not expired
+                           and entry.password in ("<set>", "<empty>"))
+        if lastlog is not None and lastlog.ok and isinstance(lastlog.value, dict):
+            seconds = lastlog.value.get(str(u.uid))
+            if isinstance(seconds, int) and seconds > 0:
+                acc.last_logon = datetime.fromtimestamp(seconds, UTC)
+        fam.accounts.append(acc)
+    if shadow is None:
+        fam.unknown["password_empty"] = shadow_res.why_not()
+        fam.unknown["enabled"] = shadow_res.why_not()
+        fam.unknown["password_last_set"] = shadow_res.why_not()
+    if admins is None:
+        fam.unknown["is_admin"] = why_groups
+    if lastlog is not None and not lastlog.ok:
+        fam.unknown["last_logon"] = f"/var/log/lastlog: {lastlog.error}"
+    current = host.probe("current-user", _current_user, live_only=True)
+    if current.ok and isinstance(current.value, str):
+        fam.current_user = current.value
+        if admins is not None:
+            fam.current_user_is_admin = current.value in admins
+    else:
+        fam.unknown["current_user"] = f"invoking user: {current.error}"
+        fam.unknown["current_user_is_admin"] = f"invoking user: {current.error}"
+    fam.not_applicable.append("uac_enabled")
+    return fam

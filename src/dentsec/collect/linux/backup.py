@@ -1,0 +1,181 @@
+"""Backups: dentsec's own status file, then other known tools (restic, borg, timeshift, deja-dup).
+
+Where the dentsec status file is looked for:
+* live: ``$DENTSEC_HOME/backup/status.json`` (dentsec.paths.dentsec_home()), then the
+  default places below;
+* ``--root`` (and as fallback live): ``/root/.config/dentsec/backup/status.json`` (root's
+  default DENTSEC_HOME, where a machine-wide backup run by root writes) and
+  ``~/.config/dentsec/backup/status.json`` of each person.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from dentsec.collect.linux import dconf
+from dentsec.collect.linux.context import LinuxContext
+from dentsec.facts import Backup, BackupTool
+
+STATUS_SCHEMA = "dentsec.backup-status/1"
+DISK_CHECKS_NEEDED = 7
+TOOL_PACKAGES = {"restic": "restic", "borgbackup": "borg", "borgmatic": "borg",
+                 "duplicity": "duplicity", "backintime-common": "backintime"}
+TIMESHIFT_SNAPSHOTS = ("/timeshift/snapshots", "/run/timeshift/backup/timeshift/snapshots")
+SCHEDULE_DIRS = ("/etc/systemd/system", "/etc/cron.d", "/etc/cron.daily", "/etc/cron.weekly")
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
+def apply_status(fam: Backup, text: str) -> None:
+    """Fill ``fam`` from a dentsec.backup-status/1 file. Raises ValueError if it is not one."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("schema") != STATUS_SCHEMA:
+        raise ValueError(f"not a {STATUS_SCHEMA} file")
+    last_run = data.get("last_run")
+    if not isinstance(last_run, dict):
+        last_run = {}
+    fam.dentsec_configured = True
+    fam.tools.append(BackupTool(
+        tool="dentsec", configured=True,
+        destination=str(data["repository"]) if data.get("repository") else None,
+        last_backup=_when(data.get("last_success")),
+        last_ok=last_run.get("ok") if isinstance(last_run.get("ok"), bool) else None))
+    verify = data.get("last_verify")
+    if isinstance(verify, dict):
+        fam.last_verify = _when(verify.get("at"))
+        fam.last_verify_ok = verify.get("ok") if isinstance(verify.get("ok"), bool) else None
+    drill = data.get("last_drill")
+    if isinstance(drill, dict):
+        fam.last_drill = _when(drill.get("at"))
+        fam.last_drill_ok = drill.get("ok") if isinstance(drill.get("ok"), bool) else None
+    fam.disk_always_connected = disk_always_connected(data.get("disk_checks"))
+    if fam.disk_always_connected is None:
+        fam.unknown["disk_always_connected"] = (
+            f"fewer than {DISK_CHECKS_NEEDED} disk checks over 7 days")
+    for provider in data.get("providers") or []:
+        if isinstance(provider, dict) and provider.get("name"):
+            name = str(provider["name"])
+            fam.cloud_providers.append(name)
+            if _when(provider.get("assessed_at")):
+                fam.cloud_providers_assessed.append(name)
+
+
+def disk_always_connected(checks: Any) -> bool | None:
+    """True when the last >= 7 checks, spanning >= 7 days, all saw the disk connected."""
+    if not isinstance(checks, list):
+        return None
+    seen = [(w, c.get("connected")) for c in checks if isinstance(c, dict)
+            for w in [_when(c.get("at"))] if w is not None]
+    if len(seen) < DISK_CHECKS_NEEDED:
+        return None
+    recent = sorted(seen, key=lambda s: s[0])
+    cutoff = recent[-1][0] - timedelta(days=7)
+    older = [i for i, (when, _c) in enumerate(recent) if when <= cutoff]
+    if not older:
+        return None  # the checks do not cover 7 days yet
+    window = recent[min(older[-1], len(recent) - DISK_CHECKS_NEEDED):]
+    return all(connected is True for _w, connected in window)
+
+
+def timeshift_time(name: str) -> datetime | None:
+    """Snapshot folder names look like 2024-01-15_10-00-01 (local time, taken as UTC)."""
+    from datetime import UTC
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})", name)
+    if not m:
+        return None
+    try:
+        y, mo, d, h, mi, sec = map(int, m.groups())
+        return datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _status_paths(ctx: LinuxContext) -> list[str]:
+    paths: list[str] = []
+    if ctx.host.info.mode == "live":
+        from dentsec.paths import dentsec_home
+
+        paths.append(str(dentsec_home() / "backup" / "status.json"))
+    paths.append("/root/.config/dentsec/backup/status.json")
+    users, _ = ctx.human_users()
+    paths += [f"{u.home.rstrip('/')}/.config/dentsec/backup/status.json" for u in users or []]
+    return list(dict.fromkeys(paths))
+
+
+def collect_backup(ctx: LinuxContext) -> Backup:
+    host = ctx.host
+    fam = Backup(source="dentsec status + restic/borg/timeshift/deja-dup traces")
+    problems: list[str] = []
+    for path in _status_paths(ctx):
+        res = host.read_text(path)
+        if res.text is None:
+            if res.error != "missing":
+                problems.append(res.why_not())
+            continue
+        try:
+            apply_status(fam, res.text)
+            break
+        except (ValueError, AttributeError, TypeError) as exc:
+            problems.append(f"{path}: {exc}"[:200])
+    pkgs, why = ctx.packages()
+    scheduled = _scheduled_names(ctx)
+    for package, tool in TOOL_PACKAGES.items():
+        if pkgs and package in pkgs and not any(t.tool == tool for t in fam.tools):
+            fam.tools.append(BackupTool(tool=tool, configured=any(tool in s for s in scheduled)))
+    if pkgs and "timeshift" in pkgs:
+        fam.tools.append(_timeshift(ctx))
+    _deja_dup(ctx, fam, problems)
+    done = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    fam.last_backup = max(done) if done else None
+    if fam.last_backup is None:
+        fam.unknown["last_backup"] = "; ".join(problems)[:500] or "no backup seen"
+    if pkgs is None:
+        fam.unknown["tools"] = why
+    fam.not_applicable.append("shadow_copies")
+    return fam
+
+
+def _scheduled_names(ctx: LinuxContext) -> list[str]:
+    """Names of systemd units and cron jobs (a restic/borg job is named after its tool)."""
+    names: list[str] = []
+    for folder in SCHEDULE_DIRS:
+        names += [n.lower() for n in ctx.host.list_dir(folder).entries]
+    return names
+
+
+def _timeshift(ctx: LinuxContext) -> BackupTool:
+    tool = BackupTool(tool="timeshift", configured=ctx.exists("/etc/timeshift/timeshift.json"))
+    for folder in TIMESHIFT_SNAPSHOTS:
+        stamps = [t for t in map(timeshift_time, ctx.host.list_dir(folder).entries) if t]
+        if stamps:
+            tool.last_backup, tool.destination, tool.last_ok = max(stamps), folder, True
+            break
+    return tool
+
+
+def _deja_dup(ctx: LinuxContext, fam: Backup, problems: list[str]) -> None:
+    users, _ = ctx.human_users()
+    for user in users or []:
+        home = user.home.rstrip("/")
+        probe = ctx.host.probe(f"dconf-user-db:{home}", dconf.user_db_probe(home))
+        values = probe.value if probe.ok and isinstance(probe.value, dict) else {}
+        last = _when(values.get("/org/gnome/deja-dup/last-backup"))
+        if last is not None or values.get("/org/gnome/deja-dup/last-run"):
+            backend = values.get("/org/gnome/deja-dup/backend")
+            fam.tools.append(BackupTool(tool="deja-dup", configured=True,
+                                        destination=str(backend) if backend else None,
+                                        last_backup=last, last_ok=True if last else None))
+            if backend in ("google", "microsoft", "remote", "s3", "gcs", "swift"):
+                fam.cloud_providers.append(f"deja-dup:{backend}")

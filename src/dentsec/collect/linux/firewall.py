@@ -1,0 +1,134 @@
+"""Host firewall: running nftables rules (root only) or the boot configuration of
+ufw, firewalld, nftables and iptables-persistent."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from dentsec.collect.linux.context import LinuxContext
+from dentsec.collect.linux.textconf import parse_assignments
+from dentsec.facts import Firewall, FirewallProfile
+
+NFT_LIST = ["nft", "-j", "list", "ruleset"]
+Inbound = Literal["block", "allow"]
+
+
+def _unconditional_drop(expr: Any) -> bool:
+    """A rule whose only effect is drop/reject (counters and comments aside)."""
+    if not isinstance(expr, list) or not expr:
+        return False
+    verdicts = [e for e in expr if isinstance(e, dict) and ("drop" in e or "reject" in e)]
+    others = [e for e in expr if isinstance(e, dict) and not ("drop" in e or "reject" in e
+                                                              or "counter" in e or "log" in e)]
+    return bool(verdicts) and not others
+
+
+def parse_nft_ruleset(text: str) -> tuple[bool, Inbound | None]:
+    """(an input hook exists, default for unsolicited inbound) from ``nft -j list ruleset``."""
+    data = json.loads(text)
+    items = data.get("nftables", []) if isinstance(data, dict) else []
+    chains: dict[tuple[str, str, str], str] = {}
+    last_rule: dict[tuple[str, str, str], Any] = {}
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        chain = item.get("chain")
+        if isinstance(chain, dict) and chain.get("hook") == "input" \
+                and chain.get("family") in ("ip", "ip6", "inet"):
+            key = (str(chain.get("family")), str(chain.get("table")), str(chain.get("name")))
+            chains[key] = str(chain.get("policy", "accept"))
+        rule = item.get("rule")
+        if isinstance(rule, dict):
+            key = (str(rule.get("family")), str(rule.get("table")), str(rule.get("chain")))
+            last_rule[key] = rule.get("expr")
+    if not chains:
+        return False, None
+    blocked = any(policy == "drop" or _unconditional_drop(last_rule.get(key))
+                  for key, policy in chains.items())
+    return True, "block" if blocked else "allow"
+
+
+def parse_nft_conf(text: str) -> tuple[bool, Inbound | None]:
+    """Same question answered from an nftables.conf text."""
+    clean = re.sub(r"#[^\n]*", "", text)
+    hooks = re.findall(r"hook\s+input\b[^;}]*;(?:\s*policy\s+(\w+)\s*;)?", clean)
+    if not hooks:
+        return False, None
+    return True, "block" if any(p == "drop" for p in hooks) else "allow"
+
+
+def ufw_profile(ufw_conf: str, default_ufw: str) -> FirewallProfile:
+    enabled = parse_assignments(ufw_conf).get("ENABLED", "no").lower() == "yes"
+    policy = parse_assignments(default_ufw).get("DEFAULT_INPUT_POLICY", "").upper()
+    inbound: Inbound | None = {"DROP": "block", "REJECT": "block", "ACCEPT": "allow"}.get(policy)  # type: ignore[assignment]
+    return FirewallProfile(name="ufw", enabled=enabled, default_inbound=inbound)
+
+
+def iptables_input_policy(rules_v4: str) -> Inbound | None:
+    m = re.search(r"^:INPUT\s+(\w+)", rules_v4, re.M)
+    if not m:
+        return None
+    return "block" if m.group(1).upper() == "DROP" else "allow"
+
+
+def _configured(ctx: LinuxContext, pkgs: dict[str, str]) -> list[FirewallProfile]:
+    host = ctx.host
+    units, _ = ctx.enabled_units()
+    profiles: list[FirewallProfile] = []
+    if "ufw" in pkgs:
+        profiles.append(ufw_profile(host.read_text("/etc/ufw/ufw.conf").text or "",
+                                    host.read_text("/etc/default/ufw").text or ""))
+    if "firewalld" in pkgs:
+        conf = parse_assignments(host.read_text("/etc/firewalld/firewalld.conf").text or "")
+        zone = conf.get("DefaultZone", "public")
+        zone_xml = host.read_text(f"/etc/firewalld/zones/{zone}.xml").text or ""
+        inbound: Inbound = "allow" if zone == "trusted" or 'target="ACCEPT"' in zone_xml \
+            else "block"
+        profiles.append(FirewallProfile(name=f"firewalld ({zone})",
+                                        enabled="firewalld.service" in units,
+                                        default_inbound=inbound))
+    if "nftables" in pkgs and "nftables.service" in units:
+        has_input, inbound_nft = parse_nft_conf(host.read_text("/etc/nftables.conf").text or "")
+        profiles.append(FirewallProfile(name="nftables.conf", enabled=has_input,
+                                        default_inbound=inbound_nft))
+    if "iptables-persistent" in pkgs:
+        policy = iptables_input_policy(host.read_text("/etc/iptables/rules.v4").text or "")
+        profiles.append(FirewallProfile(name="iptables-persistent", enabled=policy is not None,
+                                        default_inbound=policy))
+    return profiles
+
+
+def collect_firewall(ctx: LinuxContext) -> Firewall:
+    host = ctx.host
+    fam = Firewall()
+    pkgs, why = ctx.packages()
+    configured = _configured(ctx, pkgs) if pkgs is not None else []
+    active = [p for p in configured if p.enabled]
+    fam.backend = active[0].name.split(" ")[0] if active else None
+    running = host.run(NFT_LIST, timeout=10) if host.info.mode == "live" and host.info.is_admin \
+        else None
+    if running is not None and running.ok:
+        try:
+            has_input, inbound = parse_nft_ruleset(running.stdout)
+        except (ValueError, AttributeError) as exc:
+            fam.unknown["profiles"] = f"nft -j list ruleset: {exc}"[:200]
+        else:
+            fam.profiles = [FirewallProfile(name="nftables (running rules)", enabled=has_input,
+                                            default_inbound=inbound)]
+            fam.backend = fam.backend or "nftables"
+            fam.source = "nft list ruleset (running rules)"
+            return fam
+    fam.profiles = configured
+    fam.source = "boot configuration (ufw, firewalld, nftables, iptables-persistent)"
+    if pkgs is None:
+        fam.unknown["profiles"] = why
+    elif not active and host.info.mode == "live":
+        reason = running.why_not() if running is not None else \
+            "the running rules can only be listed as root (nft list ruleset)"
+        fam.unknown["profiles"] = f"no firewall configured to start at boot; {reason}"
+        fam.profiles = []
+    elif not configured:
+        fam.profiles = [FirewallProfile(name="none", enabled=False)]
+    return fam

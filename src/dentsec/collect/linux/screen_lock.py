@@ -1,0 +1,149 @@
+"""Screen lock after inactivity, per desktop user (GNOME dconf, KDE kscreenlockerrc)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dentsec.collect.linux import dconf
+from dentsec.collect.linux.context import LinuxContext, PasswdEntry
+from dentsec.collect.linux.textconf import parse_ini, to_int
+from dentsec.facts import ScreenLock
+
+IDLE = "/org/gnome/desktop/session/idle-delay"
+LOCK = "/org/gnome/desktop/screensaver/lock-enabled"
+LOCK_DELAY = "/org/gnome/desktop/screensaver/lock-delay"
+# GNOME schema defaults (gsettings-desktop-schemas).
+GNOME_DEFAULTS: dict[str, Any] = {IDLE: 300, LOCK: True, LOCK_DELAY: 0}
+KDE_MARKERS = ("kscreenlockerrc", "kdeglobals", "plasmashellrc")
+SESSION_DIRS = ("/usr/share/xsessions", "/usr/share/wayland-sessions")
+
+
+@dataclass(frozen=True)
+class UserLock:
+    enabled: bool
+    timeout_seconds: int | None
+    summary: str
+
+
+@dataclass
+class SystemDconf:
+    values: dict[str, Any]
+    locks: set[str]
+
+
+def gnome_lock(user_values: dict[str, Any], system: SystemDconf) -> UserLock:
+    """Effective GNOME lock: a system lock beats the user, the user beats system defaults."""
+    def get(key: str) -> Any:
+        if key in system.locks and key in system.values:
+            return system.values[key]
+        if key in user_values:
+            return user_values[key]
+        return system.values.get(key, GNOME_DEFAULTS[key])
+
+    idle, lock, delay = get(IDLE), get(LOCK), get(LOCK_DELAY)
+    idle = idle if isinstance(idle, int) and not isinstance(idle, bool) else 300
+    delay = delay if isinstance(delay, int) and not isinstance(delay, bool) else 0
+    if lock is not True:
+        return UserLock(False, None, "GNOME: verrouillage désactivé / lock disabled")
+    if idle == 0:
+        return UserLock(False, None, "GNOME: mise en veille jamais / blank screen never")
+    return UserLock(True, idle + delay, f"GNOME: {idle + delay} s")
+
+
+def kde_lock(system_rc: str, user_rc: str | None) -> UserLock:
+    """KDE Plasma: [Daemon] Autolock (default true), Timeout minutes (default 5)."""
+    daemon = dict(parse_ini(system_rc).get("Daemon", {}))
+    if user_rc is not None:
+        daemon.update(parse_ini(user_rc).get("Daemon", {}))
+    if daemon.get("Autolock", "true").strip().lower() == "false":
+        return UserLock(False, None, "KDE: verrouillage automatique désactivé / autolock off")
+    minutes = to_int(daemon.get("Timeout")) if "Timeout" in daemon else 5
+    if minutes is None or minutes <= 0:
+        return UserLock(False, None, "KDE: délai invalide / invalid timeout")
+    grace = to_int(daemon.get("LockGrace")) or 0
+    return UserLock(True, minutes * 60 + grace, f"KDE: {minutes} min")
+
+
+def _system_dconf(ctx: LinuxContext) -> SystemDconf:
+    """Keyfiles of the system databases named in /etc/dconf/profile/user."""
+    host = ctx.host
+    profile = host.read_text("/etc/dconf/profile/user").text or ""
+    names = [line.split(":", 1)[1].strip() for line in profile.splitlines()
+             if line.strip().startswith("system-db:")]
+    system = SystemDconf({}, set())
+    # The first system database listed has the highest priority: apply it last.
+    for name in reversed(names):
+        folder = f"/etc/dconf/db/{name}.d"
+        for entry in host.list_dir(folder).entries:
+            if entry == "locks":
+                for lockfile in host.list_dir(f"{folder}/locks").entries:
+                    text = host.read_text(f"{folder}/locks/{lockfile}").text or ""
+                    system.locks |= dconf.parse_locks(text)
+                continue
+            keyfile = host.read_text(f"{folder}/{entry}").text
+            if keyfile is not None:
+                system.values.update(dconf.parse_keyfile(keyfile))
+    return system
+
+
+def user_lock(ctx: LinuxContext, user: PasswdEntry, system: SystemDconf,
+              kde_system: str) -> tuple[UserLock | None, str]:
+    """The lock of one person; (None, "") when they have no desktop settings at all."""
+    host = ctx.host
+    home = user.home.rstrip("/")
+    config = host.list_dir(f"{home}/.config")
+    if config.error == "missing":
+        return None, ""
+    if not config.ok:
+        return None, f"{config.path}: {config.error}"
+    if any(m in config.entries for m in KDE_MARKERS):
+        rc = host.read_text(f"{home}/.config/kscreenlockerrc")
+        if rc.text is None and rc.error != "missing":
+            return None, rc.why_not()
+        return kde_lock(kde_system, rc.text), ""
+    if "dconf" in config.entries:
+        probe = host.probe(f"dconf-user-db:{home}", dconf.user_db_probe(home))
+        if not probe.ok:
+            return None, f"{home}/.config/dconf/user: {probe.error}"
+        values = probe.value if isinstance(probe.value, dict) else {}
+        return gnome_lock(values, system), ""
+    return None, ""
+
+
+def collect_screen_lock(ctx: LinuxContext) -> ScreenLock:
+    users, why = ctx.human_users()
+    if users is None:
+        raise RuntimeError(why)
+    fam = ScreenLock(source="GNOME dconf (user + system databases) / KDE kscreenlockerrc")
+    system = _system_dconf(ctx)
+    kde_system = ctx.host.read_text("/etc/xdg/kscreenlockerrc").text or ""
+    locks: list[UserLock] = []
+    problems: list[str] = []
+    for user in users:
+        lock, problem = user_lock(ctx, user, system, kde_system)
+        if lock is not None:
+            locks.append(lock)
+            fam.per_user[user.name] = lock.summary
+        elif problem:
+            problems.append(problem)
+            fam.per_user[user.name] = "inconnu / unknown"
+    if any(not lock.enabled for lock in locks):
+        fam.enabled = False
+        fam.require_password = False
+    elif problems:
+        for field in ("enabled", "timeout_seconds", "require_password"):
+            fam.unknown[field] = "; ".join(problems)[:500]
+    elif locks:
+        fam.enabled = True
+        fam.require_password = True  # GNOME and KDE lock screens always ask the password
+        fam.timeout_seconds = max(lock.timeout_seconds or 0 for lock in locks)
+    else:
+        sessions = [d for d in SESSION_DIRS if ctx.exists(d)]
+        why = ("no desktop user has GNOME or KDE settings yet" if sessions
+               else "no graphical desktop installed (no X11/Wayland sessions)")
+        for field in ("enabled", "timeout_seconds", "require_password"):
+            fam.unknown[field] = why
+    if fam.enabled is False and problems:
+        fam.unknown["timeout_seconds"] = "; ".join(problems)[:500]
+    return fam
