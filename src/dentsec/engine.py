@@ -26,15 +26,19 @@ from dentsec.host.replay import ReplayHost
 
 CHECK_MODULES = ("rule1_passwords", "rule2_updates", "rule3_accounts", "rule4_backups",
                  "rule5_downloads", "rule6_firewall", "beyond_encryption")
+CRITICAL_CAP = 49
+"""A practice with a critical failure (open RDP, no backup) must never see a green score."""
 STATUS_CREDIT: dict[str, float] = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
 SCORE_METHOD: Text = {
     "fr": "Score = points obtenus / points possibles × 100. Points d'un contrôle selon sa gravité : "
           "critique 10, élevée 5, moyenne 3, faible 1. Réussi = tous ses points, avertissement = "
           "la moitié, échec = 0. Les contrôles inconnus ou sans objet ne comptent pas : leur "
-          "nombre est affiché à part.",
+          "nombre est affiché à part. Un contrôle critique en échec plafonne le score à "
+          f"{CRITICAL_CAP}.",
     "en": "Score = points earned / points possible × 100. A check's points by severity: "
           "critical 10, high 5, medium 3, low 1. Pass = all its points, warning = half, "
-          "fail = 0. Unknown and not-applicable checks do not count: their number is shown apart.",
+          "fail = 0. Unknown and not-applicable checks do not count: their number is shown apart. "
+          f"A failed critical check caps the score at {CRITICAL_CAP}.",
 }
 
 
@@ -94,7 +98,12 @@ def _score(findings: list[Finding]) -> int | None:
             weight = SEVERITY_WEIGHT[f.check.severity]
             possible += weight
             earned += weight * STATUS_CREDIT[f.status]
-    return round(100 * earned / possible) if possible else None
+    if not possible:
+        return None
+    score = round(100 * earned / possible)
+    if any(f.status == "fail" and f.check.severity == "critical" for f in findings):
+        score = min(score, CRITICAL_CAP)
+    return score
 
 
 @dataclass

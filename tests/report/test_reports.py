@@ -72,3 +72,9 @@ def test_terminal_opens_with_fixes() -> None:
     assert text.index("Fixes that matter most") < text.index("Scorecard by rule")
     assert "FW-REMOTE-DESKTOP" in text
     set_language("fr")
+
+
+def test_critical_failure_caps_the_score() -> None:
+    report = weak_report()
+    assert report.score.overall is not None and report.score.overall <= 49
+    assert report.score.by_rule[6] is not None and report.score.by_rule[6] <= 49

@@ -89,6 +89,9 @@ def add_paths(config: BackupConfig, paths: list[str]) -> list[str]:
 
 
 def add_excludes(config: BackupConfig, patterns: list[str]) -> list[str]:
-    added = [p for p in patterns if p and p not in config.excludes]
-    config.excludes.extend(added)
+    added = []
+    for pattern in patterns:
+        if pattern and pattern not in config.excludes:
+            config.excludes.append(pattern)
+            added.append(pattern)
     return added

@@ -177,27 +177,29 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
     started = time.time()
     try:
         with open_restic(config) as restic:
-            result: list[tuple[int | None, str]] = []
-
             def attempt() -> None:
-                result.clear()
+                outcome.unreadable.clear()
                 exit_code, text = _backup_once(restic, config, outcome, on_progress)
-                result.append((exit_code, text))
                 if exit_code not in (0, 3):
                     raise failure_of(text, exit_code, None)
 
             with_stale_lock_retry(restic, outcome, attempt)
             outcome.changed = changed_since(config.paths, config.excludes, started)
-            try:
-                with_stale_lock_retry(restic, outcome, lambda: _retention(restic, config))
-            except ResticFailure as exc:
-                outcome.problem = BackupIncomplete(
-                    "retention-failed",
-                    f"Sauvegarde faite, mais le nettoyage des anciennes sauvegardes a échoué : "
-                    f"{exc.fr}", f"Backup done, but removing old backups failed: {exc.en}")
+            if not outcome.unreadable and not outcome.changed:
+                # only a complete snapshot may push older ones out of the retention window
+                try:
+                    with_stale_lock_retry(restic, outcome, lambda: _retention(restic, config))
+                except ResticFailure as exc:
+                    outcome.problem = BackupIncomplete(
+                        "retention-failed",
+                        "Sauvegarde faite, mais le nettoyage des anciennes sauvegardes a "
+                        f"échoué : {exc.fr}",
+                        f"Backup done, but removing old backups failed: {exc.en}")
     except ResticFailure as exc:
+        if exc.code != "repository-missing" and not repository_connected(repository):
+            exc = ResticFailure("repository-missing", repository)  # unplugged mid-run
         finish(exc.code, exc.fr)
-        raise
+        raise exc from None
     except DentsecError as exc:
         finish("failed", exc.fr)
         raise

@@ -49,11 +49,11 @@ def render(report: Report, console: Console) -> None:
         console.print(f"\n[bold]{tr('Les corrections prioritaires', 'Fixes that matter most')}[/bold]")
         for n, f in enumerate(fixes, start=1):
             rem = f.remediation(report.os_family)
-            console.print(f" [bold]{n}.[/bold] [{STYLE[f.status]}]{escape(pick(f.check.title))}"
-                          f"[/{STYLE[f.status]}] [dim]({f.check.id} · "
-                          f"{tr('gravité', 'severity')} {severity_label(f.check.severity)} · "
-                          f"{effort_label(f.check.effort)})[/dim]")
-            console.print(f"    {escape(pick(f.message))}")
+            console.print(f" [bold]{n}.[/bold] [{STYLE[f.status]}]{escape(pick(f.message))}"
+                          f"[/{STYLE[f.status]}]")
+            console.print(f"    [dim]{tr('Objectif', 'Goal')} : {escape(pick(f.check.title))} "
+                          f"({f.check.id} · {tr('gravité', 'severity')} "
+                          f"{severity_label(f.check.severity)} · {effort_label(f.check.effort)})[/dim]")
             if rem:
                 console.print(f"    [cyan]→ {escape(pick(rem.practice))}[/cyan]")
     else:
