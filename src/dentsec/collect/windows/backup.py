@@ -1,0 +1,100 @@
+"""Backups on Windows: dentsec's own status file, File History, shadow copies.
+
+* dentsec: ``backup\\status.json`` (schema ``dentsec.backup-status/1``) under DENTSEC_HOME,
+  %LOCALAPPDATA%\\dentsec or %APPDATA%\\dentsec, read whole by the script.
+* File History: its per-user configuration (``...\\FileHistory\\Configuration\\Config*.xml``)
+  says it is set up and where it copies to; Windows keeps its last run in the target's
+  catalog, which the audit does not open, so its last backup stays unknown.
+* Shadow copies: ``Win32_ShadowCopy`` instances (reading them needs administrator rights).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from dentsec.collect.windows.document import Document, PartMissing
+from dentsec.collect.windows.psjson import (
+    as_bool,
+    as_datetime,
+    as_dict,
+    as_list,
+    as_text,
+    load_json,
+    prop,
+)
+from dentsec.facts import Backup, BackupTool
+
+STATUS_SCHEMA = "dentsec.backup-status/1"
+DISK_CHECKS_NEEDED = 7
+DISK_CHECK_SPAN = timedelta(days=7)
+
+
+def backup(doc: Document) -> Backup:
+    fam = Backup(source="dentsec backup status, File History configuration, Win32_ShadowCopy")
+    data = as_dict(doc.data("backup"))
+    for raw in as_list(prop(data, "file_history")):
+        entry = as_dict(raw)
+        fam.tools.append(BackupTool(tool="file-history", configured=True,
+                                    destination=as_text(prop(entry, "target"))))
+    if any(t.tool == "file-history" for t in fam.tools):
+        fam.unknown["file-history.last_backup"] = "File History keeps its last run in its catalog"
+    _dentsec(as_dict(prop(data, "dentsec_status")), fam)
+    try:
+        fam.shadow_copies = len(as_list(doc.data("shadow_copies")))
+    except PartMissing as exc:
+        fam.unknown["shadow_copies"] = str(exc)
+    done = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    fam.last_backup = max(done) if done else None
+    if fam.last_backup is None:
+        fam.unknown.setdefault("last_backup", "no backup with a known successful run")
+    return fam
+
+
+def _dentsec(found: dict[str, Any], fam: Backup) -> None:
+    if not found:
+        for field in ("last_verify", "last_drill", "disk_always_connected"):
+            fam.unknown[field] = "no dentsec backup on this PC"
+        return
+    status = as_dict(load_json(as_text(prop(found, "content")) or ""))
+    if status.get("schema") != STATUS_SCHEMA:
+        why = f"{as_text(prop(found, 'path'))}: not a {STATUS_SCHEMA} file"
+        fam.unknown.update({"dentsec": why, "last_verify": why, "last_drill": why})
+        return
+    fam.dentsec_configured = True
+    run = as_dict(status.get("last_run"))
+    fam.tools.append(BackupTool(
+        tool="dentsec", configured=True, destination=as_text(status.get("repository")),
+        last_backup=as_datetime(status.get("last_success")), last_ok=as_bool(run.get("ok"))))
+    verify = as_dict(status.get("last_verify"))
+    fam.last_verify, fam.last_verify_ok = as_datetime(verify.get("at")), as_bool(verify.get("ok"))
+    drill = as_dict(status.get("last_drill"))
+    fam.last_drill, fam.last_drill_ok = as_datetime(drill.get("at")), as_bool(drill.get("ok"))
+    fam.disk_always_connected = disk_always_connected(as_list(status.get("disk_checks")))
+    if fam.disk_always_connected is None:
+        fam.unknown["disk_always_connected"] = "fewer than 7 disk checks over 7 days"
+    for provider in as_list(status.get("providers")):
+        name = as_text(prop(provider, "name"))
+        if name:
+            fam.cloud_providers.append(name)
+            if as_datetime(prop(provider, "assessed_at")):
+                fam.cloud_providers_assessed.append(name)
+
+
+def disk_always_connected(checks: list[Any]) -> bool | None:
+    """True when the last ≥ 7 checks, over at least 7 days, all saw the disk connected."""
+    seen: list[tuple[datetime, bool]] = []
+    for raw in checks:
+        at, connected = as_datetime(prop(raw, "at")), as_bool(prop(raw, "connected"))
+        if at is not None and connected is not None:
+            seen.append((at, connected))
+    seen.sort()
+    if len(seen) < DISK_CHECKS_NEEDED:
+        return None
+    last = seen[-1][0]
+    if last - seen[0][0] < DISK_CHECK_SPAN:
+        return None  # not enough history yet
+    window = [c for at, c in seen if at >= last - DISK_CHECK_SPAN]
+    if len(window) < DISK_CHECKS_NEEDED:
+        window = [c for _, c in seen[-DISK_CHECKS_NEEDED:]]
+    return all(window)

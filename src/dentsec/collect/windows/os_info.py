@@ -1,0 +1,90 @@
+"""Windows edition, version and end of support from the ``os`` part.
+
+The registry's ProductName still says "Windows 10" on Windows 11 (a known quirk), so the
+major version comes from the build number (22000 and later are Windows 11). The release
+cycle in the end-of-life data depends on the edition: Home/Pro ("-w") and
+Enterprise/Education ("-e") have different dates, LTSC editions their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dentsec.collect.common import eol
+from dentsec.collect.windows.document import Document
+from dentsec.collect.windows.psjson import as_dict, as_int, as_text, prop
+from dentsec.facts import OSInfo
+
+WINDOWS_11_FIRST_BUILD = 22000
+ENTERPRISE_EDITIONS = {"enterprise", "enterprisen", "education", "educationn", "enterpriseg",
+                       "enterprisegn", "serverrdsh", "iotenterprise"}
+LTSC_EDITIONS = {"enterprises", "enterprisesn"}
+IOT_LTSC_EDITIONS = {"iotenterprises"}
+
+
+def windows_major(build: int | None) -> str | None:
+    if build is None:
+        return None
+    return "11" if build >= WINDOWS_11_FIRST_BUILD else "10"
+
+
+def cycle_candidates(major: str, display_version: str, edition: str | None) -> list[str]:
+    base = f"{major}-{display_version.lower()}"
+    kind = (edition or "").lower()
+    if kind in IOT_LTSC_EDITIONS:
+        return [f"{base}-iot-lts"]
+    if kind in LTSC_EDITIONS:
+        return [f"{base}-e-lts"]
+    if kind in ENTERPRISE_EDITIONS:
+        return [f"{base}-e", base]
+    return [f"{base}-w", base]
+
+
+def os_info(doc: Document) -> OSInfo:
+    info = OSInfo(family="windows", hostname=as_text(doc.context.get("computer_name")) or "")
+    part = doc.part("os")
+    if not part.ok:
+        why = doc.why_not("os")
+        info.unknown.update({f: why for f in ("version", "build", "display_version", "edition",
+                                               "eol_date")})
+        return info
+    data = as_dict(part.data)
+    reg = as_dict(prop(data, "registry"))
+    cim = as_dict(prop(data, "win32_operatingsystem"))
+    build_text = as_text(prop(reg, "CurrentBuild")) or as_text(prop(reg, "CurrentBuildNumber")) \
+        or as_text(prop(cim, "BuildNumber"))
+    build = as_int(build_text)
+    major = windows_major(build)
+    ubr = as_int(prop(reg, "UBR"))
+    info.build = f"{build}.{ubr}" if build is not None and ubr is not None else build_text
+    info.version = as_text(prop(cim, "Version")) or (f"10.0.{build}" if build is not None else "")
+    info.edition = as_text(prop(reg, "EditionID"))
+    info.arch = as_text(prop(cim, "OSArchitecture"))
+    info.hostname = info.hostname or as_text(prop(cim, "CSName")) or ""
+    info.name = _name(reg, cim, major)
+    display = as_text(prop(reg, "DisplayVersion")) or as_text(prop(reg, "ReleaseId"))
+    info.display_version = display
+    info.eol_product = "windows"
+    if major is None or not display:
+        info.unknown["eol_date"] = "build or display version unknown"
+        return info
+    for cycle in cycle_candidates(major, display, info.edition):
+        release = eol.find("windows", cycle)
+        if release:
+            info.eol_cycle = release.cycle
+            info.eol_date = release.eol
+            info.eol_announced = release.eol is not None
+            break
+    else:
+        info.unknown["eol_date"] = f"Windows {major} {display} is not in the end-of-support data"
+    return info
+
+
+def _name(reg: dict[str, Any], cim: dict[str, Any], major: str | None) -> str:
+    caption = as_text(prop(cim, "Caption"))
+    if caption:
+        return caption.strip()
+    product = (as_text(prop(reg, "ProductName")) or "Windows").strip()
+    if major == "11":
+        product = product.replace("Windows 10", "Windows 11")
+    return product
