@@ -1,0 +1,114 @@
+"""Rule 5 on macOS: Gatekeeper and what browsers open by themselves after a download."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from dentsec.collect.macos import plist
+from dentsec.collect.macos.context import LocalUser, MacContext
+from dentsec.collect.macos.passwords import CHROMIUM_BROWSERS, is_chromium_profile
+from dentsec.facts import AutoOpen, Downloads
+from dentsec.host import Host
+
+SPCTL_ARGV = ["spctl", "--status"]
+SAFARI_PLISTS = (
+    "Library/Containers/com.apple.Safari/Data/Library/Preferences/com.apple.Safari.plist",
+    "Library/Preferences/com.apple.Safari.plist",
+)
+SAFARI_SAFE_FILES = "safe files (pdf, images, archives…)"
+PREFERENCES_MAX_BYTES = 16 * 1024 * 1024
+
+
+def parse_spctl_status(text: str) -> bool | None:
+    """``spctl --status``: "assessments enabled" / "assessments disabled"."""
+    if re.search(r"assessments\s+enabled", text):
+        return True
+    if re.search(r"assessments\s+disabled", text):
+        return False
+    return None
+
+
+def keep_download_prefs(text: str) -> str:
+    """Redactor: of a Chromium Preferences file keep only the "download" settings
+    (the rest holds account names and browsing data, which stays off the evidence)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return "{}"
+    download = data.get("download") if isinstance(data, dict) else None
+    return json.dumps({"download": download} if isinstance(download, dict) else {})
+
+
+def parse_chromium_auto_open(text: str) -> list[str] | None:
+    """download.extensions_to_open of a Chromium Preferences file ("pdf:docm"), or None
+    when the file is not JSON. No "download" section means nothing opens by itself."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    download = data.get("download")
+    if not isinstance(download, dict):
+        return []
+    value = download.get("extensions_to_open")
+    if not isinstance(value, str):
+        return []
+    return sorted({e.strip().lower() for e in value.split(":") if e.strip()})
+
+
+def safari_auto_open(data: dict[str, Any]) -> bool:
+    """Safari opens "safe" files unless AutoOpenSafeDownloads is set off (on by default)."""
+    return plist.as_bool(data.get("AutoOpenSafeDownloads")) is not False
+
+
+def _safari(host: Host, user: LocalUser) -> tuple[AutoOpen | None, str | None]:
+    why = None
+    for rel in SAFARI_PLISTS:
+        data, why = plist.read_plist(host, f"{user.home}/{rel}")
+        if data is not None:
+            exts = [SAFARI_SAFE_FILES] if safari_auto_open(data) else []
+            return AutoOpen(browser="safari", user=user.name, extensions=exts), None
+    return None, why
+
+
+def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None) -> Downloads:
+    fam = Downloads(source="spctl --status, Safari and Chromium preferences, XProtect",
+                    not_applicable=["autorun_disabled"])
+    res = host.run(SPCTL_ARGV)
+    fam.reputation_check = (parse_spctl_status(res.stdout + "\n" + res.stderr)
+                            if res.error is None else None)
+    if fam.reputation_check is None:
+        fam.unknown["reputation_check"] = res.why_not() if res.error else "unrecognised answer"
+    # XProtect checks every quarantined download when it is first opened; it cannot be
+    # switched off, so its presence answers the question.
+    fam.scan_downloads = True if xprotect_present else None
+    if not xprotect_present:
+        fam.unknown["scan_downloads"] = "XProtect not found"
+    if ctx.users is None:
+        fam.unknown["auto_open"] = ctx.users_error or "no user list"
+        return fam
+    missing: list[str] = []
+    for user in (u for u in ctx.humans if u.home):
+        found, why = _safari(host, user)
+        if found:
+            fam.auto_open.append(found)
+        elif why and "missing" not in why:
+            missing.append(f"safari/{user.name}: {why}")
+        for browser, rel in CHROMIUM_BROWSERS.items():
+            base = f"{user.home}/{rel}"
+            for profile in (e for e in host.list_dir(base).entries if is_chromium_profile(e)):
+                prefs = host.read_text(f"{base}/{profile}/Preferences",
+                                       max_bytes=PREFERENCES_MAX_BYTES,
+                                       redact=keep_download_prefs)
+                exts = parse_chromium_auto_open(prefs.text) if prefs.ok and prefs.text else None
+                if exts is None:
+                    missing.append(f"{browser}/{user.name}/{profile}: {prefs.why_not()}")
+                    continue
+                fam.auto_open.append(AutoOpen(browser=browser, user=user.name, profile=profile,
+                                              extensions=exts))
+    if missing:
+        fam.unknown["auto_open"] = "; ".join(missing)[:300]
+    return fam

@@ -1,0 +1,231 @@
+"""Rule 1 on macOS: the account password policy and where passwords are kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
+from functools import partial
+from typing import Any
+
+from dentsec.collect.macos import plist
+from dentsec.collect.macos.context import LocalUser, MacContext
+from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords
+from dentsec.host import Host
+
+PWPOLICY_ARGV = ["pwpolicy", "-getaccountpolicies"]
+
+_LENGTH = re.compile(r"policyAttributePassword\s+matches\s+'\.\{(\d{1,4}),\d{0,4}\}\+?'")
+_CLASSES = {
+    "upper": re.compile(r"\[A-Z\]"),
+    "lower": re.compile(r"\[a-z\]"),
+    "digit": re.compile(r"\[0-9\]|\\d"),
+    "special": re.compile(r"\[\^a-zA-Z0-9\]|\[\^A-Za-z0-9\]|\[\[:punct:\]\]|\[\^\[:alnum:\]\]"),
+}
+_LETTER = re.compile(r"\[a-zA-Z\]|\[A-Za-z\]")
+
+
+def _policies(root: dict[str, Any], category: str) -> list[dict[str, Any]]:
+    items = root.get(category)
+    return [p for p in items if isinstance(p, dict)] if isinstance(items, list) else []
+
+
+def _params(policy: dict[str, Any]) -> dict[str, Any]:
+    params = policy.get("policyParameters")
+    return params if isinstance(params, dict) else {}
+
+
+def parse_pwpolicy(text: str) -> PasswordPolicy | None:
+    """``pwpolicy -getaccountpolicies``: "Getting global account policies" then an XML plist.
+
+    Lengths and classes come from the content regexes (``'.{8,}+'``, ``'(.*[A-Z].*){1,}+'``)
+    and their parameters; lockout from policyAttributeMaximumFailedAuthentications;
+    expiry from policyAttributeExpiresEveryNDays; history from
+    policyAttributePasswordHistoryDepth. A category left out is a real "none".
+    """
+    root = plist.loads_dict(text)
+    if root is None:
+        return None
+    fam = PasswordPolicy(source="pwpolicy -getaccountpolicies")
+    lengths: list[int] = []
+    classes: set[str] = set()
+    letter = False
+    history: list[int] = []
+    for pol in _policies(root, "policyCategoryPasswordContent"):
+        content = str(pol.get("policyContent", ""))
+        params = _params(pol)
+        lengths += [int(n) for n in _LENGTH.findall(content)]
+        for key in ("minimumLength", "policyAttributeMinimumLength"):
+            value = plist.as_int(params.get(key))
+            if value is not None:
+                lengths.append(value)
+        for name, rx in _CLASSES.items():
+            if rx.search(content):
+                classes.add(name)
+        letter = letter or bool(_LETTER.search(content))
+        depth = plist.as_int(params.get("policyAttributePasswordHistoryDepth"))
+        if depth is not None and "policyAttributePasswordHistory" in content:
+            history.append(depth)
+    if letter and not classes & {"upper", "lower"}:
+        classes.add("letter")
+    fam.min_length = max(lengths, default=0)
+    fam.min_classes = min(len(classes), 4)
+    fam.history_size = max(history, default=0)
+
+    thresholds = [plist.as_int(_params(p).get("policyAttributeMaximumFailedAuthentications"))
+                  for p in _policies(root, "policyCategoryAuthentication")]
+    known = [t for t in thresholds if t is not None and t > 0]
+    fam.lockout_threshold = min(known) if known else 0
+
+    ages = []
+    for pol in _policies(root, "policyCategoryPasswordChange"):
+        params = _params(pol)
+        days = plist.as_int(params.get("policyAttributeExpiresEveryNDays"))
+        if days is None:
+            minutes = plist.as_int(params.get("policyAttributeExpiresEveryNMinutes"))
+            days = -(-minutes // 1440) if minutes else None
+        if days is not None and days > 0:
+            ages.append(days)
+    fam.max_age_days = min(ages) if ages else 0
+    return fam
+
+
+def collect_password_policy(host: Host) -> PasswordPolicy:
+    res = host.run(PWPOLICY_ARGV)
+    fam = parse_pwpolicy(res.stdout) if res.ok else None
+    if fam is None:
+        fam = PasswordPolicy(source="pwpolicy -getaccountpolicies")
+        why = res.why_not() if not res.ok else "pwpolicy: no property list in the output"
+        for name in ("min_length", "min_classes", "max_age_days", "lockout_threshold",
+                     "history_size"):
+            fam.unknown[name] = why
+    return fam
+
+
+# --- where passwords are kept ------------------------------------------------------
+
+_NAME = re.compile(
+    r"(mots?[ _.-]*de[ _.-]*passe|\bmdp\b|passwords?|passwd|\bpwd\b|identifiants?|"
+    r"codes?[ _.-]*d?[ _.-]*acc[eè]s|logins?)", re.I)
+_DOC_EXT = frozenset({".txt", ".rtf", ".rtfd", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".odt",
+                      ".ods", ".pages", ".numbers", ".md", ".pdf"})
+HOME_FOLDERS = ("", "Desktop", "Documents", "Downloads")
+"""Where a practice keeps "mots de passe.docx": the home folder and its usual folders."""
+
+
+def looks_like_password_file(name: str) -> bool:
+    """A document whose *name* suggests it lists passwords (content is never read)."""
+    plain = unicodedata.normalize("NFC", name)
+    stem, ext = os.path.splitext(plain)
+    return ext.lower() in _DOC_EXT and bool(_NAME.search(stem.replace("_", " ")))
+
+
+def find_password_files(host: Host, users: list[LocalUser]) -> tuple[list[PasswordFile], str | None]:
+    found: list[PasswordFile] = []
+    failures: list[str] = []
+    for user in users:
+        if not user.home:
+            continue
+        for sub in HOME_FOLDERS:
+            folder = f"{user.home}/{sub}" if sub else user.home
+            listing = host.list_dir(folder)
+            if not listing.ok:
+                if listing.error != "missing":
+                    failures.append(f"{folder}: {listing.error}")
+                continue
+            found += [PasswordFile(path=f"{folder}/{e}", owner=user.name)
+                      for e in listing.entries if looks_like_password_file(e)]
+    return found, "; ".join(failures) or None
+
+
+CHROMIUM_BROWSERS = {
+    "chrome": "Library/Application Support/Google/Chrome",
+    "edge": "Library/Application Support/Microsoft Edge",
+    "brave": "Library/Application Support/BraveSoftware/Brave-Browser",
+}
+FIREFOX_PROFILES = "Library/Application Support/Firefox/Profiles"
+
+
+def is_chromium_profile(name: str) -> bool:
+    return name == "Default" or re.fullmatch(r"Profile \d{1,3}", name) is not None
+
+
+def count_chromium_logins(root: str, path: str) -> dict[str, Any]:
+    """Probe: saved passwords in a Chromium "Login Data" database (a count, never a row).
+
+    The browser keeps the file locked while running, so a copy is read.
+    """
+    real = os.path.join(root, path.lstrip("/")) if root else path
+    if not os.path.exists(real):
+        return {"count": 0, "file": False}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "db")
+        shutil.copyfile(real, copy)
+        con = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
+        finally:
+            con.close()
+    return {"count": int(row[0]), "file": True}
+
+
+def count_firefox_logins(root: str, path: str) -> dict[str, Any]:
+    """Probe: number of entries in a Firefox logins.json (a count, never a login)."""
+    real = os.path.join(root, path.lstrip("/")) if root else path
+    if not os.path.exists(real):
+        return {"count": 0, "file": False}
+    with open(real, encoding="utf-8") as fh:
+        data = json.load(fh)
+    logins = data.get("logins") if isinstance(data, dict) else None
+    return {"count": len(logins) if isinstance(logins, list) else 0, "file": True}
+
+
+def probe_count(value: Any) -> int | None:
+    if isinstance(value, dict):
+        count = value.get("count")
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            return count
+    return None
+
+
+def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswords]:
+    out: list[BrowserPasswords] = []
+    for user in users:
+        if not user.home:
+            continue
+        for browser, rel in CHROMIUM_BROWSERS.items():
+            base = f"{user.home}/{rel}"
+            listing = host.list_dir(base)
+            for profile in (e for e in listing.entries if is_chromium_profile(e)):
+                path = f"{base}/{profile}/Login Data"
+                res = host.probe(f"chromium-saved-passwords:{path}",
+                                 partial(count_chromium_logins, path=path))
+                out.append(BrowserPasswords(browser=browser, user=user.name, profile=profile,
+                                            saved_count=probe_count(res.value) if res.ok else None))
+        base = f"{user.home}/{FIREFOX_PROFILES}"
+        for profile in host.list_dir(base).entries:
+            path = f"{base}/{profile}/logins.json"
+            res = host.probe(f"firefox-saved-passwords:{path}",
+                             partial(count_firefox_logins, path=path))
+            out.append(BrowserPasswords(browser="firefox", user=user.name, profile=profile,
+                                        saved_count=probe_count(res.value) if res.ok else None))
+    return out
+
+
+def collect_passwords(host: Host, ctx: MacContext) -> Passwords:
+    fam = Passwords(source=("file names in home folders; Chrome/Edge/Brave/Firefox password "
+                            "stores (counts); Safari and iCloud Keychain are a password "
+                            "manager and are not counted"))
+    if ctx.users is None:
+        fam.unknown["files"] = fam.unknown["browsers"] = ctx.users_error or "no user list"
+        return fam
+    fam.files, why = find_password_files(host, ctx.humans)
+    if why:
+        fam.unknown["files"] = f"some folders unreadable: {why}"[:300]
+    fam.browsers = browser_passwords(host, ctx.humans)
+    return fam
