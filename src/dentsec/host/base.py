@@ -88,6 +88,15 @@ class HostInfo:
     """The as-of time of every age computed from this host's facts."""
     details: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def runs_commands(self) -> bool:
+        """Commands answer on a live host and replay from a bundle; an offline tree has none.
+
+        Collectors must branch on this (or on a result's error), never on ``mode == "live"``:
+        a bundle must replay exactly what the live host answered.
+        """
+        return self.mode != "root"
+
 
 class Host(Protocol):
     """Read-only access to a machine. Implementations never raise for a failed read."""

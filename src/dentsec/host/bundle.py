@@ -56,7 +56,7 @@ def write_bundle(
     """Write a zip bundle atomically: a failure leaves no partial file behind."""
     manifest: dict[str, Any] = {
         "schema": SCHEMA,
-        "created_at": info.collected_at.isoformat(timespec="seconds"),
+        "created_at": info.collected_at.isoformat(),
         "collector": collector or f"dentsec {__version__}",
         "host": {"os_family": info.os_family, "hostname": info.hostname, "is_admin": info.is_admin},
         "items": [],
