@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,9 @@ from dentsec.backup.restic import (
 )
 from dentsec.backup.status import load_status, now_iso, record_disk_check, save_status
 from dentsec.errors import DentsecError
+
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:\d{2})")
 
 
 def _require_connected(config: BackupConfig) -> None:
@@ -83,17 +87,13 @@ def sha256_of(path: Path) -> str:
 
 def mtime_ns(iso: str) -> int | None:
     """restic's node mtime (RFC 3339 with up to 9 decimals) in nanoseconds since the epoch."""
-    head, dot, rest = iso.partition(".")
-    digits = ""
-    tail = rest
-    if dot:
-        digits = "".join(c for c in rest[:9] if c.isdigit())
-        tail = rest[len(digits):]
-    try:
-        base = datetime.fromisoformat(head + tail.replace("Z", "+00:00"))
-    except ValueError:
+    match = _RFC3339.fullmatch(iso.strip())
+    if match is None:
         return None
-    if base.tzinfo is None:
+    head, digits, zone = match.groups()
+    try:
+        base = datetime.fromisoformat(head + ("+00:00" if zone in ("Z", "z") else zone))
+    except ValueError:
         return None
     return int(base.timestamp()) * 1_000_000_000 + int((digits or "0").ljust(9, "0"))
 

@@ -104,8 +104,8 @@ def windows_task(at: str, program: str, user: str) -> ScheduleFile:
     sub(info, "Description", "dentsec : sauvegarde quotidienne (daily backup)")
     sub(info, "URI", "\\dentsec\\sauvegarde")
     trigger = sub(sub(task, "Triggers"), "CalendarTrigger")
+    sub(trigger, "Enabled", "true")  # triggerBaseType is a sequence: Enabled comes first
     sub(trigger, "StartBoundary", f"2024-01-01T{hour:02d}:{minute:02d}:00")
-    sub(trigger, "Enabled", "true")
     sub(sub(trigger, "ScheduleByDay"), "DaysInterval", "1")
     principal = sub(sub(task, "Principals"), "Principal")
     principal.set("id", "Author")
