@@ -15,7 +15,7 @@ from dentsec.checks.catalog import OSES, RULE_NAMES, load_catalog
 from dentsec.checks.policy import load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
-from dentsec.fileio import atomic_write_text
+from dentsec.fileio import atomic_write_bytes, atomic_write_text
 from dentsec.i18n import pick, tr
 
 EXIT_OK, EXIT_FAILED_CHECKS = 0, 1
@@ -23,7 +23,8 @@ OS_LABEL = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html"]), default="terminal",
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "pdf"]),
+              default="terminal",
               help="Format du rapport / report format.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrire le rapport dans ce fichier / write the report to this file.")
@@ -49,13 +50,23 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
                            "--root and --evidence cannot be combined.")
     if root and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
+    if fmt == "pdf" and output is None:
+        raise DentsecError("Le rapport PDF s'écrit dans un fichier : ajoutez --output rapport.pdf",
+                           "The PDF report goes to a file: add --output report.pdf")
     policy = load_policy(policy_file)
     if evidence:
         report = engine.audit_evidence(evidence, policy)
     else:
         report = engine.audit_live(str(root) if root else None, policy)
 
-    if fmt == "json":
+    if fmt == "pdf":
+        from dentsec.report import pdf
+
+        assert output is not None
+        atomic_write_bytes(output, pdf.render(report))
+        click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
+        text = None
+    elif fmt == "json":
         from dentsec.report import json_report
 
         text = json_report.render(report)
@@ -66,9 +77,9 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
     else:
         from dentsec.report import terminal
 
+        text = None
         if output is None:
             terminal.render(report, Console(highlight=False))
-            text = None
         else:
             buf = io.StringIO()
             terminal.render(report, Console(file=buf, width=100, no_color=True, highlight=False))

@@ -78,3 +78,10 @@ def test_critical_failure_caps_the_score() -> None:
     report = weak_report()
     assert report.score.overall is not None and report.score.overall <= 49
     assert report.score.by_rule[6] is not None and report.score.by_rule[6] <= 49
+
+
+def test_pdf_report_is_a_pdf() -> None:
+    from dentsec.report import pdf
+
+    data = pdf.render(weak_report())
+    assert data.startswith(b"%PDF-") and len(data) > 5000
