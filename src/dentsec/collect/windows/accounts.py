@@ -62,12 +62,14 @@ def accounts(doc: Document) -> Accounts:
             fam.accounts.append(account)
     if admins is None:
         fam.unknown["is_admin"] = admins_why
-    user = as_text(doc.context.get("user"))
+    # The person at the screen when known, else the account that ran the collector.
+    console = as_text(doc.context.get("console_user"))
+    user = console or as_text(doc.context.get("user"))
     fam.current_user = user.split("\\")[-1] if user else None
-    user_sid = sid_of(doc.context.get("user_sid"))
+    user_sid = sid_of(doc.context.get("console_user_sid" if console else "user_sid"))
     if admins is not None and user_sid:
         fam.current_user_is_admin = user_sid.upper() in admins
-    elif doc.elevated:
+    elif doc.elevated and not console:
         fam.current_user_is_admin = True  # only an administrator gets an elevated token
     else:
         fam.unknown["current_user_is_admin"] = admins_why or "signed-in user unknown"

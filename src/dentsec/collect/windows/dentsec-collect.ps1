@@ -218,8 +218,12 @@ $Parts['firewall'] = {
 
 $Parts['rdp_firewall'] = {
     # The "Remote Desktop" rule group by its resource id, which no language translates.
+    $columns = @('Name', @{ n = 'Enabled'; e = { [string]$_.Enabled } },
+                 @{ n = 'Direction'; e = { [string]$_.Direction } },
+                 @{ n = 'Action'; e = { [string]$_.Action } },
+                 @{ n = 'Profile'; e = { [string]$_.Profile } })
     , @(Get-NetFirewallRule -Group '@FirewallAPI.dll,-28752' -ErrorAction SilentlyContinue |
-        Select-Object -Property @('Name', 'Enabled', 'Direction', 'Action', 'Profile'))
+        Select-Object -Property $columns)
 }
 
 $Parts['listening'] = {
@@ -531,10 +535,23 @@ function Invoke-Parts($Parts, [int]$Timeout, [int]$SlowTimeout) {
 function Get-Context {
     $id = [Security.Principal.WindowsIdentity]::GetCurrent()
     $principal = New-Object Security.Principal.WindowsPrincipal($id)
+    # The person signed in at the screen, who may not be the account running this script
+    # (an IT provider often runs it with its own administrator account).
+    $console = $null
+    $consoleSid = $null
+    try {
+        $console = (Get-CimInstance -ClassName Win32_ComputerSystem -OperationTimeoutSec 30).UserName
+        if ($console) {
+            $consoleSid = ([Security.Principal.NTAccount]$console).Translate(
+                [Security.Principal.SecurityIdentifier]).Value
+        }
+    } catch { }
     [ordered]@{
         computer_name = $env:COMPUTERNAME
         user          = $id.Name
         user_sid      = $id.User.Value
+        console_user  = $console
+        console_user_sid = $consoleSid
         elevated      = $principal.IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-544')
         ps_version    = $PSVersionTable.PSVersion.ToString()
         culture       = (Get-Culture).Name

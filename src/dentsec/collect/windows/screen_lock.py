@@ -74,7 +74,8 @@ def _user_lock(values: dict[str, Any], policy: dict[str, Any]) -> tuple[int | No
         forced = as_text(prop(policy, name))
         return forced if forced is not None else as_text(prop(values, name))
 
-    active = pick("ScreenSaveActive") == "1"
+    # ScreenSaveActive stays "1" with no screensaver chosen: SCRNSAVE.EXE tells.
+    active = pick("ScreenSaveActive") == "1" and bool((pick("SCRNSAVE.EXE") or "").strip())
     secure = pick("ScreenSaverIsSecure") == "1"
     delay = as_int(pick("ScreenSaveTimeOut"))
     if not active or not delay or delay <= 0:
