@@ -1,0 +1,149 @@
+"""`dentsec agent enroll | run | status | schedule`."""
+
+from __future__ import annotations
+
+import platform
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from dentsec.agent import client, config, queue
+from dentsec.agent import schedule as agent_schedule
+from dentsec.backup.schedule import write_files
+from dentsec.console import handle_errors, lang_option
+from dentsec.errors import DentsecError
+from dentsec.i18n import language, tr
+from dentsec.proc import run as run_program
+
+MAX_REPORT_BYTES = 1024 * 1024
+
+
+def _this_os() -> str:
+    system = platform.system()
+    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
+
+
+@click.group("agent")
+@lang_option
+def agent() -> None:
+    """Relie ce poste à la console du cabinet. / Connect this machine to the practice console."""
+
+
+@agent.command("enroll")
+@click.option("--server", required=True, help="Adresse de la console (https://…).")
+@click.option("--token", required=True, help="Jeton d'inscription / enrollment token.")
+@click.option("--name", default=None, help="Nom du poste (nom de la machine par défaut).")
+@lang_option
+@handle_errors
+def enroll(server: str, token: str, name: str | None) -> None:
+    """Inscrit ce poste avec un jeton. / Enroll this machine with a token."""
+    server = client.normalise_server(server)
+    name = name or socket.gethostname()
+    data = client.enroll(server, token.strip(), name)
+    store = config.store_credential(server, data["credential"])
+    config.AgentConfig(server=server, device_id=int(data["device_id"]), device_name=name,
+                       practice=str(data["practice"]), credential_store=store,
+                       lang=language()).save()
+    where = tr("trousseau du système", "system keyring") if store == "keyring" else \
+        str(config.credential_path())
+    click.echo(tr(f"Poste « {name} » inscrit au cabinet « {data['practice']} ».",
+                  f"Device “{name}” enrolled in practice “{data['practice']}”."))
+    click.echo(tr(f"Identifiant du poste conservé dans : {where}",
+                  f"Device credential kept in: {where}"))
+
+
+def _audit_report(lang: str) -> bytes:
+    from dentsec.engine import audit_live
+    from dentsec.report.json_report import render
+
+    return render(audit_live(), lang).encode("utf-8")
+
+
+@agent.command("run")
+@click.option("--report-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Envoyer ce rapport JSON au lieu d'auditer maintenant.")
+@click.option("--queue-only", is_flag=True,
+              help="Mettre le rapport en file sans l'envoyer / only queue the report.")
+@lang_option
+@handle_errors
+def run(report_file: Path | None, queue_only: bool) -> None:
+    """Audite ce poste et envoie le rapport (gardé en file si le serveur est injoignable).
+
+    Audits this machine and uploads the report (queued while the server is unreachable).
+    """
+    cfg = config.load_config()
+    credential = config.load_credential(cfg)
+    body = report_file.read_bytes() if report_file else _audit_report(cfg.lang)
+    if len(body) > MAX_REPORT_BYTES:
+        raise DentsecError("Rapport trop volumineux pour être envoyé.",
+                           "Report too large to upload.")
+    queue.enqueue(body)
+    if queue_only:
+        click.echo(tr(f"{len(queue.pending())} rapport(s) en attente.",
+                      f"{len(queue.pending())} report(s) waiting."))
+        return
+    with client.Uploader(cfg.server, credential) as uploader:
+        result = queue.drain(uploader.send)
+    click.echo(tr(f"Envoyés : {result.sent}. En attente : {result.left}.",
+                  f"Sent: {result.sent}. Waiting: {result.left}."))
+    if result.refused:
+        click.echo(tr(f"Refusés par le serveur (gardés dans {queue.refused_dir()}) : "
+                      f"{result.refused} — {result.error}",
+                      f"Refused by the server (kept in {queue.refused_dir()}): "
+                      f"{result.refused} — {result.error}"), err=True)
+        sys.exit(1)
+    if result.left:
+        click.echo(tr(f"Serveur injoignable, les rapports seront renvoyés plus tard : "
+                      f"{result.error}",
+                      f"Server unreachable, reports will be sent later: {result.error}"),
+                   err=True)
+        sys.exit(3)
+
+
+@agent.command("status")
+@lang_option
+@handle_errors
+def status() -> None:
+    """Affiche l'inscription et la file d'attente. / Show enrollment and queue."""
+    cfg = config.load_config()
+    click.echo(tr(f"Serveur : {cfg.server}", f"Server: {cfg.server}"))
+    click.echo(tr(f"Poste : {cfg.device_name} (n° {cfg.device_id}), cabinet « {cfg.practice} »",
+                  f"Device: {cfg.device_name} (#{cfg.device_id}), practice “{cfg.practice}”"))
+    click.echo(tr(f"Rapports en attente : {len(queue.pending())}",
+                  f"Reports waiting: {len(queue.pending())}"))
+
+
+@agent.command("schedule")
+@click.option("--at", "at", default="12:30", show_default=True, help="Heure (HH:MM).")
+@click.option("--os", "target_os", type=click.Choice(["linux", "windows", "macos"]),
+              default=None, help="Système cible (celui-ci par défaut).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier où écrire les fichiers (sinon celui du planificateur).")
+@click.option("--install/--no-install", default=False,
+              help="Enregistrer aussi auprès du planificateur / also register the job.")
+@lang_option
+@handle_errors
+def schedule(at: str, target_os: str | None, output: Path | None, install: bool) -> None:
+    """Programme l'audit quotidien. / Schedule the daily audit upload."""
+    target_os = target_os or _this_os()
+    files = agent_schedule.schedule_files(target_os, at)
+    folder = output or agent_schedule.default_folder(target_os)
+    for path in write_files(folder, files):
+        click.echo(tr(f"Écrit : {path}", f"Written: {path}"))
+    commands = agent_schedule.install_commands(target_os, folder)
+    if not install:
+        click.echo(tr("Pour l'activer :", "To enable it:"))
+        for argv in commands:
+            click.echo("  " + " ".join(argv))
+        return
+    if target_os != _this_os():
+        raise DentsecError("--install ne vaut que pour le système de ce poste.",
+                           "--install only applies to this machine's system.")
+    for argv in commands:
+        result = run_program(argv, timeout=60)
+        if not result.ok:
+            raise DentsecError(f"échec de {' '.join(argv)} : {result.stderr or result.error}",
+                               f"{' '.join(argv)} failed: {result.stderr or result.error}")
+    click.echo(tr("Audit quotidien programmé.", "Daily audit scheduled."))

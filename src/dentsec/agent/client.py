@@ -1,0 +1,70 @@
+"""Talking to the practice console over HTTP (httpx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from dentsec.agent.queue import Outcome
+from dentsec.errors import DentsecError
+from dentsec.i18n import language
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+def _problem(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+        text = data.get("en" if language() == "en" else "fr") or data.get("detail")
+    except ValueError:
+        text = None
+    return str(text or f"HTTP {response.status_code}")
+
+
+def normalise_server(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise DentsecError(f"Adresse de serveur invalide : {url} (https://… attendu).",
+                           f"Invalid server address: {url} (expected https://…).")
+    return url
+
+
+def enroll(server: str, token: str, name: str) -> dict[str, Any]:
+    try:
+        response = httpx.post(f"{server}/api/v1/enroll", json={"token": token, "name": name},
+                              timeout=TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise DentsecError(f"Serveur injoignable ({server}) : {exc}",
+                           f"Server unreachable ({server}): {exc}") from exc
+    if response.status_code != 201:
+        problem = _problem(response)
+        raise DentsecError(f"Inscription refusée : {problem}", f"Enrollment refused: {problem}")
+    data: dict[str, Any] = response.json()
+    return data
+
+
+class Uploader:
+    """One HTTP connection reused for every queued report."""
+
+    def __init__(self, server: str, credential: str) -> None:
+        self.client = httpx.Client(base_url=server, timeout=TIMEOUT, headers={
+            "Authorization": f"Bearer {credential}", "Content-Type": "application/json"})
+
+    def __enter__(self) -> Uploader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def send(self, body: bytes) -> tuple[str, str | None]:
+        try:
+            response = self.client.post("/api/v1/agent/reports", content=body)
+        except httpx.HTTPError as exc:
+            return Outcome.RETRY, str(exc) or type(exc).__name__
+        if response.status_code in (200, 201, 409):
+            return Outcome.STORED, None
+        if response.status_code in (400, 413, 422):
+            return Outcome.REFUSED, _problem(response)
+        # 401 (credential revoked), 429, 5xx: keep the report and say why.
+        return Outcome.RETRY, _problem(response)

@@ -1,0 +1,108 @@
+"""Enroll, run, queue and replay against a real `dentsec serve`."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dentsec.agent import config, queue
+from dentsec.cli import main
+
+from .conftest import ConsoleServer, sample_report
+
+
+def _enroll(server: ConsoleServer, name: str = "poste-accueil") -> None:
+    token = server.cli("server", "create-token", "--practice", str(server.practice_id)).strip()
+    result = CliRunner().invoke(main, ["agent", "enroll", "--server", server.url,
+                                       "--token", token, "--name", name])
+    assert result.exit_code == 0, result.output
+    assert "Cabinet du Parc" in result.output
+
+
+def test_enroll_keeps_the_credential_in_a_private_file(console_server: ConsoleServer,
+                                                       agent_home: Path) -> None:
+    _enroll(console_server)
+    cfg = config.load_config()
+    assert cfg.credential_store == "file"
+    mode = stat.S_IMODE(config.credential_path().stat().st_mode)
+    assert mode == 0o600
+    assert config.load_credential(cfg).startswith("dsd_")
+    assert "dsd_" not in config.config_path().read_text()
+
+
+def test_enroll_with_a_used_token_fails_clearly(console_server: ConsoleServer,
+                                                agent_home: Path) -> None:
+    token = console_server.cli("server", "create-token", "--practice",
+                               str(console_server.practice_id)).strip()
+    runner = CliRunner()
+    args = ["agent", "enroll", "--server", console_server.url, "--token", token]
+    assert runner.invoke(main, args).exit_code == 0
+    again = runner.invoke(main, args)
+    assert again.exit_code == 2
+    assert "Inscription refusée" in again.output
+
+
+def test_run_uploads_a_report(console_server: ConsoleServer, agent_home: Path,
+                              tmp_path: Path) -> None:
+    _enroll(console_server)
+    report = tmp_path / "r.json"
+    report.write_bytes(sample_report(1))
+    result = CliRunner().invoke(main, ["agent", "run", "--report-file", str(report)])
+    assert result.exit_code == 0, result.output
+    assert console_server.count_reports() == 1
+    # Sending the same report again stores nothing new and empties the queue.
+    assert CliRunner().invoke(main, ["agent", "run", "--report-file",
+                                     str(report)]).exit_code == 0
+    assert console_server.count_reports() == 1
+    assert queue.pending() == []
+
+
+def test_a_refused_report_is_set_aside_not_lost(console_server: ConsoleServer,
+                                                agent_home: Path, tmp_path: Path) -> None:
+    _enroll(console_server)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"schema": "dentsec.report/1"}))
+    result = CliRunner().invoke(main, ["agent", "run", "--report-file", str(bad)])
+    assert result.exit_code == 1
+    assert len(list(queue.refused_dir().iterdir())) == 1
+    assert console_server.count_reports() == 0
+
+
+def test_thousand_reports_queued_while_down_are_stored_exactly_once(
+        console_server: ConsoleServer, agent_home: Path, tmp_path: Path) -> None:
+    _enroll(console_server)
+    console_server.stop()
+    first = tmp_path / "first.json"
+    first.write_bytes(sample_report(0))
+    down = CliRunner().invoke(main, ["agent", "run", "--report-file", str(first)])
+    assert down.exit_code == 3, down.output
+    assert "injoignable" in down.output
+    for index in range(1, 999):
+        queue.enqueue(sample_report(index))
+    assert len(queue.pending()) == 999
+    console_server.start()
+    last = tmp_path / "last.json"
+    last.write_bytes(sample_report(999))
+    up = CliRunner().invoke(main, ["agent", "run", "--report-file", str(last)])
+    assert up.exit_code == 0, up.output
+    assert "Envoyés : 1000" in up.output
+    assert queue.pending() == []
+    assert console_server.count_reports() == 1000
+    assert console_server.distinct_reports() == 1000
+    # An agent killed after the upload but before removing its files sends them again:
+    # the server answers "already stored" and the count does not move.
+    for index in range(10):
+        queue.enqueue(sample_report(index))
+    again = CliRunner().invoke(main, ["agent", "run", "--report-file", str(last)])
+    assert again.exit_code == 0, again.output
+    assert console_server.count_reports() == 1000
+    assert queue.pending() == []
+
+
+def test_status_without_enrollment_says_what_to_do(agent_home: Path) -> None:
+    result = CliRunner().invoke(main, ["agent", "status"])
+    assert result.exit_code == 2
+    assert "dentsec agent enroll" in result.output
