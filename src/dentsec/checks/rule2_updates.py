@@ -13,7 +13,6 @@ from dentsec.checks.registry import (
     warned,
 )
 
-
 ROLLING_RELEASES = frozenset({"chrome", "firefox", "edge"})
 
 

@@ -81,7 +81,8 @@ def empty_password(ctx: Ctx) -> Outcome:
                       f"Account(s) without a password: {names(empty)}.", empty)
     undecided = [a.name for a in accounts if a.password_empty is None and a.human]
     if undecided:
-        raise Unknown("accounts.password_empty: " + names(undecided))
+        why = ctx.reason("accounts", "password_empty") or "unknown"
+        raise Unknown(f"accounts.password_empty: {why} ({names(undecided)})")
     return passed("Tous les comptes actifs ont un mot de passe.",
                   "Every enabled account has a password.")
 
