@@ -84,6 +84,8 @@ class HostInfo:
     mode: str = "live"
     """live, root (an offline tree) or evidence (a recorded bundle)."""
     is_admin: bool | None = None
+    recorded_mode: str = "live"
+    """For a bundle: the mode it was collected in (live or root)."""
     collected_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     """The as-of time of every age computed from this host's facts."""
     details: dict[str, str] = field(default_factory=dict)
@@ -95,7 +97,7 @@ class HostInfo:
         Collectors must branch on this (or on a result's error), never on ``mode == "live"``:
         a bundle must replay exactly what the live host answered.
         """
-        return self.mode != "root"
+        return (self.recorded_mode if self.mode == "evidence" else self.mode) != "root"
 
 
 class Host(Protocol):

@@ -5,7 +5,7 @@ one member per captured output. The same layout is written by the standalone
 PowerShell collector, so keep it simple::
 
     {"schema": "dentsec.evidence/1", "created_at": "...", "collector": "dentsec 0.1.0",
-     "host": {"os_family": "linux", "hostname": "...", "is_admin": false},
+     "host": {"os_family": "linux", "hostname": "...", "is_admin": false, "mode": "live"},
      "items": [
        {"kind": "command", "argv": [...], "exit_code": 0, "error": null,
         "duration_ms": 12, "stdout": "items/0001.out", "stderr": "items/0001.err"},
@@ -58,7 +58,8 @@ def write_bundle(
         "schema": SCHEMA,
         "created_at": info.collected_at.isoformat(),
         "collector": collector or f"dentsec {__version__}",
-        "host": {"os_family": info.os_family, "hostname": info.hostname, "is_admin": info.is_admin},
+        "host": {"os_family": info.os_family, "hostname": info.hostname, "is_admin": info.is_admin,
+                 "mode": info.recorded_mode if info.mode == "evidence" else info.mode},
         "items": [],
     }
     buf = io.BytesIO()
@@ -164,6 +165,7 @@ def _parse(path: Path, member: Any) -> Bundle:
         hostname=str(host.get("hostname", "")),
         mode="evidence",
         is_admin=host.get("is_admin"),
+        recorded_mode="root" if host.get("mode") == "root" else "live",
     )
     if info.os_family not in ("linux", "windows", "macos"):
         raise _bad(path, f"os_family {info.os_family!r}")
