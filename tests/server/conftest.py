@@ -47,6 +47,12 @@ from dentsec.server import setup_django  # noqa: E402
 
 setup_django()
 
+# Several pytest sessions may share the PostgreSQL server: one test database each.
+from django.db import connections  # noqa: E402
+
+connections["default"].settings_dict.setdefault("TEST", {})["NAME"] = (
+    f"test_dentsec_{os.getpid()}")
+
 
 def load_report(name: str = "report-windows.json") -> dict[str, Any]:
     data: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -36,13 +37,28 @@ class IngestError(Exception):
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    validator: jsonschema.protocols.Validator = cls(
-        schema, format_checker=cls.FORMAT_CHECKER)
-    return validator
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Callable[[Any], list[tuple[str, str]]]:
+    """The report validator: jsonschema, or jsonschema-rs when installed (the same checks,
+    some hundred times faster, which is what lets one server take hundreds of reports/s)."""
+    schema = _schema()
+    try:
+        import jsonschema_rs
+    except ImportError:
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        slow = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        return lambda data: [("/".join(str(p) for p in e.absolute_path), e.message)
+                             for e in sorted(slow.iter_errors(data),
+                                             key=lambda e: list(map(str, e.absolute_path)))]
+    fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+    return lambda data: [("/".join(str(p) for p in e.instance_path), e.message)
+                         for e in fast.iter_errors(data)]
 
 
 def create_token(practice: Practice, *, by: AbstractBaseUser | None, days: int = 7,
@@ -104,11 +120,11 @@ def parse_report(body: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise IngestError(400, "not-json", "Le rapport n'est pas du JSON valide.",
                           "The report is not valid JSON.") from exc
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = _validator()(data)
     if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(racine)"
-        msg = first.message[:300]
+        where, msg = errors[0]
+        where = where or "(racine)"
+        msg = msg[:300]
         raise IngestError(422, "schema", f"Rapport non conforme au schéma ({where}) : {msg}",
                           f"Report does not follow the schema ({where}): {msg}")
     assert isinstance(data, dict)  # the schema says object
