@@ -122,7 +122,7 @@ def test_softwareupdate_four_updates_with_major_upgrade() -> None:
 def test_sw_vers_catalina() -> None:
     # macos-en-sw_vers-01.txt (mondoohq/mql osx.toml)
     info = build_os_info(parse_sw_vers(real("macos-en-sw_vers-01.txt")), "mac", "x86_64")
-    assert (info.name, info.version, info.build) == ("Mac OS X 10.15.4", "10.15.4", "19E266")
+    assert (info.name, info.version, info.build) == ("Mac OS X", "10.15.4", "19E266")
     assert (info.eol_cycle, info.eol_date, info.eol_announced) == ("10.15", date(2026, 2, 2), True)
 
 

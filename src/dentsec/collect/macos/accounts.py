@@ -172,11 +172,15 @@ def collect_screen_lock(host: Host, ctx: MacContext) -> ScreenLock:
     fam.require_password = console_ask
     if fam.require_password is None and "require_password" not in fam.unknown:
         fam.unknown["require_password"] = ctx.console_error or "nobody signed in"
-    if unknown_users:
+    if any(i == 0 for i in idles):
+        fam.enabled = False  # one session that never locks settles it, whatever the others
+    elif unknown_users:
         fam.unknown["enabled"] = "; ".join(unknown_users)[:300]
     elif idles:
-        fam.enabled = all(i > 0 for i in idles)
-        fam.timeout_seconds = max(idles) if fam.enabled else None
+        fam.enabled = True
+        fam.timeout_seconds = max(idles)
     else:
         fam.unknown["enabled"] = "no local person account"
+    if unknown_users and fam.enabled is False:
+        fam.unknown["per_user"] = "; ".join(unknown_users)[:300]
     return fam

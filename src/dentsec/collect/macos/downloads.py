@@ -65,13 +65,16 @@ def safari_auto_open(data: dict[str, Any]) -> bool:
 
 
 def _safari(host: Host, user: LocalUser) -> tuple[AutoOpen | None, str | None]:
-    why = None
+    """Safari's choice, or why it is unknown; (None, None) when Safari was never set up."""
+    refused = None
     for rel in SAFARI_PLISTS:
         data, why = plist.read_plist(host, f"{user.home}/{rel}")
         if data is not None:
             exts = [SAFARI_SAFE_FILES] if safari_auto_open(data) else []
             return AutoOpen(browser="safari", user=user.name, extensions=exts), None
-    return None, why
+        if why and not why.startswith("missing"):
+            refused = refused or why  # the container needs Full Disk Access
+    return None, refused
 
 
 def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None) -> Downloads:
@@ -90,13 +93,13 @@ def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None
     if ctx.users is None:
         fam.unknown["auto_open"] = ctx.users_error or "no user list"
         return fam
-    missing: list[str] = []
+    blind: list[str] = []
     for user in (u for u in ctx.humans if u.home):
         found, why = _safari(host, user)
         if found:
             fam.auto_open.append(found)
-        elif why and "missing" not in why:
-            missing.append(f"safari/{user.name}: {why}")
+        elif why:
+            blind.append(f"safari/{user.name}: {why}")
         for browser, rel in CHROMIUM_BROWSERS.items():
             base = f"{user.home}/{rel}"
             for profile in (e for e in host.list_dir(base).entries if is_chromium_profile(e)):
@@ -105,10 +108,10 @@ def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None
                                        redact=keep_download_prefs)
                 exts = parse_chromium_auto_open(prefs.text) if prefs.ok and prefs.text else None
                 if exts is None:
-                    missing.append(f"{browser}/{user.name}/{profile}: {prefs.why_not()}")
+                    blind.append(f"{browser}/{user.name}/{profile}: {prefs.why_not()}")
                     continue
                 fam.auto_open.append(AutoOpen(browser=browser, user=user.name, profile=profile,
                                               extensions=exts))
-    if missing:
-        fam.unknown["auto_open"] = "; ".join(missing)[:300]
+    if blind:
+        fam.unknown["auto_open"] = "; ".join(blind)[:300]
     return fam

@@ -35,7 +35,7 @@ def build_os_info(fields: dict[str, str], hostname: str, arch: str | None) -> OS
         return info
     info.version = version
     info.build = fields.get("BuildVersion")
-    info.name = f"{fields.get('ProductName', 'macOS')} {version}"
+    info.name = fields.get("ProductName", "macOS")  # reports add the version
     info.eol_product = EOL_PRODUCT
     release = eol.find_by_version(EOL_PRODUCT, version)
     if release is None:

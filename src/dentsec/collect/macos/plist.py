@@ -40,11 +40,25 @@ def plutil_argv(path: str) -> list[str]:
     return ["plutil", "-convert", "xml1", "-o", "-", path]
 
 
+def plutil_failure(path: str, output: str) -> str:
+    """Why plutil could not read a file. It prints "<path>: file does not exist or is not
+    readable or is not a regular file (Error Domain=NSCocoaErrorDomain Code=260 …)" on
+    stdout; the Cocoa code tells a missing file (260) from a refused one (257)."""
+    if "Code=260" in output:
+        return f"missing: {path}"
+    if "Code=257" in output:
+        return f"permission: {path}"
+    first = (output.strip().splitlines() or [""])[0][:200]
+    return f"plutil: {first or 'failed'}"
+
+
 def read_plist(host: Host, path: str) -> tuple[dict[str, Any] | None, str | None]:
     """(dictionary, None) or (None, why it could not be read)."""
     res = host.run(plutil_argv(path), timeout=PLUTIL_TIMEOUT)
-    if not res.ok:
+    if res.error is not None:
         return None, res.why_not()
+    if res.exit_code != 0:
+        return None, plutil_failure(path, res.stdout + "\n" + res.stderr)
     value = loads_dict(res.stdout)
     if value is None:
         return None, f"{path}: not a property list dictionary"
