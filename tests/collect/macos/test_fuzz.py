@@ -36,6 +36,7 @@ from dentsec.collect.macos.firewall import (
 )
 from dentsec.collect.macos.osinfo import build_os_info, parse_sw_vers
 from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy
+from dentsec.collect.macos.software import parse_stat_mtime
 from dentsec.collect.macos.updates import parse_history, parse_softwareupdate_list
 
 # Text made of the tokens the tools print, so the fuzzer reaches deep branches.
@@ -82,6 +83,7 @@ def test_text_parsers_never_crash(text: str) -> None:
     parse_sshd_effective(text)
     build_os_info(parse_sw_vers(text), "mac", None)
     looks_like_password_file(text)
+    parse_stat_mtime(text)
     plist.loads(text)
 
 

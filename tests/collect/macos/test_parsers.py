@@ -25,6 +25,7 @@ from dentsec.collect.macos.firewall import (
     parse_sshd_effective,
 )
 from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy
+from dentsec.collect.macos.software import parse_stat_mtime
 from dentsec.collect.macos.updates import auto_update_state, parse_history
 
 from .real_outputs import fixture
@@ -175,7 +176,7 @@ def test_download_redactor_keeps_only_download_settings() -> None:
     kept = keep_download_prefs('{"account_info": [{"email": "x@example.org"}], '
                                '"download": {"extensions_to_open": "pdf"}}')
     assert kept == '{"download": {"extensions_to_open": "pdf"}}'
-    assert keep_download_prefs("not json") == "{}"
+    assert keep_download_prefs("not json") == ""
 
 
 def test_always_connected_needs_a_week() -> None:
@@ -184,3 +185,9 @@ def test_always_connected_needs_a_week() -> None:
     assert always_connected(checks) is True
     assert always_connected(checks[:6]) is None
     assert always_connected([*checks, {"at": checks[-1]["at"], "connected": False}]) is False
+
+
+def test_stat_mtime() -> None:
+    # stat(1) -f %m: modification time as Unix seconds
+    assert parse_stat_mtime("1764039736\n") == datetime.fromtimestamp(1764039736, UTC)
+    assert parse_stat_mtime("stat: No such file or directory") is None

@@ -36,7 +36,7 @@ def keep_download_prefs(text: str) -> str:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        return "{}"
+        return ""  # stays unreadable: an empty "{}" would read as "nothing opens by itself"
     download = data.get("download") if isinstance(data, dict) else None
     return json.dumps({"download": download} if isinstance(download, dict) else {})
 
@@ -106,9 +106,16 @@ def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None
                 prefs = host.read_text(f"{base}/{profile}/Preferences",
                                        max_bytes=PREFERENCES_MAX_BYTES,
                                        redact=keep_download_prefs)
-                exts = parse_chromium_auto_open(prefs.text) if prefs.ok and prefs.text else None
+                exts = None
+                if not prefs.ok:
+                    why = prefs.why_not()
+                elif prefs.truncated:
+                    why = f"{prefs.path}: larger than {PREFERENCES_MAX_BYTES} bytes"
+                else:
+                    exts = parse_chromium_auto_open(prefs.text or "")
+                    why = f"{prefs.path}: not JSON"
                 if exts is None:
-                    blind.append(f"{browser}/{user.name}/{profile}: {prefs.why_not()}")
+                    blind.append(f"{browser}/{user.name}/{profile}: {why}")
                     continue
                 fam.auto_open.append(AutoOpen(browser=browser, user=user.name, profile=profile,
                                               extensions=exts))

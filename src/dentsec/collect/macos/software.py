@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dentsec.collect.common import eol
 from dentsec.collect.macos import plist
@@ -73,19 +73,37 @@ class XProtect:
     error: str | None
 
 
+def parse_stat_mtime(text: str) -> datetime | None:
+    """``stat -f %m <file>``: the modification time in Unix seconds."""
+    value = text.strip()
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return datetime.fromtimestamp(int(value), UTC)
+
+
+def modified_at(host: Host, path: str) -> datetime | None:
+    """When a file last changed. XProtect data replaced outside softwareupdate (macOS 15
+    fetches it itself) leaves no InstallHistory entry but renews its bundle."""
+    res = host.run(["stat", "-f", "%m", path])
+    return parse_stat_mtime(res.stdout) if res.ok else None
+
+
 def read_xprotect(host: Host) -> XProtect:
     why = None
     for path in XPROTECT_PLISTS:
         info, why = plist.read_plist(host, path)
         if info is not None:
             history, _ = read_install_history(host)
-            updated = install_history_dates(history, "XProtect") if history else None
-            return XProtect(str(info.get("CFBundleShortVersionString", "")) or None, updated, None)
+            dates = [install_history_dates(history, "XProtect") if history else None,
+                     modified_at(host, path)]
+            known = [d for d in dates if d is not None]
+            return XProtect(str(info.get("CFBundleShortVersionString", "")) or None,
+                            max(known) if known else None, None)
     return XProtect(None, None, why or "XProtect not found")
 
 
 def collect_antivirus(host: Host, ctx: MacContext, xp: XProtect, now: datetime) -> Antivirus:
-    fam = Antivirus(source="XProtect bundle and InstallHistory.plist; /Applications")
+    fam = Antivirus(source="XProtect bundle (version, date) and InstallHistory.plist; /Applications")
     if xp.error is None:
         age = (now - xp.updated).total_seconds() / 86400 if xp.updated else None
         fam.products.append(AntivirusProduct(
@@ -93,7 +111,7 @@ def collect_antivirus(host: Host, ctx: MacContext, xp: XProtect, now: datetime) 
             signature_age_days=round(age, 1) if age is not None else None,
             up_to_date=(age <= XPROTECT_FRESH_DAYS) if age is not None else None))
         if age is None:
-            fam.unknown["signature_age_days"] = "no XProtect update in InstallHistory.plist"
+            fam.unknown["signature_age_days"] = "no XProtect date (InstallHistory.plist, stat)"
     else:
         fam.unknown["products"] = xp.error
     entries = ctx.applications.entries
