@@ -141,8 +141,10 @@ def collect_backup(ctx: LinuxContext) -> Backup:
     fam.last_backup = max(done) if done else None
     if fam.last_backup is None:
         fam.unknown["last_backup"] = "; ".join(problems)[:500] or "no backup seen"
-    if pkgs is None:
-        fam.unknown["tools"] = why
+    unreadable = [p for p in problems if p.endswith(": permission")]
+    if pkgs is None or (unreadable and not fam.dentsec_configured):
+        # A status file we may not read could be a working backup: not "no backup".
+        fam.unknown["tools"] = "; ".join([*unreadable, *([why] if pkgs is None else [])])[:500]
     fam.not_applicable.append("shadow_copies")
     return fam
 

@@ -138,7 +138,9 @@ def firefox_auto_open(handlers_json: str) -> list[str]:
     if not isinstance(mime, dict):
         return out
     for mtype, entry in mime.items():
-        if not isinstance(entry, dict) or entry.get("action") not in FIREFOX_OPEN_ACTIONS:
+        action = entry.get("action") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(action, int) \
+                or action not in FIREFOX_OPEN_ACTIONS:
             continue
         if entry.get("ask") is True:
             continue

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from dentsec.collect.linux.updates import (
+    apt_periodic,
+    last_apt_upgrade,
+    last_dnf_upgrade,
+    last_dpkg_upgrade,
+    parse_apt_simulation,
+    parse_dnf_check_update,
+)
+
+
+def test_apt_simulation_counts_security_origins(sample: Callable[[str], str]) -> None:
+    assert parse_apt_simulation(sample("apt-get-s-upgrade-debian12.txt")) == (141, 90)
+
+
+def test_apt_simulation_nothing_to_do() -> None:
+    text = ("Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
+            "Calculating upgrade...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n")
+    assert parse_apt_simulation(text) == (0, 0)
+
+
+def test_history_log_last_upgrade_in_local_time(sample: Callable[[str], str]) -> None:
+    text = sample("apt-history-debian12-excerpt.log")
+    assert last_apt_upgrade(text) == datetime(2026, 5, 9, 7, 28, 50, tzinfo=UTC)
+    paris = last_apt_upgrade(text, ZoneInfo("Europe/Paris"))
+    assert paris == datetime(2026, 5, 9, 5, 28, 50, tzinfo=UTC)
+
+
+def test_history_log_ignores_installs_only() -> None:
+    text = "Start-Date: 2026-01-01  10:00:00\nInstall: vim:amd64 (1)\nEnd-Date: 2026-01-01  10:00:05\n"
+    assert last_apt_upgrade(text) is None
+
+
+def test_dpkg_log_last_upgrade(sample: Callable[[str], str]) -> None:
+    assert last_dpkg_upgrade(sample("dpkg-log-debian12-excerpt.log")) is not None
+
+
+def test_auto_upgrades_last_file_wins() -> None:
+    first = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n'
+    later = '// turned off by hand\nAPT::Periodic::Unattended-Upgrade "0";\n'
+    assert apt_periodic([first])["Unattended-Upgrade"] == "1"
+    assert apt_periodic([first, later])["Unattended-Upgrade"] == "0"
+
+
+def test_dnf_check_update_listing() -> None:
+    # Layout of `dnf check-update` (dnf(8), "check-update" command): name.arch, version, repo.
+    text = ("\nkernel.x86_64    6.8.9-300.fc40    updates\n"
+            "openssl-libs.x86_64    1:3.2.1-6.fc40    updates\n"
+            "Obsoleting Packages\ngrub2-tools.x86_64    1:2.06-1.fc40    updates\n")
+    assert parse_dnf_check_update(text) == 2
+
+
+def test_dnf_rpm_log() -> None:
+    text = ("2024-05-01T10:00:00+0000 SUBDEBUG Upgrade: kernel-6.8.9-300.fc40.x86_64\n"
+            "2024-05-02T09:00:00+0000 SUBDEBUG Installed: vim-9.1-1.fc40.x86_64\n")
+    assert last_dnf_upgrade(text) == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
