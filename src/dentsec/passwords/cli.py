@@ -117,7 +117,7 @@ def _print_verdict(label: str, verdict: Any) -> None:
 @click.option("--length", type=click.IntRange(1, 128), default=None,
               help="random : longueur (16 au moins) / length (at least 16).")
 @click.option("--words", type=click.IntRange(1, 20), default=None,
-              help="passphrase : nombre de mots / number of words.")
+              help="passphrase : nombre de mots (2 au moins, 5 par défaut) / number of words.")
 @click.option("--stdin", "from_stdin", is_flag=True,
               help="sentence/phonetic : lire la phrase sur l'entrée standard / read the "
                    "sentence from standard input.")

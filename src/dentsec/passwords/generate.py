@@ -41,7 +41,8 @@ def passphrase(policy: Policy, words: int | None = None) -> Generated:
     digit = secrets.choice(string.digits)
     bits_per_word = math.log2(len(vocabulary))
     extra_bits = math.log2(len(SEPARATORS)) + math.log2(10)
-    count = words or max(3, math.ceil((PASSPHRASE_MIN_BITS - extra_bits) / bits_per_word))
+    # Two words at least, so that the separator (a symbol) is there.
+    count = max(2, words or math.ceil((PASSPHRASE_MIN_BITS - extra_bits) / bits_per_word))
     chosen = [secrets.choice(vocabulary).capitalize() for _ in range(count)]
     while len(separator.join(chosen)) + 1 < policy.password_min_length:
         chosen.append(secrets.choice(vocabulary).capitalize())

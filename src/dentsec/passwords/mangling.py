@@ -19,7 +19,8 @@ LEET: dict[str, tuple[str, ...]] = {
     "6": ("g",), "9": ("g",), "1": ("i", "l"), "!": ("i", "l"), "|": ("i", "l"),
     "0": ("o",), "$": ("s",), "5": ("s",), "7": ("t", "l"), "+": ("t",), "2": ("z",),
 }
-MAX_AMBIGUOUS = 6  # 2**6 readings at most; beyond, the first reading of each
+MAX_AMBIGUOUS = 4  # 2**4 readings at most; beyond, the first reading of each
+LEET_EDGE = 2  # digits/symbols next to the word that may be letters in disguise
 MIN_BASE = 3  # shorter bases ("de", "la") are not a finding by themselves
 
 _AFFIX = re.compile(r"^(?P<pre>[\W\d_]*)(?P<core>.*?)(?P<post>[\W\d_]*)$", re.DOTALL)
@@ -54,6 +55,13 @@ def unleet(text: str) -> list[str]:
     return ["".join(p) for p in itertools.product(*slots)]
 
 
+def _cuts(affix: str, at_start: bool) -> list[int]:
+    """Where a run of digits and symbols may end: all of it, none of it, or short of its
+    last few characters, which can be leetspeak letters ("2024@ix" is "2024" + "aix")."""
+    n = len(affix)
+    return sorted({n, 0, *range(max(0, n - LEET_EDGE), n)}, reverse=at_start)
+
+
 def candidates(password: str) -> list[tuple[str, tuple[str, ...]]]:
     """(base, what was undone) pairs, most direct first."""
     lower = password.lower()
@@ -67,25 +75,24 @@ def candidates(password: str) -> list[tuple[str, tuple[str, ...]]]:
         if base and base not in out:
             out[base] = tuple(dict.fromkeys(base_tags + tags))
 
-    stripped = _AFFIX.fullmatch(folded)
-    assert stripped is not None  # the pattern matches any string
-    core = stripped["core"]
-    affix_tags = _affix_tags(stripped["pre"]) + _affix_tags(stripped["post"])
-    add(core, affix_tags)
-    add(_INNER_SEPARATORS.sub("", core), affix_tags)  # "saint-etienne" as listed
-    for reading in unleet(core)[1:] if core == folded else unleet(core):
-        add(reading, affix_tags + ["leet"])
-    # Leet characters at the ends were taken for affixes above; read them as letters too.
-    for reading in unleet(folded):
-        add(reading, ["leet"])
-        inner = _AFFIX.fullmatch(reading)
-        assert inner is not None
-        add(inner["core"], ["leet"] + _affix_tags(inner["pre"]) + _affix_tags(inner["post"]))
+    parts = _AFFIX.fullmatch(folded)
+    assert parts is not None  # the pattern matches any string
+    pre, post = parts["pre"], parts["post"]
+    for i in _cuts(pre, True):
+        for j in _cuts(post, False):
+            middle = folded[i:len(folded) - j]
+            tags = _affix_tags(pre[:i]) + _affix_tags(post[len(post) - j:] if j else "")
+            add(middle, tags)
+            add(_INNER_SEPARATORS.sub("", middle), tags)  # "saint-etienne" as listed
+            for reading in unleet(middle):
+                add(reading, tags + ["leet"])
     return list(out.items())
 
 
 def find_common(password: str) -> CommonHit | None:
-    """The lists the password comes from, once its mangling is undone; None if none."""
+    """The lists the password comes from, once its mangling is undone; None if none.
+    Of all readings, the one found in the most lists explains it best."""
+    best: CommonHit | None = None
     for base, tags in candidates(password):
         if not base:
             continue
@@ -93,6 +100,6 @@ def find_common(password: str) -> CommonHit | None:
             kind for kind in SOURCES
             if base in lookup(kind) and (kind == "passwords" or len(base) >= MIN_BASE)
         )
-        if kinds:
-            return CommonHit(kinds, tags)
-    return None
+        if kinds and (best is None or len(kinds) > len(best.kinds)):
+            best = CommonHit(kinds, tags)
+    return best
