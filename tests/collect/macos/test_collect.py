@@ -82,3 +82,18 @@ def test_wellkept_facts() -> None:
     assert f.remote_access and f.remote_access.ssh_enabled is False
     assert f.disk_encryption and f.disk_encryption.system_encrypted is True
     assert f.antivirus and f.antivirus.products[0].name == "XProtect 5331"
+
+
+def test_nothing_recorded_never_passes(tmp_path: Path) -> None:
+    # A Mac that answered nothing (no tool, no file): no check passes or fails.
+    import json
+
+    from dentsec.engine import audit_evidence
+
+    (tmp_path / "manifest.json").write_text(json.dumps({
+        "schema": "dentsec.evidence/1", "created_at": "2026-11-27T10:00:00+00:00",
+        "collector": "test", "host": {"os_family": "macos", "hostname": "mac", "is_admin": True},
+        "items": []}), encoding="utf-8")
+    report = audit_evidence(tmp_path)
+    decided = {f.check.id: f.status for f in report.findings if f.status in ("pass", "fail")}
+    assert decided == {}

@@ -8,9 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dentsec.collect.macos import plist
-from dentsec.collect.macos.accounts import parse_account_policy, parse_screen_lock_status
+from dentsec.collect.macos.accounts import (
+    parse_account_policy,
+    parse_screen_lock_status,
+    screensaver_idle,
+)
 from dentsec.collect.macos.backup import (
     always_connected,
+    apply_dentsec_status,
+    latest_snapshot,
     parse_dentsec_status,
     parse_destinationinfo,
     parse_latestbackup,
@@ -26,6 +32,7 @@ from dentsec.collect.macos.downloads import (
     keep_download_prefs,
     parse_chromium_auto_open,
     parse_spctl_status,
+    safari_auto_open,
 )
 from dentsec.collect.macos.firewall import (
     parse_fdesetup_status,
@@ -35,9 +42,15 @@ from dentsec.collect.macos.firewall import (
     parse_sshd_effective,
 )
 from dentsec.collect.macos.osinfo import build_os_info, parse_sw_vers
-from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy
+from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy, probe_count
 from dentsec.collect.macos.software import parse_stat_mtime
-from dentsec.collect.macos.updates import parse_history, parse_softwareupdate_list
+from dentsec.collect.macos.updates import (
+    auto_update_state,
+    install_history_dates,
+    parse_history,
+    parse_softwareupdate_list,
+)
+from dentsec.facts import Backup
 
 # Text made of the tokens the tools print, so the fuzzer reaches deep branches.
 TOKENS = st.sampled_from([
@@ -100,17 +113,34 @@ def test_dates_at_the_edge_of_time() -> None:
     assert parse_history("01/01/0001, 00:00:00", plus14)[0] is None
 
 
+KEYS = st.sampled_from([
+    "last_run", "ok", "at", "connected", "last_success", "last_verify", "last_drill",
+    "disk_checks", "providers", "name", "assessed_at", "repository", "Destinations",
+    "SnapshotDates", "date", "displayName", "processName", "AutomaticCheckEnabled",
+    "CriticalUpdateInstall", "idleTime", "AutoOpenSafeDownloads", "count"]) | st.text(max_size=8)
+LEAVES = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+          | st.datetimes() | st.sampled_from(["2026-11-27T10:00:00+01:00", "softwareupdated",
+                                              "XProtectPlistConfigData"]))
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner,
-                                                                max_size=5),
-    max_leaves=30)
+    LEAVES,
+    lambda inner: st.lists(inner, max_size=8) | st.dictionaries(KEYS, inner, max_size=6),
+    max_leaves=40)
 
 
 @settings(max_examples=200, deadline=None)
 @given(JSONISH)
 def test_value_helpers_never_crash(value: object) -> None:
+    # Values as plistlib / json hand them over: whatever shape the file had.
     plist.as_bool(value)
     plist.as_int(value)
     plist.as_utc(value)
     always_connected(value)
+    install_history_dates(value)
+    install_history_dates(value, "XProtect")
+    probe_count(value)
+    if isinstance(value, dict):
+        apply_dentsec_status(Backup(), value)
+        latest_snapshot(value)
+        auto_update_state(value)
+        screensaver_idle(value)
+        safari_auto_open(value)

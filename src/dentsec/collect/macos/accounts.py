@@ -49,7 +49,10 @@ def collect_accounts(host: Host, ctx: MacContext) -> Accounts:
         res = host.run(account_policy_argv(user.name))
         acc.password_last_set = parse_account_policy(res.stdout) if res.ok else None
         if acc.password_last_set is None:
-            pw_errors.append(f"{user.name}: {res.why_not() if not res.ok else 'no passwordLastSetTime'}")
+            # dscl answers "No such key" to a non-administrator instead of refusing.
+            why = (res.why_not() if not res.ok else "no passwordLastSetTime" if ctx.is_admin
+                   else "accountPolicyData needs administrator rights")
+            pw_errors.append(f"{user.name}: {why}")
         fam.accounts.append(acc)
     # Administrators below uid 501 are hidden from the login window (often an IT
     # provider's account): they count as administrators all the same.
@@ -64,12 +67,12 @@ def collect_accounts(host: Host, ctx: MacContext) -> Accounts:
     fam.accounts.append(Account(name="root", id="0", human=False, builtin_admin=True,
                                 is_admin=True, enabled=root.enabled if root else None))
     guest = next((u for u in ctx.users if u.name == "Guest"), None)
-    login, why = plist.read_plist(host, LOGINWINDOW_PLIST)
+    login, why_login = plist.read_plist(host, LOGINWINDOW_PLIST)
     guest_on = plist.as_bool(login.get("GuestEnabled")) if login is not None else None
     fam.accounts.append(Account(name="Guest", id=str(guest.uid) if guest else "", human=False,
                                 guest=True, enabled=guest_on))
     if guest_on is None:
-        fam.unknown["guest"] = why or f"{LOGINWINDOW_PLIST}: no GuestEnabled key"
+        fam.unknown["guest"] = why_login or f"{LOGINWINDOW_PLIST}: no GuestEnabled key"
     fam.uid0_accounts = sorted(u.name for u in ctx.users if u.uid == 0 and u.name != "root")
     fam.current_user = ctx.console_user
     if ctx.console_user is None:

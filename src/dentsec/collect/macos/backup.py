@@ -168,6 +168,9 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
         break
     if ctx.users is None:
         fam.unknown["dentsec_configured"] = ctx.users_error or "no user list"
+    if dests is None and not fam.tools:
+        # Neither Time Machine nor dentsec could be seen: nothing is known about backups.
+        raise RuntimeError(fam.unknown["tools"])
     dates = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
     fam.last_backup = max(dates) if dates else None
     if fam.last_backup is None and fam.tools:
