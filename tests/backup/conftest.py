@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.backup.support import Practice, dentsec, make_data
+from tests.backup.support import Practice, start_practice
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +29,4 @@ def restic_bin() -> str:
 
 @pytest.fixture
 def practice(tmp_path: Path, home: Path, restic_bin: str) -> Iterator[Practice]:
-    data = make_data(tmp_path / "cabinet")
-    repo = tmp_path / "disque-externe" / "sauvegardes"
-    assert dentsec("backup", "add", str(data)).exit_code == 0
-    result = dentsec("backup", "init", "--to", str(repo), "--force")
-    assert result.exit_code == 0, result.output
-    yield Practice(data, repo, home)
+    yield start_practice(tmp_path / "cabinet", tmp_path / "disque-externe" / "sauvegardes", home)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -72,3 +73,20 @@ def latest_snapshot(home: Path) -> str:
     snapshot = status["last_run"]["snapshot"]
     assert isinstance(snapshot, str)
     return snapshot
+
+
+def start_practice(data: Path, repo: Path, home: Path) -> Practice:
+    """Folders to back up plus a repository at ``repo`` (forced: tests use any disk)."""
+    make_data(data)
+    assert dentsec("backup", "add", str(data)).exit_code == 0
+    result = dentsec("backup", "init", "--to", str(repo), "--force")
+    assert result.exit_code == 0, result.output
+    return Practice(data, repo, home)
+
+
+def status_json() -> dict[str, Any]:
+    result = dentsec("backup", "status", "--format", "json")
+    assert result.exit_code == 0, result.output
+    value = json.loads(result.stdout)
+    assert isinstance(value, dict)
+    return value

@@ -1,14 +1,21 @@
 """Stale restic locks: a killed run leaves its lock behind and blocks the next prune or
 check. A lock is cleared only when it was taken on this machine by a process that no longer
-exists; ``restic unlock`` (without --remove-all) then removes only stale locks itself."""
+exists; ``restic unlock`` (without --remove-all) then removes only stale locks itself.
+
+restic 0.14 itself ignores a stale lock of this host when it takes a new one, but leaves it
+in place; dentsec removes it so the repository shows no phantom operation."""
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 from dentsec.backup.restic import LockInfo, Restic, parse_lock
 from dentsec.backup.status import pid_alive
+
+LOCK_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,15 @@ def inspect_locks(restic: Restic) -> LockReport:
         else:
             live.append(info)
     return LockReport(stale, live)
+
+
+def locks_present(repository: str) -> bool:
+    """A free look at a local repository's ``locks/`` folder before asking restic."""
+    try:
+        # restic names a lock by its 64-hex ID; "<id>-tmp-<n>" is a half-written one
+        return any(LOCK_NAME.fullmatch(p.name) for p in Path(repository, "locks").iterdir())
+    except OSError:
+        return True  # cannot tell: let restic answer
 
 
 def clear_stale_locks(restic: Restic) -> LockReport:

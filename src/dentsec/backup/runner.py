@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dentsec.backup.config import BackupConfig
-from dentsec.backup.locks import clear_stale_locks
+from dentsec.backup.locks import clear_stale_locks, locks_present
 from dentsec.backup.restic import (
     REASONS,
     Restic,
@@ -177,6 +177,9 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
     started = time.time()
     try:
         with open_restic(config) as restic:
+            if locks_present(repository):
+                outcome.cleared_locks += len(clear_stale_locks(restic).stale)
+
             def attempt() -> None:
                 outcome.unreadable.clear()
                 exit_code, text = _backup_once(restic, config, outcome, on_progress)
@@ -184,6 +187,11 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
                     raise failure_of(text, exit_code, None)
 
             with_stale_lock_retry(restic, outcome, attempt)
+            if not repository_connected(repository):
+                # disk pulled mid-run: restic recreates missing folders and "succeeds" into
+                # an empty mount point, so the snapshot is not on the backup disk
+                outcome.snapshot = None
+                raise ResticFailure("repository-missing", repository)
             outcome.changed = changed_since(config.paths, config.excludes, started)
             if not outcome.unreadable and not outcome.changed:
                 # only a complete snapshot may push older ones out of the retention window

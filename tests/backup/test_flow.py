@@ -1,0 +1,141 @@
+"""The everyday path with real restic: init, run, status, verify, drill, restore."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from tests.backup.support import (
+    Practice,
+    dentsec,
+    latest_snapshot,
+    status_json,
+    tree_hashes,
+)
+
+from dentsec.backup.config import load_config
+from dentsec.backup.restic import open_restic, parse_snapshots
+from dentsec.backup.secret import key_file
+
+
+def test_init_keeps_the_password_off_the_terminal(tmp_path: Path, practice: Practice) -> None:
+    password = key_file().read_text()
+    assert stat.S_IMODE(key_file().stat().st_mode) == 0o600
+    sheet = practice.home / "backup" / "feuille-de-recuperation.html"
+    assert password in sheet.read_text(encoding="utf-8")
+    assert (practice.repo / "config").is_file()
+    again = dentsec("backup", "init", "--to", str(tmp_path / "autre"), "--force")
+    assert again.exit_code == 2
+    assert "déjà configuré" in again.stderr
+    assert password not in again.output
+
+
+def test_init_output_never_shows_the_password(tmp_path: Path, restic_bin: str) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    dentsec("backup", "add", str(data))
+    result = dentsec("backup", "init", "--to", str(tmp_path / "r"), "--force")
+    assert result.exit_code == 0, result.output
+    assert key_file().read_text() not in result.output
+    assert "SUPPRIMEZ" in result.output
+
+
+def test_init_into_a_non_empty_folder_is_refused(tmp_path: Path, restic_bin: str) -> None:
+    target = tmp_path / "occupé"
+    target.mkdir()
+    (target / "photo.jpg").write_bytes(b"x")
+    result = dentsec("backup", "init", "--to", str(target), "--force")
+    assert result.exit_code == 2
+    assert "n'est pas vide" in result.stderr
+    assert not key_file().exists()
+
+
+def test_run_status_verify_drill(practice: Practice) -> None:
+    expected = tree_hashes(practice.data)
+    result = dentsec("backup", "run")
+    assert result.exit_code == 0, result.output
+    assert "Sauvegarde terminée" in result.output
+    status = status_json()
+    last = status["last_run"]
+    assert isinstance(last, dict)
+    assert last["ok"] is True and last["error"] is None
+    assert last["files"] == len(expected)
+    assert status["last_success"] == last["finished"]
+    assert status["current"]["connected"] is True  # type: ignore[index]
+    assert status["disk_checks"][-1]["connected"] is True  # type: ignore[index]
+
+    verify = dentsec("backup", "verify", "--subset", "100%")
+    assert verify.exit_code == 0, verify.output
+    drill = dentsec("backup", "drill", "--files", "3")
+    assert drill.exit_code == 0, drill.output
+    assert "identiques aux originaux" in drill.output
+    status = status_json()
+    assert status["last_verify"]["ok"] is True  # type: ignore[index]
+    assert status["last_drill"]["ok"] is True and status["last_drill"]["files"] == 3  # type: ignore[index]
+    text = dentsec("backup", "status")
+    assert "Dernière sauvegarde réussie" in text.output and "disque branché" in text.output
+
+
+def test_second_run_is_incremental_and_retention_applies(practice: Practice) -> None:
+    assert dentsec("backup", "run").exit_code == 0
+    second = dentsec("backup", "run")
+    assert second.exit_code == 0, second.output
+    assert "(0 o nouveaux)" in second.output or "Ko nouveaux" in second.output
+    # 7 daily / 4 weekly / 12 monthly: two runs on the same day leave one snapshot
+    with open_restic(load_config()) as restic:
+        snapshots = parse_snapshots(restic.check(["snapshots", "--json"]).stdout)
+    assert [s.short_id for s in snapshots] == [latest_snapshot(practice.home)]
+
+
+def test_excluded_files_are_not_saved(tmp_path: Path, practice: Practice) -> None:
+    (practice.data / "cache.tmp").write_text("brouillon")
+    assert dentsec("backup", "exclude", "*.tmp").exit_code == 0
+    assert dentsec("backup", "run").exit_code == 0
+    target = tmp_path / "restauré"
+    result = dentsec("backup", "restore", "--snapshot", "latest", "--target", str(target))
+    assert result.exit_code == 0, result.output
+    restored = target / str(practice.data).lstrip("/")
+    assert (restored / "compta.csv").exists()
+    assert not (restored / "cache.tmp").exists()
+
+
+def test_restore_never_overwrites_unless_asked(tmp_path: Path, practice: Practice) -> None:
+    expected = tree_hashes(practice.data)
+    assert dentsec("backup", "run").exit_code == 0
+    snapshot = latest_snapshot(practice.home)
+    target = tmp_path / "cible"
+    practice.restore_matches(snapshot, expected, target)
+    restored = target / str(practice.data).lstrip("/")
+    (restored / "compta.csv").write_text("modifié localement")
+    refused = dentsec("backup", "restore", "--snapshot", snapshot, "--target", str(target))
+    assert refused.exit_code == 2
+    assert "seraient écrasés" in refused.stderr and "compta.csv" in refused.stderr
+    assert (restored / "compta.csv").read_text() == "modifié localement"
+    forced = dentsec("backup", "restore", "--snapshot", snapshot, "--target", str(target),
+                     "--overwrite")
+    assert forced.exit_code == 0, forced.output
+    assert tree_hashes(restored) == expected
+
+
+def test_restore_some_paths_only(tmp_path: Path, practice: Practice) -> None:
+    assert dentsec("backup", "run").exit_code == 0
+    target = tmp_path / "partiel"
+    wanted = str(practice.data / "agenda")
+    result = dentsec("backup", "restore", "--snapshot", "latest", "--target", str(target),
+                     wanted)
+    assert result.exit_code == 0, result.output
+    assert "1 fichier(s) restauré(s)" in result.output
+    restored = target / str(practice.data).lstrip("/")
+    assert (restored / "agenda" / "semaine.txt").read_text(encoding="utf-8").startswith("lundi")
+    assert not (restored / "compta.csv").exists()
+    missing = dentsec("backup", "restore", "--snapshot", "latest", "--target",
+                      str(tmp_path / "x"), "/nulle/part")
+    assert missing.exit_code == 2
+    assert "Aucun des chemins" in missing.stderr
+
+
+def test_drill_needs_a_backup_first(practice: Practice) -> None:
+    result = dentsec("backup", "drill")
+    assert result.exit_code == 2
+    assert "dentsec backup run" in result.stderr
+    assert status_json()["last_drill"]["ok"] is False  # type: ignore[index]
