@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import string
 
 import pytest
@@ -184,11 +185,11 @@ def test_strong_password_is_acceptable() -> None:
     assert data["acceptable"] is True and data["score"] >= 3
 
 
-@given(st.text(max_size=90))
-def test_verdict_never_contains_the_password(text: str) -> None:
-    data = assess(text, POLICY).to_json()
-    if len(text) >= 6:
-        assert text not in repr(data)
+@given(st.text(max_size=90), st.text(max_size=10))
+def test_verdict_never_contains_the_password(head: str, tail: str) -> None:
+    secret = head + "Ωcanari" + tail  # a marker no message contains
+    data = assess(secret, POLICY).to_json()
+    assert "Ωcanari" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_fold() -> None:
