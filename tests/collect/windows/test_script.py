@@ -31,6 +31,11 @@ def test_script_parses_with_the_powershell_grammar() -> None:
     assert not tree.root_node.has_error
 
 
+def test_script_is_pure_ascii() -> None:
+    """Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page: stay ASCII."""
+    assert SCRIPT.isascii()
+
+
 def test_script_is_shipped_inside_the_package() -> None:
     assert script_path().is_file()
     assert script_path().name == SCRIPT_ARGV[-1]

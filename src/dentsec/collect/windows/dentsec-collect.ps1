@@ -23,7 +23,8 @@
 param(
     [string]$Output = '',
     [int]$PartTimeoutSeconds = 60,
-    [int]$UpdateSearchTimeoutSeconds = 240
+    [int]$UpdateSearchTimeoutSeconds = 240,
+    [int]$TotalTimeoutSeconds = 290
 )
 
 $ErrorActionPreference = 'Stop'
@@ -374,8 +375,8 @@ $Parts['browsers'] = {
                     $lj = Join-Path $prof.FullName 'logins.json'
                     if (Test-Path -LiteralPath $lj) {
                         $entry.login_data_path = $lj
-                        $doc = [IO.File]::ReadAllText($lj) | ConvertFrom-Json
-                        $entry.saved_logins = @($doc.logins).Count
+                        # Each saved login has one "hostname"; ConvertFrom-Json of PS 5.1 stops at 2 MB.
+                        $entry.saved_logins = [regex]::Matches([IO.File]::ReadAllText($lj), '"hostname"\s*:').Count
                     }
                 } catch {
                     $entry.saved_logins = $null
@@ -390,7 +391,7 @@ $Parts['browsers'] = {
 
 $Parts['password_files'] = {
     # File NAMES only: nothing is opened.
-    $pattern = '(mot.?de.?passe|mots.?de.?passe|motdepasse|\bmdp\b|password|passwd|identifiants?|codes?.?d.?acc[eè]s)'
+    $pattern = '(mot.?de.?passe|mots.?de.?passe|motdepasse|\bmdp\b|password|passwd|identifiants?|codes?.?d.?acc[e\u00e8]s)'
     $exts = @('.txt', '.doc', '.docx', '.xls', '.xlsx', '.odt', '.ods', '.csv', '.rtf', '.pdf', '.xml')
     $out = New-Object System.Collections.ArrayList
     foreach ($u in (Get-UserProfiles)) {
@@ -486,25 +487,36 @@ function Format-PartError($ErrorRecord) {
     }
 }
 
-function Invoke-Parts($Parts, [int]$Timeout, [int]$SlowTimeout) {
+function Invoke-Parts($Parts, [int]$Timeout, [int]$SlowTimeout, [int]$Budget) {
+    # Each part's limit runs from the moment it starts (parts wait for a free runspace);
+    # the whole run never exceeds $Budget seconds.
     $pool = [RunspaceFactory]::CreateRunspacePool(1, 4)
     $pool.Open()
+    $started = [hashtable]::Synchronized(@{})
     $running = [ordered]@{}
-    $start = [Diagnostics.Stopwatch]::StartNew()
+    $clock = [Diagnostics.Stopwatch]::StartNew()
     foreach ($name in $Parts.Keys) {
         $ps = [PowerShell]::Create()
         $ps.RunspacePool = $pool
-        $body = $Prelude.ToString() + "`n" + $Parts[$name].ToString()
-        [void]$ps.AddScript($body)
+        $body = "param(`$DentsecStarted, `$DentsecPart)`n" +
+                "`$DentsecStarted[`$DentsecPart] = [DateTime]::UtcNow`n" +
+                $Prelude.ToString() + "`n" + $Parts[$name].ToString()
+        [void]$ps.AddScript($body).AddArgument($started).AddArgument($name)
         $limit = if ($name -eq 'wu_pending') { $SlowTimeout } else { $Timeout }
         $running[$name] = @{ ps = $ps; handle = $ps.BeginInvoke(); limit = $limit }
     }
     $results = [ordered]@{}
+    $abandoned = $false
     foreach ($name in $running.Keys) {
         $r = $running[$name]
-        $left = [Math]::Max(0, $r.limit * 1000 - $start.ElapsedMilliseconds)
+        while (-not $r.handle.IsCompleted) {
+            $began = $started[$name]
+            if ($null -ne $began -and ([DateTime]::UtcNow - $began).TotalSeconds -gt $r.limit) { break }
+            if ($clock.Elapsed.TotalSeconds -gt $Budget) { break }
+            [void]$r.handle.AsyncWaitHandle.WaitOne(250)
+        }
         $part = [ordered]@{ ok = $false; ms = 0; data = $null; error = $null }
-        if ($r.handle.AsyncWaitHandle.WaitOne([int]$left)) {
+        if ($r.handle.IsCompleted) {
             try {
                 $out = $r.ps.EndInvoke($r.handle)
                 if ($r.ps.Streams.Error.Count -gt 0 -and $out.Count -eq 0) {
@@ -521,15 +533,23 @@ function Invoke-Parts($Parts, [int]$Timeout, [int]$SlowTimeout) {
             }
             $r.ps.Dispose()
         } else {
+            # A blocked COM call cannot be interrupted: leave it, the process exit ends it.
+            $abandoned = $true
             [void]$r.ps.BeginStop($null, $null)
             $part.error = [ordered]@{ type = 'Timeout'; message = "no answer within $($r.limit) s";
                                       category = 'OperationTimeout'; hresult = $null }
         }
-        $part.ms = [int]$start.ElapsedMilliseconds
+        $part.ms = [int]$clock.ElapsedMilliseconds
         $results[$name] = $part
     }
-    $pool.Close()
+    if (-not $abandoned) { $pool.Close() }
     return $results
+}
+
+function Get-IsoNow {
+    # Invariant culture: some cultures write the time separator otherwise.
+    (Get-Date).ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'+00:00'",
+                                          [Globalization.CultureInfo]::InvariantCulture)
 }
 
 function Get-Context {
@@ -596,14 +616,14 @@ function Write-Bundle([string]$Path, [string]$Json, $Context, [string]$CreatedAt
 }
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
-$startedAt = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss+00:00')
+$startedAt = Get-IsoNow
 $context = Get-Context
-$parts = Invoke-Parts $Parts $PartTimeoutSeconds $UpdateSearchTimeoutSeconds
+$parts = Invoke-Parts $Parts $PartTimeoutSeconds $UpdateSearchTimeoutSeconds $TotalTimeoutSeconds
 $document = [ordered]@{
     schema      = $DocumentSchema
     collector   = [ordered]@{ name = 'dentsec-collect.ps1'; version = $ScriptVersion }
     started_at  = $startedAt
-    finished_at = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss+00:00')
+    finished_at = Get-IsoNow
     context     = $context
     parts       = $parts
 }
@@ -621,3 +641,4 @@ if ($Output) {
     [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding($false)
     [Console]::Out.Write($json)
 }
+exit 0
