@@ -30,6 +30,17 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2
 
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
+    # 32-bit PowerShell (started by a 32-bit program) has no LocalAccounts module and sees
+    # redirected folders: run again in the native 64-bit one and pass its output through.
+    [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding($false)
+    $native = Join-Path $env:windir 'sysnative\WindowsPowerShell\v1.0\powershell.exe'
+    $forward = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath)
+    foreach ($key in $PSBoundParameters.Keys) { $forward += @("-$key", [string]$PSBoundParameters[$key]) }
+    & $native @forward
+    exit $LASTEXITCODE
+}
+
 $ScriptVersion = '1'
 $DocumentSchema = 'dentsec.windows-collect/1'
 # The argv dentsec records for this script, whatever the real path: replay looks it up.
@@ -395,8 +406,12 @@ $Parts['password_files'] = {
     $exts = @('.txt', '.doc', '.docx', '.xls', '.xlsx', '.odt', '.ods', '.csv', '.rtf', '.pdf', '.xml')
     $out = New-Object System.Collections.ArrayList
     foreach ($u in (Get-UserProfiles)) {
-        foreach ($sub in @('Desktop', 'Documents', 'Downloads', 'OneDrive\Desktop', 'OneDrive\Documents')) {
-            $root = Join-Path $u.FullName $sub
+        $roots = @('Desktop', 'Documents', 'Downloads') | ForEach-Object { Join-Path $u.FullName $_ }
+        # OneDrive folders are "OneDrive" or "OneDrive - <organisation>".
+        foreach ($od in @(Get-ChildItem -LiteralPath $u.FullName -Directory -Filter 'OneDrive*' -ErrorAction SilentlyContinue)) {
+            $roots += @((Join-Path $od.FullName 'Desktop'), (Join-Path $od.FullName 'Documents'))
+        }
+        foreach ($root in $roots) {
             if (-not (Test-Path -LiteralPath $root)) { continue }
             foreach ($f in @(Get-ChildItem -LiteralPath $root -File -Recurse -Depth 3 -ErrorAction SilentlyContinue)) {
                 if ($exts -contains $f.Extension.ToLowerInvariant() -and $f.BaseName -match $pattern) {
