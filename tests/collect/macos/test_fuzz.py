@@ -67,6 +67,7 @@ TOKENS = st.sampled_from([
     "<key>policyCategoryPasswordContent</key>", "<array>", "</array>", "<string>",
     "</string>", "policyAttributePassword matches '.{9999,}+'", "[A-Z]", "<true/>",
     "passwordauthentication yes", "permitrootlogin no", "{", "}", "\"download\"", "\"",
+    "²", "٣", "\x00",  # digits int() refuses or accepts, and a NUL
 ])
 TEXT = st.one_of(st.text(max_size=300), st.lists(TOKENS, max_size=60).map("".join))
 TZ = st.sampled_from([None, UTC, timezone(timedelta(hours=14))])

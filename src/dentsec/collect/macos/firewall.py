@@ -171,7 +171,7 @@ def parse_lsof_fields(text: str) -> list[ListeningSocket]:
             continue
         tag, value = line[0], line[1:]
         if tag == "p":
-            pid = int(value) if value.isdigit() else None
+            pid = int(value) if value.isascii() and value.isdigit() else None
             command = None
         elif tag == "c":
             command = value or None
@@ -182,7 +182,7 @@ def parse_lsof_fields(text: str) -> list[ListeningSocket]:
         elif tag == "n":
             local = value.split("->", 1)[0]
             addr, sep, port = local.rpartition(":")
-            if not sep or not port.isdigit() or int(port) > 65535:
+            if not sep or not (port.isascii() and port.isdigit()) or int(port) > 65535:
                 continue
             addr = addr.strip("[]") or "*"
             out.append(ListeningSocket(proto=proto, address=addr, port=int(port),

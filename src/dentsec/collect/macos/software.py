@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -76,7 +77,7 @@ class XProtect:
 def parse_stat_mtime(text: str) -> datetime | None:
     """``stat -f %m <file>``: the modification time in Unix seconds."""
     value = text.strip()
-    if not value.isdigit() or len(value) > 12:
+    if not re.fullmatch(r"[0-9]{1,12}", value):
         return None
     return datetime.fromtimestamp(int(value), UTC)
 
