@@ -55,10 +55,21 @@ def on_report(device: Device, report: Report, previous: Report | None) -> list[A
         if finding.get("severity") == "critical" and check_id not in before:
             created.append(_create(device, Alert.KIND_CRITICAL,
                                    f"{check_id}@{report.generated_at.date()}"))
+    open_backup = Alert.objects.filter(device=device, kind=Alert.KIND_BACKUP, resolved_at=None)
     if BACKUP_CHECK in fails:
-        created.append(_create(device, Alert.KIND_BACKUP, report.generated_at.date().isoformat()))
+        if not open_backup.exists():
+            created.append(_create(device, Alert.KIND_BACKUP,
+                                   report.generated_at.date().isoformat()))
+    else:
+        open_backup.update(resolved_at=timezone.now())
+    for alert in Alert.objects.filter(device=device, kind=Alert.KIND_CRITICAL, resolved_at=None):
+        if alert.key.split("@", 1)[0] not in fails:
+            Alert.objects.filter(pk=alert.pk).update(resolved_at=timezone.now())
     if device.os_eol is not None and device.os_eol < report.generated_at.date():
         created.append(_create(device, Alert.KIND_OS_EOL, device.os_eol.isoformat()))
+    else:
+        Alert.objects.filter(device=device, kind=Alert.KIND_OS_EOL,
+                             resolved_at=None).update(resolved_at=timezone.now())
     # The device spoke again: its silence is over.
     Alert.objects.filter(device=device, kind=Alert.KIND_SILENT,
                          resolved_at=None).update(resolved_at=timezone.now())
