@@ -76,8 +76,10 @@ def test_wellkept_facts() -> None:
     assert bk and [t.tool for t in bk.tools] == ["time-machine", "dentsec"]
     assert bk.disk_always_connected is False and bk.last_drill_ok is True
     assert bk.last_backup == datetime(2026, 11, 27, 8, 10, 44, tzinfo=UTC)
-    assert f.downloads and [(a.browser, a.extensions) for a in f.downloads.auto_open] == [
-        ("safari", [])] * 3
+    assert f.downloads and sorted((a.browser, a.user, tuple(a.extensions))
+                                  for a in f.downloads.auto_open) == [
+        ("firefox", "ctessier", ()), ("firefox", "mlefevre", ()),
+        ("safari", "adm-dupont", ()), ("safari", "ctessier", ()), ("safari", "mlefevre", ())]
     assert f.firewall and f.firewall.profiles[0].default_inbound == "block"
     assert f.remote_access and f.remote_access.ssh_enabled is False
     assert f.disk_encryption and f.disk_encryption.system_encrypted is True

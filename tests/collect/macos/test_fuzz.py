@@ -31,6 +31,7 @@ from dentsec.collect.macos.context import (
 from dentsec.collect.macos.downloads import (
     keep_download_prefs,
     parse_chromium_auto_open,
+    parse_firefox_auto_open,
     parse_spctl_status,
     safari_auto_open,
 )
@@ -66,7 +67,7 @@ TOKENS = st.sampled_from([
     "<key>passwordLastSetTime</key>", "<real>1e300</real>", "<integer>-5</integer>",
     "<key>policyCategoryPasswordContent</key>", "<array>", "</array>", "<string>",
     "</string>", "policyAttributePassword matches '.{9999,}+'", "[A-Z]", "<true/>",
-    "passwordauthentication yes", "permitrootlogin no", "{", "}", "\"download\"", "\"",
+    "passwordauthentication yes", "permitrootlogin no", "{", "}", "\"download\"", "\"", "\"mimeTypes\"", "\"action\"",
     "²", "٣", "\x00",  # digits int() refuses or accepts, and a NUL
 ])
 TEXT = st.one_of(st.text(max_size=300), st.lists(TOKENS, max_size=60).map("".join))
@@ -88,6 +89,7 @@ def test_text_parsers_never_crash(text: str) -> None:
     parse_utc_offset(text)
     parse_users(text, text, text)
     parse_chromium_auto_open(text)
+    parse_firefox_auto_open(text)
     keep_download_prefs(text)
     parse_spctl_status(text)
     parse_fdesetup_status(text)

@@ -5,7 +5,10 @@ Sources: fixtures/README.md for files; each inline sample names its own.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from dentsec.collect.macos.accounts import parse_account_policy, parse_screen_lock_status
 from dentsec.collect.macos.backup import always_connected, parse_destinationinfo, parse_latestbackup
@@ -17,14 +20,23 @@ from dentsec.collect.macos.context import (
     parse_users,
     parse_utc_offset,
 )
-from dentsec.collect.macos.downloads import keep_download_prefs, parse_spctl_status
+from dentsec.collect.macos.downloads import (
+    keep_download_prefs,
+    parse_firefox_auto_open,
+    parse_spctl_status,
+)
 from dentsec.collect.macos.firewall import (
     parse_fdesetup_status,
     parse_lsof_fields,
     parse_socketfilterfw,
     parse_sshd_effective,
 )
-from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy
+from dentsec.collect.macos.passwords import (
+    chromium_logins_probe,
+    firefox_logins_probe,
+    looks_like_password_file,
+    parse_pwpolicy,
+)
 from dentsec.collect.macos.software import parse_stat_mtime
 from dentsec.collect.macos.updates import auto_update_state, parse_history
 
@@ -191,3 +203,30 @@ def test_stat_mtime() -> None:
     # stat(1) -f %m: modification time as Unix seconds
     assert parse_stat_mtime("1764039736\n") == datetime.fromtimestamp(1764039736, UTC)
     assert parse_stat_mtime("stat: No such file or directory") is None
+
+
+def test_firefox_handlers() -> None:
+    # handlers.json as Firefox writes it: action 2/4 open with a program, 3 inside Firefox.
+    text = ('{"defaultHandlersVersion":{},"mimeTypes":{"application/pdf":{"action":4,'
+            '"extensions":["pdf"]},"application/zip":{"action":0,"extensions":["zip"]}}}')
+    assert parse_firefox_auto_open(text) == ["pdf"]
+    assert parse_firefox_auto_open("{") is None
+
+
+def test_browser_password_probes_count_only(tmp_path: Path) -> None:
+    # A real SQLite file with the columns of Chromium's "logins" table that the count uses.
+    db = tmp_path / "Login Data"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE logins (origin_url TEXT, username_value TEXT, "
+                "password_value BLOB, blacklisted_by_user INTEGER)")
+    con.executemany("INSERT INTO logins VALUES (?, ?, ?, ?)", [
+        ("https://a.example", "u", b"FAKE-NOT-ENCRYPTED", 0),
+        ("https://b.example", "", b"", 1)])  # "never save" entry: no password
+    con.commit()
+    con.close()
+    assert chromium_logins_probe("", str(db)) == {"count": 1, "file": True}
+    assert chromium_logins_probe(str(tmp_path), "/missing/Login Data") == {"count": 0,
+                                                                           "file": False}
+    logins = tmp_path / "logins.json"
+    logins.write_text(json.dumps({"logins": [{"hostname": "https://a.example"}] * 3}))
+    assert firefox_logins_probe("", str(logins)) == {"count": 3, "file": True}

@@ -99,11 +99,10 @@ def parse_screen_lock_status(text: str) -> tuple[bool | None, int | None]:
     """
     if re.search(r"screenLock is off", text, re.I):
         return False, None
-    match = re.search(r"screenLock delay is (immediate|-?\d+(?:\.\d+)?) seconds?|"
-                      r"screenLock delay is (immediate)", text, re.I)
+    match = re.search(r"screenLock delay is (immediate|-?[0-9]+(?:\.[0-9]+)?)", text, re.I)
     if not match:
         return None, None
-    value = (match.group(1) or match.group(2)).lower()
+    value = match.group(1).lower()
     if value == "immediate":
         return True, 0
     delay = float(value)
@@ -154,7 +153,10 @@ def collect_screen_lock(host: Host, ctx: MacContext) -> ScreenLock:
         if console_ask is None:
             fam.unknown["require_password"] = res.why_not() if res.error else "unrecognised answer"
     if managed_ask is not None:  # a configuration profile wins over the user's choice
-        console_ask, console_delay = managed_ask, managed_delay if managed_ask else None
+        console_ask = managed_ask
+        console_delay = managed_delay if managed_delay is not None else console_delay
+    if not console_ask:
+        console_delay = None
 
     idles: list[int] = []
     unknown_users: list[str] = []

@@ -6,9 +6,14 @@ import json
 import re
 from typing import Any
 
+from dentsec.collect.linux.browsers import chromium_auto_open, firefox_auto_open
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
-from dentsec.collect.macos.passwords import CHROMIUM_BROWSERS, is_chromium_profile
+from dentsec.collect.macos.passwords import (
+    CHROMIUM_BROWSERS,
+    FIREFOX_PROFILES,
+    is_chromium_profile,
+)
 from dentsec.facts import AutoOpen, Downloads
 from dentsec.host import Host
 
@@ -48,15 +53,16 @@ def parse_chromium_auto_open(text: str) -> list[str] | None:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict):
+    return chromium_auto_open(data) if isinstance(data, dict) else None
+
+
+def parse_firefox_auto_open(text: str) -> list[str] | None:
+    """Types a Firefox profile's handlers.json opens with a program by itself; None when
+    the file is not JSON."""
+    try:
+        return firefox_auto_open(text)
+    except (ValueError, RecursionError, AttributeError, TypeError):
         return None
-    download = data.get("download")
-    if not isinstance(download, dict):
-        return []
-    value = download.get("extensions_to_open")
-    if not isinstance(value, str):
-        return []
-    return sorted({e.strip().lower() for e in value.split(":") if e.strip()})
 
 
 def safari_auto_open(data: dict[str, Any]) -> bool:
@@ -78,7 +84,7 @@ def _safari(host: Host, user: LocalUser) -> tuple[AutoOpen | None, str | None]:
 
 
 def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None) -> Downloads:
-    fam = Downloads(source="spctl --status, Safari and Chromium preferences, XProtect",
+    fam = Downloads(source="spctl --status, Safari, Chromium and Firefox preferences, XProtect",
                     not_applicable=["autorun_disabled"])
     res = host.run(SPCTL_ARGV)
     fam.reputation_check = (parse_spctl_status(res.stdout + "\n" + res.stderr)
@@ -119,6 +125,17 @@ def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None
                     continue
                 fam.auto_open.append(AutoOpen(browser=browser, user=user.name, profile=profile,
                                               extensions=exts))
+        base = f"{user.home}/{FIREFOX_PROFILES}"
+        for profile in host.list_dir(base).entries:
+            handlers = host.read_text(f"{base}/{profile}/handlers.json")
+            if handlers.error == "missing":
+                continue  # Firefox writes handlers.json once a download choice is made
+            exts = parse_firefox_auto_open(handlers.text or "") if handlers.ok else None
+            if exts is None:
+                blind.append(f"firefox/{user.name}/{profile}: {handlers.why_not()}")
+                continue
+            fam.auto_open.append(AutoOpen(browser="firefox", user=user.name, profile=profile,
+                                          extensions=exts))
     if blind:
         fam.unknown["auto_open"] = "; ".join(blind)[:300]
     return fam

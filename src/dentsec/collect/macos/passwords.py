@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 import unicodedata
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
+from dentsec.collect.linux.browsers import count_firefox_logins
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords
@@ -154,35 +153,30 @@ def is_chromium_profile(name: str) -> bool:
     return name == "Default" or re.fullmatch(r"Profile \d{1,3}", name) is not None
 
 
-def count_chromium_logins(root: str, path: str) -> dict[str, Any]:
+def chromium_logins_probe(root: str, path: str) -> dict[str, Any]:
     """Probe: saved passwords in a Chromium "Login Data" database (a count, never a row).
 
-    The browser keeps the file locked while running, so a copy is read.
+    Opened immutable and read-only: no lock or journal of a running browser is touched.
+    Rows the user marked "never save" (blacklisted_by_user) hold no password.
     """
     real = os.path.join(root, path.lstrip("/")) if root else path
     if not os.path.exists(real):
         return {"count": 0, "file": False}
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = os.path.join(tmp, "db")
-        shutil.copyfile(real, copy)
-        con = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-        try:
-            row = con.execute(
-                "SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
-        finally:
-            con.close()
+    con = sqlite3.connect(f"file:{quote(real)}?mode=ro&immutable=1", uri=True)
+    try:
+        row = con.execute("SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
+    finally:
+        con.close()
     return {"count": int(row[0]), "file": True}
 
 
-def count_firefox_logins(root: str, path: str) -> dict[str, Any]:
+def firefox_logins_probe(root: str, path: str) -> dict[str, Any]:
     """Probe: number of entries in a Firefox logins.json (a count, never a login)."""
     real = os.path.join(root, path.lstrip("/")) if root else path
     if not os.path.exists(real):
-        return {"count": 0, "file": False}
+        return {"count": 0, "file": False}  # created with the first saved password
     with open(real, encoding="utf-8") as fh:
-        data = json.load(fh)
-    logins = data.get("logins") if isinstance(data, dict) else None
-    return {"count": len(logins) if isinstance(logins, list) else 0, "file": True}
+        return {"count": count_firefox_logins(fh.read()), "file": True}
 
 
 def probe_count(value: Any) -> int | None:
@@ -204,14 +198,14 @@ def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswor
             for profile in (e for e in listing.entries if is_chromium_profile(e)):
                 path = f"{base}/{profile}/Login Data"
                 res = host.probe(f"chromium-saved-passwords:{path}",
-                                 partial(count_chromium_logins, path=path))
+                                 partial(chromium_logins_probe, path=path))
                 out.append(BrowserPasswords(browser=browser, user=user.name, profile=profile,
                                             saved_count=probe_count(res.value) if res.ok else None))
         base = f"{user.home}/{FIREFOX_PROFILES}"
         for profile in host.list_dir(base).entries:
             path = f"{base}/{profile}/logins.json"
             res = host.probe(f"firefox-saved-passwords:{path}",
-                             partial(count_firefox_logins, path=path))
+                             partial(firefox_logins_probe, path=path))
             out.append(BrowserPasswords(browser="firefox", user=user.name, profile=profile,
                                         saved_count=probe_count(res.value) if res.ok else None))
     return out
