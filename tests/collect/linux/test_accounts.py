@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dentsec.collect.linux.accounts import admin_names, parse_shadow, redact_shadow
+from dentsec.collect.linux.accounts import (
+    admin_names,
+    parse_shadow,
+    redact_shadow,
+    sudoers_grants,
+)
 from dentsec.collect.linux.context import parse_group, parse_passwd
 
 SHADOW = (
@@ -39,3 +44,10 @@ def test_admins_by_membership_and_primary_group() -> None:
 def test_passwd_skips_nis_and_broken_lines() -> None:
     users = parse_passwd("+::::::\nbroken\nann:x:abc:1::/h:/bin/sh\nok:x:1000:1000::/h:/bin/false\n")
     assert [u.name for u in users] == ["ok"] and not users[0].can_log_in
+
+
+def test_sudoers_user_specifications() -> None:
+    text = ("Defaults env_reset\nUser_Alias ADMINS = ann, tom\nroot ALL=(ALL:ALL) ALL\n"
+            "%sudo ALL=(ALL:ALL) ALL\nbob,%dentists ALL=(ALL) NOPASSWD: ALL\n"
+            "#includedir /etc/sudoers.d\n# carl ALL=(ALL) ALL\n")
+    assert sudoers_grants(text) == ({"root", "bob"}, {"sudo", "dentists"})

@@ -84,6 +84,44 @@ def admin_names(
     return admins
 
 
+def sudoers_grants(text: str) -> tuple[set[str], set[str]]:
+    """(users, groups) given rights by user specifications of a sudoers file."""
+    users: set[str] = set()
+    groups: set[str] = set()
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#include") else ""
+        if not line or "=" not in line or line.startswith(("Defaults", "@include")):
+            continue
+        first = line.split(None, 1)[0]
+        if first.endswith("_Alias"):
+            continue
+        for who in first.split(","):
+            who = who.strip()
+            if who.startswith("%"):
+                groups.add(who[1:])
+            elif who and who.replace("_", "").replace("-", "").replace(".", "").isalnum():
+                users.add(who)
+    return users, groups
+
+
+def _sudoers(ctx: LinuxContext) -> tuple[set[str], set[str], str]:
+    """Users and groups named in /etc/sudoers and /etc/sudoers.d (readable by root only)."""
+    host = ctx.host
+    main = host.read_text("/etc/sudoers")
+    if main.text is None:
+        return set(), set(), main.why_not()
+    users, groups = sudoers_grants(main.text)
+    for name in host.list_dir("/etc/sudoers.d").entries:
+        # sudo skips files whose name ends with "~" or contains a dot.
+        if name.endswith("~") or "." in name:
+            continue
+        extra = host.read_text(f"/etc/sudoers.d/{name}").text or ""
+        more_users, more_groups = sudoers_grants(extra)
+        users |= more_users
+        groups |= more_groups
+    return users, groups, ""
+
+
 def _lastlog(uids: tuple[int, ...]) -> Callable[[str], Any]:
     def read(root: str) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -119,6 +157,15 @@ def collect_accounts(ctx: LinuxContext) -> Accounts:
     shadow_res = host.read_text("/etc/shadow", redact=redact_shadow)
     shadow = parse_shadow(shadow_res.text) if shadow_res.text is not None else None
     admins = admin_names(groups, users) if groups is not None else None
+    sudo_users, sudo_groups, sudoers_why = _sudoers(ctx)
+    if admins is not None and groups is not None:
+        admins |= sudo_users
+        for group in sudo_groups:
+            gid, members = groups.get(group, (None, []))
+            admins.update(members)
+            admins.update(u.name for u in users if gid is not None and u.gid == gid)
+    if sudoers_why:
+        fam.source += f"; sudoers unread ({sudoers_why}): only sudo/wheel/admin members counted"
     fam.uid0_accounts = sorted(u.name for u in users if u.uid == 0 and u.name != "root")
     picked = [u for u in users
               if (low <= u.uid <= high and u.can_log_in) or u.uid == 0

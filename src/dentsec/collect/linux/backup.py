@@ -63,7 +63,8 @@ def apply_status(fam: Backup, text: str) -> None:
     if fam.disk_always_connected is None:
         fam.unknown["disk_always_connected"] = (
             f"fewer than {DISK_CHECKS_NEEDED} disk checks over 7 days")
-    for provider in data.get("providers") or []:
+    providers = data.get("providers")
+    for provider in providers if isinstance(providers, list) else []:
         if isinstance(provider, dict) and provider.get("name"):
             name = str(provider["name"])
             fam.cloud_providers.append(name)

@@ -125,8 +125,14 @@ def _apt(ctx: LinuxContext, fam: Updates, pkgs: dict[str, str] | None) -> None:
     if pkgs is None:
         fam.unknown["auto_updates_enabled"] = "installed packages unknown"
     else:
-        fam.auto_updates_enabled = ("unattended-upgrades" in pkgs
+        units, why = ctx.enabled_units()
+        # apt runs unattended-upgrade from apt-daily-upgrade.timer (or cron without systemd).
+        scheduled = "apt-daily-upgrade.timer" in units or ctx.exists("/etc/cron.daily/apt-compat")
+        fam.auto_updates_enabled = ("unattended-upgrades" in pkgs and scheduled
                                     and periodic.get("Unattended-Upgrade", "0") not in ("0", ""))
+        if why and not scheduled and fam.auto_updates_enabled is False:
+            fam.unknown["auto_updates_enabled"] = why
+            fam.auto_updates_enabled = None
     zone = local_zone(ctx)
     history = host.read_text("/var/log/apt/history.log", max_bytes=LOG_BYTES)
     fam.last_update = last_apt_upgrade(history.text or "", zone)
