@@ -127,10 +127,10 @@ LEAVES = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_
 JSONISH = st.recursive(
     LEAVES,
     lambda inner: st.lists(inner, max_size=8) | st.dictionaries(KEYS, inner, max_size=6),
-    max_leaves=40)
+    max_leaves=20)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(JSONISH)
 def test_value_helpers_never_crash(value: object) -> None:
     # Values as plistlib / json hand them over: whatever shape the file had.
