@@ -144,3 +144,13 @@ def test_tmutil_destinationinfo_network() -> None:
     assert dests == [{"Name": "time_mach", "Kind": "Network", "URL": "afp://elatov@zf/time_mach",
                       "Mount Point": "/Volumes/time_mach-1",
                       "ID": "C17BD870-304F-4FDB-AF6D-3A78B24729AB"}]
+
+
+def test_sonoma_has_no_announced_end_in_the_shipped_data() -> None:
+    # Apple never announces end dates; the shipped endoflife extract says "not yet" for 14
+    # (and has no macOS 27 entry), so 14 counts as supported until the data says otherwise.
+    info = build_os_info({"ProductName": "macOS", "ProductVersion": "14.8.9"}, "mac", "arm64")
+    assert (info.eol_cycle, info.eol_date, info.eol_announced) == ("14", None, False)
+    assert info.unknown["eol_date"] == "no end of support announced for macOS 14"
+    ventura = build_os_info({"ProductVersion": "13.7.8"}, "mac", None)
+    assert ventura.eol_date == date(2025, 9, 15)
