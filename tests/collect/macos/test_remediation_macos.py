@@ -21,5 +21,7 @@ def test_commands_prompt_for_passwords() -> None:
     # "-password -" / "-adminPassword -" make sysadminctl prompt; a literal would land in
     # the shell history and the process list.
     text = (CATALOG_DIR / "remediation_macos.toml").read_text(encoding="utf-8")
-    for match in re.finditer(r"-(?:new|admin)?[pP]assword ([^\s;,.)]+)", text):
+    found = list(re.finditer(r"-(?:new|admin)?[pP]assword ([^\s;,.)]+)", text))
+    assert found
+    for match in found:
         assert match.group(1) == "-", match.group(0)
