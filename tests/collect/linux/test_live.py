@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import Any
 
 import pytest
 
-from dentsec import proc
 from dentsec.collect import FAMILIES
 from dentsec.collect.linux import collect
 from dentsec.facts import Facts
 from dentsec.host.live import LiveHost
-
-SNIPPET = (
-    "from dentsec.host.live import LiveHost\n"
-    "from dentsec.collect.linux import collect\n"
-    "print(collect(LiveHost()).model_dump_json())\n"
-)
 
 
 def _every_family_known_or_explained(facts: Facts) -> None:
@@ -52,12 +44,47 @@ def test_live_collection_as_current_user() -> None:
 
 
 def _as_nobody() -> dict[str, Any]:
-    env = {"DENTSEC_HOME": "/nonexistent/dentsec-home", "HOME": "/nonexistent"}
-    res = proc.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    sys.executable, "-c", SNIPPET], timeout=120, env=env, cwd="/")
-    assert res.ok, res.stderr or res.error
-    data: dict[str, Any] = json.loads(res.stdout)
-    return data
+    """Collect in a forked child that dropped to uid/gid 65534 (nobody).
+
+    Forking keeps every module already imported, so the checkout need not be readable
+    by nobody; what the collectors import lazily is imported here first.
+    """
+    import pwd  # noqa: F401
+    import sqlite3  # noqa: F401
+    import zoneinfo  # noqa: F401
+
+    import psutil  # noqa: F401
+
+    from dentsec.collect.common import eol
+
+    eol.releases("debian")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never return into pytest
+        code = 1
+        try:
+            os.close(read_fd)
+            os.environ.update({"DENTSEC_HOME": "/nonexistent/dentsec-home", "HOME": "/nonexistent"})
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            data = collect(LiveHost()).model_dump_json().encode()
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(data)
+            code = 0
+        except BaseException:  # noqa: BLE001 - shown to the parent's stderr
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        raw = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    result: dict[str, Any] = json.loads(raw)
+    return result
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to an unprivileged user needs root")
