@@ -63,6 +63,11 @@ def test_enabled_from_authentication_authority() -> None:
     assert LocalUser("alice", 501, "/Users/alice", ";ShadowHash;HASHLIST:<SALTED-SHA512-PBKDF2>"
                      ).enabled is True
     assert LocalUser("root", 0, "/var/root", "").enabled is False  # no authority: cannot log in
+    # A directory (mobile) account logs in without a local ShadowHash. Form as grepped by
+    # public scripts: dscl . -list /Users AuthenticationAuthority | grep LocalCachedUser.
+    assert LocalUser("jdoe", 1104, "/Users/jdoe",
+                     ";LocalCachedUser;/Active Directory/CORP/corp.example.com:jdoe:"
+                     "4508EE9C-084B-4BA8-842E-4A2434933DDF").enabled is True
 
 
 def test_account_policy_password_last_set() -> None:

@@ -30,14 +30,15 @@ class LocalUser:
     uid: int
     home: str | None
     auth: str | None = None
-    """AuthenticationAuthority: ";ShadowHash;…" when a password is set, "DisabledUser"
-    when disabled; None when unread."""
+    """AuthenticationAuthority (";ShadowHash;…" for a local password, ";LocalCachedUser;…"
+    for a directory account, "DisabledUser" once disabled); None when unread."""
 
     @property
     def enabled(self) -> bool | None:
+        """No authority at all (root out of the box) means nobody can log in with it."""
         if self.auth is None:
             return None
-        return "ShadowHash" in self.auth and "DisabledUser" not in self.auth
+        return bool(self.auth.strip()) and "DisabledUser" not in self.auth
 
 
 @dataclass
