@@ -157,7 +157,9 @@ def test_lsof_field_output() -> None:
 def test_sshd_effective() -> None:
     # sshd(8) -T prints every effective keyword in lower case, one per line.
     assert parse_sshd_effective("passwordauthentication yes\npermitrootlogin without-password\n"
-                                "kbdinteractiveauthentication no\n") == (True, True)
+                                "kbdinteractiveauthentication no\n") == (True, False)
+    assert parse_sshd_effective("passwordauthentication no\npermitrootlogin yes\n"
+                                "kbdinteractiveauthentication yes\nusepam yes\n") == (True, True)
     assert parse_sshd_effective("passwordauthentication no\npermitrootlogin no\n") == (False, False)
     assert parse_sshd_effective("") == (None, None)
 

@@ -131,7 +131,9 @@ def collect_remote_access(host: Host, ctx: MacContext) -> RemoteAccess:
 def parse_sshd_effective(text: str) -> tuple[bool | None, bool | None]:
     """``sshd -T``: the effective settings, one lower-case "keyword value" per line.
 
-    Returns (password authentication allowed, root may log in with a password or key).
+    Returns (passwords accepted, root may log in with a password), read as the Linux
+    collector reads sshd_config: keyboard-interactive counts when PAM is on (macOS ships
+    "UsePAM yes"), and "prohibit-password" keeps root to keys.
     """
     conf: dict[str, str] = {}
     for line in text.splitlines():
@@ -141,8 +143,9 @@ def parse_sshd_effective(text: str) -> tuple[bool | None, bool | None]:
     password = conf.get("passwordauthentication")
     kbd = conf.get("kbdinteractiveauthentication", conf.get("challengeresponseauthentication"))
     root = conf.get("permitrootlogin")
-    pw = None if password is None else (password == "yes" or kbd == "yes")
-    return pw, None if root is None else root != "no"
+    pw = None if password is None else (
+        password == "yes" or (kbd == "yes" and conf.get("usepam") == "yes"))
+    return pw, None if root is None else root == "yes"
 
 
 def ssh_settings(host: Host, ctx: MacContext, fam: RemoteAccess) -> None:
