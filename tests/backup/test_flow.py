@@ -17,6 +17,7 @@ from dentsec.backup.config import load_config
 from dentsec.backup.restic import open_restic, parse_snapshots
 from dentsec.backup.runner import run_backup
 from dentsec.backup.secret import key_file
+from dentsec.backup.status import load_status, save_status
 
 
 def test_init_keeps_the_password_off_the_terminal(tmp_path: Path, practice: Practice) -> None:
@@ -82,7 +83,15 @@ def test_second_run_is_incremental_and_retention_applies(practice: Practice) -> 
     second = run_backup(load_config())  # unchanged files: only metadata is new
     assert second.problem is None
     assert second.data_added < 20_000 < second.bytes
-    # 7 daily / 4 weekly / 12 monthly: two runs on the same day leave one snapshot
+    with open_restic(load_config()) as restic:
+        listed = parse_snapshots(restic.check(["snapshots", "--json"]).stdout)
+    assert len(listed) == 2, "retention runs once a day, not on every run"
+    status = load_status()
+    status["last_retention"] = "2026-01-01T00:00:00+00:00"  # as if yesterday's
+    save_status(status)
+    assert dentsec("backup", "run").exit_code == 0
+    assert load_status()["last_retention"] > "2026-01-02"
+    # 7 daily / 4 weekly / 12 monthly: runs on the same day leave one snapshot
     with open_restic(load_config()) as restic:
         snapshots = parse_snapshots(restic.check(["snapshots", "--json"]).stdout)
     assert [s.short_id for s in snapshots] == [latest_snapshot(practice.home)]

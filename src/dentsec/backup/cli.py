@@ -1,43 +1,23 @@
-"""``dentsec backup …``: the backup toolkit's commands (French first, --lang en)."""
+"""``dentsec backup …``: the backup toolkit's commands (French first, --lang en).
+
+Each command imports what it needs when it runs: a scheduled ``backup run`` should not pay
+for the recovery-sheet templates, the schedulers' XML or rich's progress bar on a
+non-terminal (measured by benchmarks/backup_speed.py)."""
 
 from __future__ import annotations
 
 import json
 import platform
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
-from dentsec import proc
-from dentsec.backup import provider as provider_mod
-from dentsec.backup import schedule as schedule_mod
-from dentsec.backup.config import add_excludes, add_paths, load_config, save_config
-from dentsec.backup.disks import target_concerns
-from dentsec.backup.proof import drill as drill_backup
-from dentsec.backup.proof import verify as verify_backup
-from dentsec.backup.restic import repository_connected
-from dentsec.backup.restore import restore as restore_backup
+from dentsec.backup.config import load_config
 from dentsec.backup.runner import RunOutcome, run_backup, settle_interrupted
-from dentsec.backup.secret import load_password
-from dentsec.backup.setup import default_sheet_path, init_repository
-from dentsec.backup.sheet import write_sheet
-from dentsec.backup.status import (
-    load_status,
-    parse_iso,
-    record_disk_check,
-    save_status,
-)
+from dentsec.backup.status import parse_iso
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import tr
@@ -84,6 +64,8 @@ def backup() -> None:
 @handle_errors
 def init(target: Path, force: bool, sheet: Path | None) -> None:
     """Préparer le dépôt de sauvegarde / prepare the backup repository."""
+    from dentsec.backup.setup import init_repository
+
     config = load_config()
     outcome = init_repository(config, target, force, sheet)
     for concern in outcome.warnings:
@@ -111,6 +93,10 @@ def init(target: Path, force: bool, sheet: Path | None) -> None:
 @handle_errors
 def sheet(output: Path | None) -> None:
     """Réécrire la feuille de récupération / write the recovery sheet again."""
+    from dentsec.backup.secret import load_password
+    from dentsec.backup.setup import default_sheet_path
+    from dentsec.backup.sheet import write_sheet
+
     config = load_config()
     repository = config.require_repository()
     path = write_sheet(output or default_sheet_path(), config.host, repository,
@@ -125,6 +111,9 @@ def sheet(output: Path | None) -> None:
 @handle_errors
 def add(paths: tuple[str, ...]) -> None:
     """Ajouter des dossiers à sauvegarder / add folders to back up."""
+    from dentsec.backup.config import add_paths, save_config
+    from dentsec.backup.disks import target_concerns
+
     config = load_config()
     added = add_paths(config, list(paths))
     save_config(config)
@@ -142,15 +131,13 @@ def add(paths: tuple[str, ...]) -> None:
 @handle_errors
 def exclude(patterns: tuple[str, ...]) -> None:
     """Exclure des fichiers (motifs restic) / exclude files (restic patterns)."""
+    from dentsec.backup.config import add_excludes, save_config
+
     config = load_config()
     added = add_excludes(config, list(patterns))
     save_config(config)
     for pattern in added:
         say(tr(f"Exclu : {pattern}", f"Excluded: {pattern}"))
-
-
-def _progress_console() -> Console:
-    return Console(stderr=True)
 
 
 @backup.command()
@@ -159,10 +146,22 @@ def _progress_console() -> Console:
 def run() -> None:
     """Sauvegarder maintenant puis appliquer la rétention / back up now, then retention."""
     config = load_config()
-    console = _progress_console()
+    if not sys.stderr.isatty():
+        _report_run(run_backup(config))
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                  DownloadColumn(), TimeRemainingColumn(), console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
+                  DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                  transient=True) as progress:
         task = progress.add_task(tr("Sauvegarde", "Backup"), total=None)
 
         def on_progress(message: dict[str, Any]) -> None:
@@ -213,6 +212,9 @@ def _age_text(when: datetime | None) -> str:
 @handle_errors
 def status(fmt: str) -> None:
     """État des sauvegardes / backup status."""
+    from dentsec.backup.restic import repository_connected
+    from dentsec.backup.status import load_status, record_disk_check, save_status
+
     config = load_config()
     state = load_status()
     settle_interrupted(state)
@@ -266,6 +268,8 @@ def status(fmt: str) -> None:
 @handle_errors
 def verify(subset: str) -> None:
     """Vérifier l'intégrité du dépôt / check the repository."""
+    from dentsec.backup.proof import verify as verify_backup
+
     verify_backup(load_config(), subset)
     say(tr(f"Dépôt vérifié ({subset} des données relues) : aucune erreur.",
            f"Repository checked ({subset} of the data read): no errors."))
@@ -280,6 +284,8 @@ def drill(sample: int) -> None:
 
     Restore drill: restore random files and compare them with the originals.
     """
+    from dentsec.backup.proof import drill as drill_backup
+
     outcome = drill_backup(load_config(), sample)
     if outcome.mismatched:
         for path in outcome.mismatched[:MAX_LISTED]:
@@ -304,6 +310,8 @@ def drill(sample: int) -> None:
 @handle_errors
 def restore(snapshot: str, target: Path, overwrite: bool, paths: tuple[str, ...]) -> None:
     """Restaurer une sauvegarde dans un dossier / restore a backup into a folder."""
+    from dentsec.backup.restore import restore as restore_backup
+
     outcome = restore_backup(load_config(), snapshot, target, list(paths), overwrite)
     say(tr(f"{outcome.files} fichier(s) restauré(s) depuis {outcome.snapshot} dans "
            f"{outcome.target}.",
@@ -326,6 +334,9 @@ def _current_os() -> str:
 @handle_errors
 def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> None:
     """Programmer une sauvegarde quotidienne / schedule a daily backup."""
+    from dentsec import proc
+    from dentsec.backup import schedule as schedule_mod
+
     here = _current_os()
     chosen = target_os or here
     files = schedule_mod.schedule_files(chosen, at)
@@ -370,6 +381,8 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
 @handle_errors
 def provider(name: str | None, **given: str | None) -> None:
     """Évaluer un prestataire de sauvegarde en ligne / assess a cloud backup provider."""
+    from dentsec.backup import provider as provider_mod
+
     if name is None:
         name = click.prompt(tr("Nom du prestataire", "Provider name"))
     answers: dict[str, str] = {}

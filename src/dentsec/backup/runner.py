@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dentsec.backup.config import BackupConfig
@@ -26,6 +27,7 @@ from dentsec.backup.status import (
     Status,
     load_status,
     now_iso,
+    parse_iso,
     record_disk_check,
     run_interrupted,
     save_status,
@@ -128,6 +130,16 @@ def _retention(restic: Restic, config: BackupConfig) -> None:
     ], timeout=24 * 3600.0)
 
 
+RETENTION_EVERY = timedelta(hours=20)
+
+
+def retention_due(status: Status) -> bool:
+    """Retention counts days, weeks and months: once a day is enough (20 h so that a daily
+    job always qualifies). Extra runs in the same day skip its lock and prune."""
+    last = parse_iso(status.get("last_retention"))
+    return last is None or datetime.now(UTC) - last >= RETENTION_EVERY
+
+
 def with_stale_lock_retry(restic: Restic, outcome: RunOutcome, action: Callable[[], None]) -> None:
     try:
         action()
@@ -193,10 +205,11 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
                 outcome.snapshot = None
                 raise ResticFailure("repository-missing", repository)
             outcome.changed = changed_since(config.paths, config.excludes, started)
-            if not outcome.unreadable and not outcome.changed:
-                # only a complete snapshot may push older ones out of the retention window
+            # only a complete snapshot may push older ones out of the retention window
+            if not outcome.unreadable and not outcome.changed and retention_due(status):
                 try:
                     with_stale_lock_retry(restic, outcome, lambda: _retention(restic, config))
+                    status["last_retention"] = now_iso()
                 except ResticFailure as exc:
                     outcome.problem = BackupIncomplete(
                         "retention-failed",

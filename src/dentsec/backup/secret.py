@@ -5,6 +5,9 @@ account that runs the backups (root for the scheduled job).
 It reaches restic only through ``RESTIC_PASSWORD_FILE`` pointing at a 0600 file (never
 argv, never an environment variable holding the secret itself). With a keyring, that file
 is a temporary copy in a private folder, deleted as soon as restic returns.
+
+``keyring`` is imported only where used: it scans its backends at import (about 0.15 s),
+a cost every scheduled run with the file store would otherwise pay.
 """
 
 from __future__ import annotations
@@ -17,10 +20,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import keyring
-import keyring.errors
-from keyring.backends import fail, null
 
 from dentsec.backup.config import BackupConfig, backup_dir
 from dentsec.backup.files import write_atomic
@@ -42,6 +41,9 @@ def key_file() -> Path:
 
 
 def keyring_usable() -> bool:
+    import keyring
+    from keyring.backends import fail, null
+
     try:
         backend = keyring.get_keyring()
     except Exception:  # noqa: BLE001 - a broken keyring configuration means "not usable"
@@ -52,6 +54,9 @@ def keyring_usable() -> bool:
 def store_password(repository: str, password: str, prefer_keyring: bool = True) -> str:
     """Keep the password; returns the store used (``keyring`` or ``file``)."""
     if prefer_keyring and keyring_usable():
+        import keyring
+        import keyring.errors
+
         try:
             keyring.set_password(KEYRING_SERVICE, repository, password)
             return "keyring"
@@ -63,6 +68,9 @@ def store_password(repository: str, password: str, prefer_keyring: bool = True) 
 
 def forget_password(config: BackupConfig) -> None:
     if config.password_store == "keyring" and config.repository:
+        import keyring
+        import keyring.errors
+
         try:
             keyring.delete_password(KEYRING_SERVICE, config.repository)
         except keyring.errors.KeyringError:
@@ -74,6 +82,9 @@ def forget_password(config: BackupConfig) -> None:
 def load_password(config: BackupConfig) -> str:
     repository = config.require_repository()
     if config.password_store == "keyring":
+        import keyring
+        import keyring.errors
+
         try:
             value = keyring.get_password(KEYRING_SERVICE, repository)
         except keyring.errors.KeyringError:
