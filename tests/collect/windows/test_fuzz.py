@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -23,6 +24,8 @@ from dentsec.collect.windows.psjson import (
 )
 from dentsec.collect.windows.secedit import parse_inf, password_policy
 from dentsec.facts import Family
+
+from .build import SAMPLES
 
 PART_NAMES = ["os", "registry", "secpol", "local_users", "admins", "defender", "security_center",
               "firewall", "listening", "bitlocker", "smb_server", "smb_shares", "services",
@@ -98,3 +101,35 @@ def test_value_readers_answer_or_say_unknown(value: Any) -> None:
         reader(value)
     if isinstance(value, str):
         load_json(value)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found.extend(_paths(child, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found.extend(_paths(child, (*prefix, index)))
+    return found
+
+
+SAMPLE_DOCS = {name: json.loads((SAMPLES / name / "items" / "0001.out").read_text(encoding="utf-8"))
+               for name in ("windows-unmanaged-win10", "windows-wellkept-win11", "windows-no-admin")}
+SAMPLE_PATHS = {name: _paths(doc)[1:] for name, doc in SAMPLE_DOCS.items()}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SAMPLE_DOCS)), st.data())
+def test_collectors_survive_any_value_changed_in_real_shapes(sample: str, data: st.DataObject) -> None:
+    """Real document shapes with a few values replaced: deep fields get odd values too."""
+    doc = copy.deepcopy(SAMPLE_DOCS[sample])
+    for path in data.draw(st.lists(st.sampled_from(SAMPLE_PATHS[sample]), min_size=1, max_size=6)):
+        target = doc
+        try:
+            for step in path[:-1]:
+                target = target[step]
+            target[path[-1]] = data.draw(json_values)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed this path
+    _run_all(json.dumps(doc))
