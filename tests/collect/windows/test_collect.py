@@ -150,3 +150,28 @@ def test_disk_always_connected() -> None:
     assert disk_always_connected(checks(5, True)) is None  # not enough checks
     hourly = [{"at": f"2026-11-01T{h:02d}:00:00+00:00", "connected": True} for h in range(10)]
     assert disk_always_connected(hourly) is None  # not over 7 days
+
+
+def test_windows_7_backup_task_and_never_ran_sentinel() -> None:
+    from dentsec.collect.windows.backup import backup
+    ran = {"TaskName": "AutomaticBackup", "State": "Ready", "LastRunTime": "/Date(1795900000000)/",
+           "LastTaskResult": 0}
+    fam = backup(document({"backup": {}, "windows_backup": [ran], "shadow_copies": []}))
+    [tool] = fam.tools
+    assert tool.tool == "windows-backup" and tool.last_ok is True and fam.last_backup == tool.last_backup
+    never = dict(ran, LastRunTime="/Date(943920000000)/", LastTaskResult=267011)  # 1999-11-30
+    [tool] = backup(document({"backup": {}, "windows_backup": never, "shadow_copies": []})).tools
+    assert tool.last_backup is None and tool.last_ok is None
+    off = dict(ran, State="Disabled")
+    assert backup(document({"backup": {}, "windows_backup": [off], "shadow_copies": []})).tools == []
+
+
+def test_remote_control_services_without_an_uninstall_entry() -> None:
+    from dentsec.collect.windows.software import software
+    services = [{"Name": "uvnc_service", "Status": "Running", "StartType": "Automatic"},
+                {"Name": "TeamViewer", "Status": "Running", "StartType": "Automatic"}]
+    fam = software(document({"programs": [], "services": services}))
+    assert fam.remote_control_tools == ["VNC server", "TeamViewer"]
+    installed = [{"DisplayName": "UltraVNC", "DisplayVersion": "1.4.3.6"}]
+    fam = software(document({"programs": installed, "services": services}))
+    assert fam.remote_control_tools == ["UltraVNC", "TeamViewer"]

@@ -5,12 +5,15 @@
 * File History: its per-user configuration (``...\\FileHistory\\Configuration\\Config*.xml``)
   says it is set up and where it copies to; Windows keeps its last run in the target's
   catalog, which the audit does not open, so its last backup stays unknown.
+* Backup and Restore (Windows 7): its ``\\Microsoft\\Windows\\WindowsBackup\\AutomaticBackup``
+  scheduled task is enabled once a schedule is set; its last run and result
+  (``Get-ScheduledTaskInfo``, 0 = success) give the last backup.
 * Shadow copies: ``Win32_ShadowCopy`` instances (reading them needs administrator rights).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dentsec.collect.windows.document import Document, PartMissing
@@ -18,6 +21,7 @@ from dentsec.collect.windows.psjson import (
     as_bool,
     as_datetime,
     as_dict,
+    as_int,
     as_list,
     as_text,
     load_json,
@@ -28,6 +32,7 @@ from dentsec.facts import Backup, BackupTool
 STATUS_SCHEMA = "dentsec.backup-status/1"
 DISK_CHECKS_NEEDED = 7
 DISK_CHECK_SPAN = timedelta(days=7)
+TASK_NEVER_RAN = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def backup(doc: Document) -> Backup:
@@ -40,6 +45,7 @@ def backup(doc: Document) -> Backup:
     if any(t.tool == "file-history" for t in fam.tools):
         fam.unknown["file-history.last_backup"] = "File History keeps its last run in its catalog"
     _dentsec(as_dict(prop(data, "dentsec_status")), fam)
+    _windows_backup(doc, fam)
     try:
         fam.shadow_copies = len(as_list(doc.data("shadow_copies")))
     except PartMissing as exc:
@@ -49,6 +55,26 @@ def backup(doc: Document) -> Backup:
     if fam.last_backup is None:
         fam.unknown.setdefault("last_backup", "no backup with a known successful run")
     return fam
+
+
+def _windows_backup(doc: Document, fam: Backup) -> None:
+    """Backup and Restore (Windows 7): its AutomaticBackup task, enabled once configured."""
+    try:
+        tasks = [as_dict(t) for t in as_list(doc.data("windows_backup"))]
+    except PartMissing as exc:
+        fam.unknown["windows-backup"] = str(exc)
+        return
+    for task in tasks:
+        state = (as_text(prop(task, "State")) or "").lower()
+        if as_text(prop(task, "TaskName")) != "AutomaticBackup" or state in ("", "disabled"):
+            continue
+        ran = as_datetime(prop(task, "LastRunTime"))
+        if ran is not None and ran < TASK_NEVER_RAN:
+            ran = None  # Task Scheduler shows 11/30/1999 for "never"
+        result = as_int(prop(task, "LastTaskResult"))
+        fam.tools.append(BackupTool(tool="windows-backup", configured=True,
+                                    last_backup=ran if result == 0 else None,
+                                    last_ok=None if ran is None or result is None else result == 0))
 
 
 def _dentsec(found: dict[str, Any], fam: Backup) -> None:

@@ -481,6 +481,15 @@ $Parts['backup'] = {
     [ordered]@{ file_history = @($fh); dentsec_status = $dentsec; dentsec_searched = $candidates }
 }
 
+$Parts['windows_backup'] = {
+    # "Backup and Restore (Windows 7)" runs as this scheduled task once configured.
+    $columns = @('TaskName', @{ n = 'State'; e = { [string]$_.State } },
+                 @{ n = 'LastRunTime'; e = { ($_ | Get-ScheduledTaskInfo).LastRunTime } },
+                 @{ n = 'LastTaskResult'; e = { ($_ | Get-ScheduledTaskInfo).LastTaskResult } })
+    , @(Get-ScheduledTask -TaskPath '\Microsoft\Windows\WindowsBackup\' -ErrorAction SilentlyContinue |
+        Select-Object -Property $columns)
+}
+
 $Parts['shadow_copies'] = {
     , @(Get-CimInstance -ClassName Win32_ShadowCopy -OperationTimeoutSec 30 |
         Select-Object -Property @('ID', 'InstallDate', 'VolumeName', 'ClientAccessible'))

@@ -12,6 +12,7 @@ import re
 from dentsec.collect.common import eol
 from dentsec.collect.windows.document import Document
 from dentsec.collect.windows.psjson import as_dict, as_list, as_text, prop
+from dentsec.collect.windows.services import services
 from dentsec.facts import Software, SoftwareItem
 
 REMOTE_TOOLS: tuple[tuple[str, str], ...] = (
@@ -54,6 +55,13 @@ UNWANTED: tuple[tuple[str, str], ...] = (
     (r"\bpc ?cleaner\b|\bpc optimizer\b|\bsystem mechanic\b", "PC cleaner/optimizer"),
 )
 """Programs commonly installed bundled with others (adware, "optimizers", toolbars)."""
+
+SERVICE_REMOTE_TOOLS: tuple[tuple[str, str], ...] = (
+    (r"vnc", "VNC server"),
+    (r"^lmiguardiansvc$", "LogMeIn"),
+    (r"^chromoting$", "Chrome Remote Desktop"),
+)
+"""Service names (never translated) of remote-control tools, beyond REMOTE_TOOLS' names."""
 
 OFFICE_YEAR = re.compile(r"\boffice\b.*\b(2007|2010|2013|2016|2019|2021|2024)\b", re.I)
 
@@ -115,4 +123,11 @@ def software(doc: Document) -> Software:
             item = SoftwareItem(name=name, version=version, publisher=publisher)
         if item is not None:
             fam.items.append(item)
+    # A remote-control service can run without an Uninstall entry (portable or per-user).
+    for name in (services(doc) or {}):
+        tool = _match(name, REMOTE_TOOLS) or _match(name, SERVICE_REMOTE_TOOLS)
+        if tool == "VNC server" and any("VNC" in t for t in fam.remote_control_tools):
+            continue  # the installed VNC product is already listed by name
+        if tool and tool not in fam.remote_control_tools:
+            fam.remote_control_tools.append(tool)
     return fam
