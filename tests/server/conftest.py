@@ -47,6 +47,13 @@ from dentsec.server import setup_django  # noqa: E402
 
 setup_django()
 
+# Argon2 stays the hasher, with a small cost: tests create many accounts.
+from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
+
+Argon2PasswordHasher.memory_cost = 1024
+Argon2PasswordHasher.time_cost = 1
+Argon2PasswordHasher.parallelism = 1
+
 # Several pytest sessions may share the PostgreSQL server: one test database each.
 from django.db import connections  # noqa: E402
 

@@ -1,0 +1,58 @@
+"""schemathesis against the served OpenAPI document: no input gives a server error.
+
+Every operation is fuzzed three ways: anonymous, as a signed-in practice lead (session
+cookie and CSRF token), and as an enrolled device (bearer credential).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.middleware.csrf import _get_new_csrf_string
+from hypothesis import HealthCheck, settings
+from schemathesis.generation.case import Case
+
+from .conftest import login_client
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection() -> Any:
+    """Like Django's test client: the request must not close the test transaction's
+    connection (the WSGI handler does so at the end of every request)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=["anonymous", "lead", "device"])
+def credentials(request: pytest.FixtureRequest, tenants: dict[str, Any],
+                client: Any) -> dict[str, Any]:
+    if request.param == "device":
+        return {"headers": {"Authorization": f"Bearer {tenants['a']['credential']}"}}
+    if request.param == "lead":
+        login_client(client, tenants["a"]["lead"])
+        csrf = _get_new_csrf_string()
+        return {"headers": {"X-CSRFToken": csrf},
+                "cookies": {"sessionid": client.cookies["sessionid"].value,
+                            "csrftoken": csrf}}
+    return {}
+
+
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_no_server_error(case: Case, credentials: dict[str, Any]) -> None:
+    response = case.call(**credentials)
+    assert response.status_code < 500, (case.method, case.formatted_path,
+                                        response.status_code, response.text[:500])

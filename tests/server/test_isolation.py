@@ -1,0 +1,125 @@
+"""Tenant isolation: every page and API route, every role, objects of another tenant.
+
+Routes are enumerated from the URL resolver and the OpenAPI document, so a new route is
+covered (or fails this test for want of a value for its parameter) without editing it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dentsec.server.console.api import api
+
+from .conftest import login_client
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("admin", "lead", "staff")
+FOREIGN_MARKERS = ("pc-b-", "Cabinet b", "Provider b", "admin_b", "lead_b", "staff_b")
+# Served for everyone, about no tenant object.
+PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
+          "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
+          "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
+          "/api/v1/agent/reports", "/api/v1/agent/me"}
+
+
+def _django_routes() -> list[str]:
+    routes: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if "api" in str(p.pattern):
+                    continue  # the API is enumerated from its OpenAPI document
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                routes.append("/" + prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return [re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r) for r in routes]
+
+
+def _api_routes() -> list[tuple[str, list[str]]]:
+    schema = api.get_openapi_schema()
+    return [(path, [m.upper() for m in ops]) for path, ops in schema["paths"].items()]
+
+
+def _fill(route: str, world: dict[str, Any]) -> str:
+    b = world["b"]
+    values = {"practice_id": b["practice"].pk, "device_id": b["device_staff"].pk,
+              "token_id": b["token"].pk, "report_id": b["report"].pk,
+              "check_id": "BAK-RECENT"}
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in values, f"no foreign object for parameter {name} in {route}"
+        return str(values[name])
+
+    return re.sub(r"\{(\w+)\}", sub, route)
+
+
+def _check_listing(body: str, where: str) -> None:
+    for marker in FOREIGN_MARKERS:
+        assert marker not in body, f"{where} shows {marker!r}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_route_reaches_another_tenant(client: Client, tenants: dict[str, Any],
+                                         role: str) -> None:
+    login_client(client, tenants["a"][role])
+    checked = 0
+    routes = [(r, ["GET", "POST"]) for r in _django_routes()] + _api_routes()
+    for route, methods in routes:
+        url = _fill(route, tenants)
+        if url in PUBLIC:
+            continue
+        statuses = {}
+        for method in methods:
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.generic(method, url, b'{"days": 1, "max_uses": 1}',
+                                          content_type="application/json")
+            statuses[method] = response.status_code
+            body = response.content.decode("utf-8", "replace")
+            if "{" in route:
+                assert response.status_code in (403, 404, 405), (role, method, url,
+                                                                  response.status_code)
+            else:
+                assert response.status_code < 500, (role, method, url)
+                _check_listing(body, f"{role} {method} {url}")
+            checked += 1
+        if "{" in route:
+            assert set(statuses.values()) & {403, 404}, (role, url, statuses)
+    assert checked >= 35  # 19 pages and 11 API operations at the time of writing
+
+
+def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
+    """The POST routes above did not revoke, create or change anything of tenant b."""
+    for role in ROLES:
+        login_client(client, tenants["a"][role])
+        for route, _ in _api_routes() + [(r, []) for r in _django_routes()]:
+            if "{" in route:
+                client.post(_fill(route, tenants), b"{}", content_type="application/json")
+    b = tenants["b"]
+    b["token"].refresh_from_db()
+    b["device_staff"].refresh_from_db()
+    assert b["token"].revoked_at is None
+    assert b["device_staff"].revoked_at is None
+    assert b["practice"].tokens.count() == 3
+
+
+def test_a_device_credential_reaches_only_its_own_device(client: Client,
+                                                         tenants: dict[str, Any]) -> None:
+    response = client.get("/api/v1/agent/me",
+                          HTTP_AUTHORIZATION=f"Bearer {tenants['a']['credential']}")
+    assert response.json()["id"] == tenants["a"]["device_staff"].pk
+    # A device credential is not a session: no console data with it.
+    for url in ("/api/v1/devices", "/api/v1/practices", f"/poste/{tenants['a']['device_staff'].pk}/"):
+        r = client.get(url, HTTP_AUTHORIZATION=f"Bearer {tenants['a']['credential']}")
+        assert r.status_code in (302, 401, 403, 404)
