@@ -175,3 +175,10 @@ def test_remote_control_services_without_an_uninstall_entry() -> None:
     installed = [{"DisplayName": "UltraVNC", "DisplayVersion": "1.4.3.6"}]
     fam = software(document({"programs": installed, "services": services}))
     assert fam.remote_control_tools == ["UltraVNC", "TeamViewer"]
+
+
+def test_windows_server_is_not_matched_to_client_cycles() -> None:
+    info = os_info(document({"os": {"registry": {"EditionID": "ServerStandard", "DisplayVersion": "21H2",
+                                                 "CurrentBuild": "20348"},
+                                    "win32_operatingsystem": {"ProductType": 3}}}))
+    assert info.eol_product == "windows-server" and info.eol_date is None and "eol_date" in info.unknown

@@ -16,6 +16,8 @@ from dentsec.collect.windows.psjson import as_dict, as_int, as_text, prop
 from dentsec.facts import OSInfo
 
 WINDOWS_11_FIRST_BUILD = 22000
+WORKSTATION = 1
+"""Win32_OperatingSystem.ProductType: 1 workstation, 2 domain controller, 3 server."""
 ENTERPRISE_EDITIONS = {"enterprise", "enterprisen", "education", "educationn", "enterpriseg",
                        "enterprisegn", "serverrdsh", "iotenterprise"}
 LTSC_EDITIONS = {"enterprises", "enterprisesn"}
@@ -64,6 +66,11 @@ def os_info(doc: Document) -> OSInfo:
     info.name = _name(reg, cim, major)
     display = as_text(prop(reg, "DisplayVersion")) or as_text(prop(reg, "ReleaseId"))
     info.display_version = display
+    if (as_int(prop(cim, "ProductType")) or 1) != WORKSTATION:
+        # Windows Server follows other cycles (LTSC by year): not matched from a client build.
+        info.eol_product = "windows-server"
+        info.unknown["eol_date"] = "Windows Server release not matched to the end-of-support data"
+        return info
     info.eol_product = "windows"
     if major is None or not display:
         info.unknown["eol_date"] = "build or display version unknown"
