@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from dentsec.backup.config import BackupConfig
@@ -140,6 +141,15 @@ def retention_due(status: Status) -> bool:
     return last is None or datetime.now(UTC) - last >= RETENTION_EVERY
 
 
+def snapshot_count(repository: str) -> int:
+    """Snapshots in a local repository (one file each under ``snapshots/``): with a single
+    one the policy has nothing to forget, and restic need not be asked."""
+    try:
+        return sum(1 for _ in Path(repository, "snapshots").iterdir())
+    except OSError:
+        return 2  # cannot tell: let restic apply the policy
+
+
 def with_stale_lock_retry(restic: Restic, outcome: RunOutcome, action: Callable[[], None]) -> None:
     try:
         action()
@@ -208,7 +218,9 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
             # only a complete snapshot may push older ones out of the retention window
             if not outcome.unreadable and not outcome.changed and retention_due(status):
                 try:
-                    with_stale_lock_retry(restic, outcome, lambda: _retention(restic, config))
+                    if snapshot_count(repository) > 1:
+                        with_stale_lock_retry(restic, outcome,
+                                              lambda: _retention(restic, config))
                     status["last_retention"] = now_iso()
                 except ResticFailure as exc:
                     outcome.problem = BackupIncomplete(
