@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from dentsec.backup.config import BackupConfig
 from dentsec.backup.secret import (
     ALPHABET,
+    forget_password,
     generate_password,
     key_file,
     keyring_usable,
@@ -58,3 +62,46 @@ def test_temporary_copy_for_keyring_store_is_removed(tmp_path: Path) -> None:
         with password_file(config):
             pass  # no keyring entry: a clear error, no temp file left
     assert not any((key_file().parent / "tmp").glob("*/pw"))
+
+
+class MemoryKeyring(KeyringBackend):
+    """A working keyring held in memory: stands in for the OS keyring (Windows Credential
+    Manager, macOS Keychain, Secret Service) that this headless machine lacks."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_with_a_keyring_no_password_file_stays(memory_keyring: MemoryKeyring) -> None:
+    assert keyring_usable()
+    assert store_password("/media/usb/depot", "abcde-12345") == "keyring"
+    assert not key_file().exists()
+    config = BackupConfig(repository="/media/usb/depot", password_store="keyring")
+    with password_file(config) as path:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+        assert path.read_text() == "abcde-12345"
+    assert not path.exists()
+    forget_password(config)
+    assert memory_keyring.items == {}
