@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from dentsec.collect.windows import SCRIPT_ARGV, collect, load
-from dentsec.collect.windows.backup import disk_always_connected
 from dentsec.collect.windows.document import parse_document
 from dentsec.collect.windows.os_info import cycle_candidates, os_info
 from dentsec.collect.windows.passwords import count_chromium_logins, passwords, probe_name
@@ -142,14 +141,20 @@ def test_chromium_login_data_count(tmp_path: Path) -> None:
     assert fam.browsers[0].saved_count == 2 and fam.browsers[0].manager_disabled_by_policy is None
 
 
-def test_disk_always_connected() -> None:
-    def checks(days: int, connected: bool) -> list[dict[str, object]]:
-        return [{"at": f"2026-11-{d:02d}T19:00:00+00:00", "connected": connected} for d in range(1, days + 1)]
-    assert disk_always_connected(checks(8, True)) is True
-    assert disk_always_connected(checks(8, False)) is False
-    assert disk_always_connected(checks(5, True)) is None  # not enough checks
-    hourly = [{"at": f"2026-11-01T{h:02d}:00:00+00:00", "connected": True} for h in range(10)]
-    assert disk_always_connected(hourly) is None  # not over 7 days
+def test_dentsec_status_after_a_failed_run_keeps_the_last_success() -> None:
+    from dentsec.collect.windows.backup import backup
+    status = {"schema": "dentsec.backup-status/1", "repository": "E:\\dentsec",
+              "last_run": {"ok": False, "error_code": "repository-missing"},
+              "last_success": "2026-11-20T19:00:00+00:00", "last_verify": None, "last_drill": None,
+              "disk_checks": [], "providers": [{"name": "Cloud HDS", "assessed_at": "2026-10-01T10:00:00+00:00"}]}
+    found = {"path": "C:\\ProgramData\\dentsec\\backup\\status.json", "content": json.dumps(status)}
+    fam = backup(document({"backup": {"dentsec_status": found}, "windows_backup": [], "shadow_copies": []}))
+    assert fam.dentsec_configured and fam.tools[0].last_ok is False
+    assert fam.last_backup == datetime(2026, 11, 20, 19, tzinfo=UTC)
+    assert fam.cloud_providers_assessed == ["Cloud HDS"]
+    broken = backup(document({"backup": {"dentsec_status": {"path": "x", "content": "{"}},
+                              "windows_backup": [], "shadow_copies": []}))
+    assert not broken.dentsec_configured and "dentsec" in broken.unknown
 
 
 def test_windows_7_backup_task_and_never_ran_sentinel() -> None:

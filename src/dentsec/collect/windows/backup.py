@@ -13,25 +13,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+# The dentsec.backup-status/1 reader is OS-neutral; it lives with the Linux collector.
+from dentsec.collect.linux.backup import apply_status
 from dentsec.collect.windows.document import Document, PartMissing
 from dentsec.collect.windows.psjson import (
-    as_bool,
     as_datetime,
     as_dict,
     as_int,
     as_list,
     as_text,
-    load_json,
     prop,
 )
 from dentsec.facts import Backup, BackupTool
 
-STATUS_SCHEMA = "dentsec.backup-status/1"
-DISK_CHECKS_NEEDED = 7
-DISK_CHECK_SPAN = timedelta(days=7)
 TASK_NEVER_RAN = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -50,7 +47,8 @@ def backup(doc: Document) -> Backup:
         fam.shadow_copies = len(as_list(doc.data("shadow_copies")))
     except PartMissing as exc:
         fam.unknown["shadow_copies"] = str(exc)
-    done = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    # Each tool's last_backup is its last *successful* run (a later failure does not erase it).
+    done = [t.last_backup for t in fam.tools if t.last_backup]
     fam.last_backup = max(done) if done else None
     if fam.last_backup is None:
         fam.unknown.setdefault("last_backup", "no backup with a known successful run")
@@ -82,45 +80,8 @@ def _dentsec(found: dict[str, Any], fam: Backup) -> None:
         for field in ("last_verify", "last_drill", "disk_always_connected"):
             fam.unknown[field] = "no dentsec backup on this PC"
         return
-    status = as_dict(load_json(as_text(prop(found, "content")) or ""))
-    if status.get("schema") != STATUS_SCHEMA:
-        why = f"{as_text(prop(found, 'path'))}: not a {STATUS_SCHEMA} file"
+    try:
+        apply_status(fam, as_text(prop(found, "content")) or "")
+    except (ValueError, TypeError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        why = f"{as_text(prop(found, 'path'))}: {exc}"[:300]
         fam.unknown.update({"dentsec": why, "last_verify": why, "last_drill": why})
-        return
-    fam.dentsec_configured = True
-    run = as_dict(status.get("last_run"))
-    fam.tools.append(BackupTool(
-        tool="dentsec", configured=True, destination=as_text(status.get("repository")),
-        last_backup=as_datetime(status.get("last_success")), last_ok=as_bool(run.get("ok"))))
-    verify = as_dict(status.get("last_verify"))
-    fam.last_verify, fam.last_verify_ok = as_datetime(verify.get("at")), as_bool(verify.get("ok"))
-    drill = as_dict(status.get("last_drill"))
-    fam.last_drill, fam.last_drill_ok = as_datetime(drill.get("at")), as_bool(drill.get("ok"))
-    fam.disk_always_connected = disk_always_connected(as_list(status.get("disk_checks")))
-    if fam.disk_always_connected is None:
-        fam.unknown["disk_always_connected"] = "fewer than 7 disk checks over 7 days"
-    for provider in as_list(status.get("providers")):
-        name = as_text(prop(provider, "name"))
-        if name:
-            fam.cloud_providers.append(name)
-            if as_datetime(prop(provider, "assessed_at")):
-                fam.cloud_providers_assessed.append(name)
-
-
-def disk_always_connected(checks: list[Any]) -> bool | None:
-    """True when the last ≥ 7 checks, over at least 7 days, all saw the disk connected."""
-    seen: list[tuple[datetime, bool]] = []
-    for raw in checks:
-        at, connected = as_datetime(prop(raw, "at")), as_bool(prop(raw, "connected"))
-        if at is not None and connected is not None:
-            seen.append((at, connected))
-    seen.sort()
-    if len(seen) < DISK_CHECKS_NEEDED:
-        return None
-    last = seen[-1][0]
-    if last - seen[0][0] < DISK_CHECK_SPAN:
-        return None  # not enough history yet
-    window = [c for at, c in seen if at >= last - DISK_CHECK_SPAN]
-    if len(window) < DISK_CHECKS_NEEDED:
-        window = [c for _, c in seen[-DISK_CHECKS_NEEDED:]]
-    return all(window)
