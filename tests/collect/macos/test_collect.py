@@ -13,8 +13,9 @@ from dentsec.host.replay import NOT_COLLECTED, ReplayHost
 SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "evidence"
 
 
-def facts_of(sample: str) -> Facts:
-    return collect(ReplayHost(load_bundle(SAMPLES / sample)))
+def facts_of(bundle: str | Path) -> Facts:
+    """Facts replayed from a bundle: a sample's name or a path."""
+    return collect(ReplayHost(load_bundle(SAMPLES / bundle)))
 
 
 def test_replay_asks_only_what_was_recorded() -> None:
@@ -99,3 +100,21 @@ def test_nothing_recorded_never_passes(tmp_path: Path) -> None:
     report = audit_evidence(tmp_path)
     decided = {f.check.id: f.status for f in report.findings if f.status in ("pass", "fail")}
     assert decided == {}
+
+
+def test_live_run_replays_to_the_same_facts(tmp_path: Path) -> None:
+    # The live path for real (this machine has none of Apple's tools, so every answer is a
+    # refusal or a missing program): a bundle written from it must replay to the same facts.
+    from dentsec.host.bundle import write_bundle
+    from dentsec.host.live import LiveHost
+
+    host = LiveHost()
+    host.info.os_family = "macos"
+    host.info.collected_at = host.info.collected_at.replace(microsecond=0)
+    live = collect(host)
+    write_bundle(tmp_path / "mac.zip", host.info, host.log.items)
+    replayed = facts_of(tmp_path / "mac.zip")
+    skip = {"collection_mode"}
+    assert replayed.model_dump(exclude=skip) == live.model_dump(exclude=skip)
+    assert live.os.unknown["version"].startswith("sw_vers")
+
