@@ -10,6 +10,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from dentsec.collect.macos import plist
 from dentsec.collect.macos.accounts import parse_account_policy, parse_screen_lock_status
 from dentsec.collect.macos.backup import always_connected, parse_destinationinfo, parse_latestbackup
 from dentsec.collect.macos.context import (
@@ -38,7 +39,7 @@ from dentsec.collect.macos.passwords import (
     parse_pwpolicy,
 )
 from dentsec.collect.macos.software import parse_stat_mtime
-from dentsec.collect.macos.updates import auto_update_state, parse_history
+from dentsec.collect.macos.updates import auto_update_state, install_history_dates, parse_history
 
 from .real_outputs import fixture
 
@@ -237,3 +238,14 @@ def test_browser_password_probes_count_only(tmp_path: Path) -> None:
     logins = tmp_path / "logins.json"
     logins.write_text(json.dumps({"logins": [{"hostname": "https://a.example"}] * 3}))
     assert firefox_logins_probe("", str(logins)) == {"count": 3, "file": True}
+
+
+def test_install_history_plaso() -> None:
+    # fixtures/installhistory-01-plaso.plist (log2timeline/plaso test data, OS X 10.9)
+    items = plist.loads(fixture("installhistory-01-plaso.plist"))
+    assert isinstance(items, list) and len(items) == 7
+    # OS install and XProtect data count; word-list config data and third-party installs not.
+    assert install_history_dates(items) == datetime(2013, 12, 28, 12, 14, 43, tzinfo=UTC)
+    assert install_history_dates(items, "XProtect") == datetime(2013, 12, 28, 12, 14, 43,
+                                                                tzinfo=UTC)
+    assert install_history_dates(items[:2]) == datetime(2013, 11, 12, 2, 59, 35, tzinfo=UTC)

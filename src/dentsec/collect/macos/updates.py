@@ -25,7 +25,10 @@ AUTO_KEYS = ("AutomaticCheckEnabled", "AutomaticDownload", "CriticalUpdateInstal
              "ConfigDataInstall")
 """Check, download, install security responses and system files, install XProtect data."""
 OS_INSTALL_KEY = "AutomaticallyInstallMacOSUpdates"
-UPDATE_PROCESSES = frozenset({"softwareupdated", "Software Update", "SoftwareUpdateNotificationManager"})
+UPDATE_PROCESSES = frozenset({"softwareupdated", "Software Update", "SoftwareUpdateNotificationManager",
+                              "macOS Installer", "OS X Installer", "macOS installer"})
+SECURITY_DATA = ("XProtect", "MRT", "Gatekeeper")
+"""Config-data installs that are security content; word lists and the like are not."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def parse_history(text: str, tz: timezone | None) -> tuple[datetime | None, str 
 
 
 def install_history_dates(items: Any, name_prefix: str | None = None) -> datetime | None:
-    """Latest install date in InstallHistory.plist (system updates, or one product)."""
+    """Latest install date in InstallHistory.plist: system and security updates (OS
+    installs, point releases, XProtect data), or the entries of one product."""
     if not isinstance(items, list):
         return None
     best: datetime | None = None
@@ -143,7 +147,8 @@ def install_history_dates(items: Any, name_prefix: str | None = None) -> datetim
         if name_prefix is not None:
             if not name.startswith(name_prefix):
                 continue
-        elif str(item.get("processName", "")) not in UPDATE_PROCESSES:
+        elif str(item.get("processName", "")) not in UPDATE_PROCESSES or (
+                item.get("contentType") == "config-data" and not name.startswith(SECURITY_DATA)):
             continue
         best = when if best is None or when > best else best
     return best
