@@ -249,3 +249,10 @@ def test_install_history_plaso() -> None:
     assert install_history_dates(items, "XProtect") == datetime(2013, 12, 28, 12, 14, 43,
                                                                 tzinfo=UTC)
     assert install_history_dates(items[:2]) == datetime(2013, 11, 12, 2, 59, 35, tzinfo=UTC)
+
+
+def test_loginwindow_without_guest_key_is_unknown() -> None:
+    # fixtures/loginwindow-01-plaso.plist: no GuestEnabled key, so no answer either way.
+    data = plist.loads_dict(fixture("loginwindow-01-plaso.plist"))
+    assert data is not None and data["LoginHook"] == "/Users/matthew/login.sh"
+    assert plist.as_bool(data.get("GuestEnabled")) is None
