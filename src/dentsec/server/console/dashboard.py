@@ -49,20 +49,18 @@ def trend(devices: QuerySet[Device], days: int = 90) -> list[tuple[date, int]]:
 
 
 def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
-                     height: int = 160) -> str:
-    """Polyline coordinates for the trend chart (score 0-100 upwards)."""
+                     height: int = 160) -> list[tuple[int, int, int]]:
+    """(x, y, score) of each day on the trend chart (score 0-100 upwards)."""
     if not points:
-        return ""
-    if len(points) == 1:
-        points = [points[0], points[0]]
+        return []
     first, last = points[0][0], points[-1][0]
     span = max((last - first).days, 1)
     coords = []
     for day, score in points:
-        x = round((day - first).days / span * (width - 20) + 10)
+        x = round((day - first).days / span * (width - 60) + 40)
         y = round(height - 10 - score / 100 * (height - 20))
-        coords.append(f"{x},{y}")
-    return " ".join(coords)
+        coords.append((x, y, score))
+    return coords
 
 
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:

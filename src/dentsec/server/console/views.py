@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -192,8 +193,10 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
     if profile is None or not profile.totp_secret or (
             profile.totp_confirmed and not security.otp_passed(request)):
         raise Http404
-    svg = segno.make(security.provisioning_uri(profile), error="m").svg_inline(scale=5)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(security.provisioning_uri(profile), error="m").save(
+        out, kind="svg", scale=5, xmldecl=False)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -241,6 +244,7 @@ def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRe
     return render(request, "console/practice.html", {
         "practice": obj, "scores": scores, "n_devices": devices.count(),
         "trend": points, "trend_points": dashboard.trend_svg_points(points),
+        "trend_line": " ".join(f"{x},{y}" for x, y, _ in dashboard.trend_svg_points(points)),
         "fixes": dashboard.top_fixes(latest),
         "stale": devices.filter(Q(last_seen__lt=dashboard.stale_before())
                                 | Q(last_seen=None)).count(),
