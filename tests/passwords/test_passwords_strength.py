@@ -195,3 +195,38 @@ def test_verdict_never_contains_the_password(head: str, tail: str) -> None:
 def test_fold() -> None:
     assert fold("Saint-Étienne") == "saint-etienne"
     assert fold("Cœur") == "coeur"
+
+
+# --- the faster matcher and search give zxcvbn's own results -----------------------------
+
+SAMPLES = ["Marseille2024!", "Soleil-Marseille-Chouchou-Doudou-Loulou7", "P@ssw0rd!1980",
+           "xK9#mQ2!vL7z-Rt" * 5, "aaaaaaaaaaaa", "abcdef123456", "12/05/1987jtm",
+           "&é\"'(-è_çà", "Velours-Orage7-Falaise#Pivoine", "ChouchouLoulou"]
+
+
+@pytest.mark.parametrize("password", SAMPLES)
+def test_same_result_as_zxcvbn(password: str) -> None:
+    _same_as_zxcvbn(password)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=50)
+       | st.lists(st.sampled_from(["soleil", "2024", "!", "@", "azerty", "Lyon", "3", "0",
+                                   "marie", "1", "$", "chat"]), max_size=8).map("".join))
+def test_same_result_as_zxcvbn_on_any_text(password: str) -> None:
+    _same_as_zxcvbn(password)
+
+
+def _same_as_zxcvbn(password: str) -> None:
+    import math
+
+    from zxcvbn import zxcvbn
+
+    head = password[:72]
+    assert matching.dictionary_match(head) == estimator._zxcvbn_dictionary_match(head)
+    if not head:
+        return
+    ours = estimator.estimate(head)
+    theirs = zxcvbn(head)
+    assert ours.score == theirs["score"]
+    assert ours.guesses_log10 == pytest.approx(math.log10(float(theirs["guesses"])), abs=0.011)
