@@ -256,3 +256,9 @@ def test_loginwindow_without_guest_key_is_unknown() -> None:
     data = plist.loads_dict(fixture("loginwindow-01-plaso.plist"))
     assert data is not None and data["LoginHook"] == "/Users/matthew/login.sh"
     assert plist.as_bool(data.get("GuestEnabled")) is None
+
+
+def test_socketfilterfw_garbled_state_and_old_wordings() -> None:
+    # fixtures/socketfilterfw-01-kolide-malformed.txt (kolide/launcher malformed.txt)
+    state = parse_socketfilterfw(fixture("socketfilterfw-01-kolide-malformed.txt"))
+    assert state == {"block_all": True, "stealth": False}  # the garbled state stays unknown

@@ -37,21 +37,25 @@ def launchctl_argv(label: str) -> list[str]:
 
 def parse_socketfilterfw(text: str) -> dict[str, bool]:
     """socketfilterfw getters, one line each: "Firewall is enabled. (State = 1)",
-    "Firewall has block all state set to disabled.", "Stealth mode enabled"."""
+    "Firewall has block all state set to disabled." (with block-all on, older releases say
+    "Firewall is blocking all non-essential incoming connections."), "Stealth mode
+    enabled" or "Firewall stealth mode is off". A garbled state stays unknown."""
     out: dict[str, bool] = {}
-    state = re.search(r"Firewall is (enabled|disabled)\.?\s*\(State = (\d)\)", text)
+    state = re.search(r"Firewall is (enabled|disabled)\.?(.*)", text)
     if state:
-        out["enabled"] = state.group(2) != "0"
-    else:
-        plain = re.search(r"Firewall is (enabled|disabled)", text)
-        if plain:
-            out["enabled"] = plain.group(1) == "enabled"
+        number = re.match(r"\s*\(State = ([0-9])\)", state.group(2))
+        if number:
+            out["enabled"] = number.group(1) != "0"
+        elif "State" not in state.group(2):
+            out["enabled"] = state.group(1) == "enabled"
     block = re.search(r"block all state set to (enabled|disabled)", text)
     if block:
         out["block_all"] = block.group(1) == "enabled"
-    stealth = re.search(r"Stealth mode (enabled|disabled)", text)
+    elif re.search(r"Firewall is blocking all non-essential incoming connections", text):
+        out["block_all"] = True
+    stealth = re.search(r"[Ss]tealth mode (?:is )?(enabled|disabled|on|off)\b", text)
     if stealth:
-        out["stealth"] = stealth.group(1) == "enabled"
+        out["stealth"] = stealth.group(1) in ("enabled", "on")
     return out
 
 
