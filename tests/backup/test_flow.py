@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from tests.backup.support import (
     Practice,
     dentsec,
@@ -149,3 +150,15 @@ def test_drill_needs_a_backup_first(practice: Practice) -> None:
     assert result.exit_code == 2
     assert "dentsec backup run" in result.stderr
     assert status_json()["last_drill"]["ok"] is False  # type: ignore[index]
+
+
+def test_missing_restic_says_how_to_install(tmp_path: Path, practice: Practice,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "sans-restic"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("DENTSEC_RESTIC", raising=False)
+    result = dentsec("backup", "run")
+    assert result.exit_code == 2
+    assert "restic est introuvable" in result.stderr and "install" in result.stderr
+    assert status_json()["last_run"]["error_code"] == "restic-missing"

@@ -34,6 +34,8 @@ def disk_info(path: Path, sys_root: Path = SYS) -> DiskInfo:
     if anchor is None:
         return DiskInfo(None, None, None)
     dev = os.stat(anchor).st_dev
+    if not hasattr(os, "major"):
+        return DiskInfo(dev, None, None)  # Windows: no sysfs to ask
     node = sys_root / "dev" / "block" / f"{os.major(dev)}:{os.minor(dev)}"
     try:
         real = node.resolve(strict=True)

@@ -17,7 +17,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
-        os.fchmod(fd, mode)
+        os.chmod(tmp, mode)  # before any byte is written
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -40,10 +40,14 @@ def restic_binary() -> str:
         how_fr = how_en = "brew install restic"
     else:
         how_fr = how_en = "apt-get install restic"
-    raise DentsecError(
+    raise ResticMissing(
         f"restic est introuvable : installez-le ({how_fr}) puis recommencez.",
         f"restic is not installed: install it ({how_en}) and try again.",
     )
+
+
+class ResticMissing(DentsecError):
+    code = "restic-missing"
 
 
 # reason code -> (French, English) explanation shown to the user and kept in status.json
@@ -243,12 +247,14 @@ class Restic:
             raise failure_of(result.stdout + "\n" + result.stderr, result.exit_code, result.error)
         return result
 
-    def stream(self, args: Sequence[str], on_line: Callable[[str], None]) -> int | None:
+    def stream(self, args: Sequence[str], on_line: Callable[[str], None],
+               progress_fps: float = 60.0) -> int | None:
         """Run, handing each output line (stdout and stderr merged) to ``on_line`` as it
         comes: the backup progress bar needs restic's JSON status lines while it runs,
         which proc.run (capture at the end) cannot give."""
         env = dict(os.environ)
-        env.update({"LC_ALL": "C", "LANG": "C", **self.env()})
+        env.update({"LC_ALL": "C", "LANG": "C", **self.env(),
+                    "RESTIC_PROGRESS_FPS": str(progress_fps)})
         try:
             child = subprocess.Popen(  # noqa: S603 - argv list, no shell
                 [self.binary, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

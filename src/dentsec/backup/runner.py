@@ -120,7 +120,9 @@ def _backup_once(restic: Restic, config: BackupConfig, outcome: RunOutcome,
         elif kind == "error":
             outcome.unreadable.append(str(message.get("item") or "?"))
 
-    return restic.stream(argv, on_line), "\n".join(text)
+    # nobody watches a scheduled run: one status line a second instead of sixty
+    fps = 60.0 if on_progress is not None else 1.0
+    return restic.stream(argv, on_line, fps), "\n".join(text)
 
 
 def _retention(restic: Restic, config: BackupConfig) -> None:
@@ -234,7 +236,7 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
         finish(exc.code, exc.fr)
         raise exc from None
     except DentsecError as exc:
-        finish("failed", exc.fr)
+        finish(getattr(exc, "code", "failed"), exc.fr)
         raise
     if outcome.unreadable:
         outcome.problem = BackupIncomplete(

@@ -7,10 +7,11 @@ name): failures keep counts and a reason code, never the paths themselves.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from dentsec.backup.config import backup_dir
 from dentsec.backup.files import read_json, write_json
@@ -79,15 +80,8 @@ def record_disk_check(status: Status, connected: bool) -> None:
 
 
 def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    # psutil, not os.kill(pid, 0): on Windows os.kill terminates the process
+    return pid > 0 and psutil.pid_exists(pid)
 
 
 def run_interrupted(last_run: object) -> bool:
