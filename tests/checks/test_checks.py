@@ -308,6 +308,23 @@ def test_check_outcome(check_id: str, expected: str) -> None:
         assert finding.evidence, "an unknown finding says why"
 
 
+def test_unknown_count_is_fine_when_the_manager_is_disabled_by_policy() -> None:
+    facts = good_facts()
+    _browser_unknown(facts)
+    assert facts.passwords is not None
+    facts.passwords.browsers[0].manager_disabled_by_policy = True
+    assert run(facts, "PWD-BROWSER-SAVED").status == "pass"
+
+
+def test_complexity_at_the_os_ceiling_is_a_warning() -> None:
+    facts = good_facts()
+    assert facts.password_policy is not None
+    facts.password_policy.min_classes = 3
+    facts.password_policy.max_enforceable_classes = 3
+    finding = run(facts, "PWD-COMPLEXITY")
+    assert finding.status == "warn" and "dentsec password check" in finding.message["fr"]
+
+
 def test_justified_port_is_not_flagged() -> None:
     facts = good_facts()
     _unjustified(facts)

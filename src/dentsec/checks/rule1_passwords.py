@@ -34,6 +34,14 @@ def complexity(ctx: Ctx) -> Outcome:
     ev = [f"password_policy.min_classes = {got}"]
     if got >= want:
         return passed(f"{got} types de caractères exigés.", f"{got} character classes required.", ev)
+    ceiling = ctx.family("password_policy").max_enforceable_classes
+    if ceiling is not None and got >= ceiling:
+        return warned(f"Le système impose {got} types de caractères sur {want}, le maximum qu'il "
+                      "sait imposer : demandez aussi les 4 types à l'équipe et vérifiez les mots "
+                      "de passe avec « dentsec password check ».",
+                      f"The system requires {got} of {want} character classes, the most it can "
+                      "enforce: ask the team for all 4 too and check passwords with "
+                      "'dentsec password check'.", [*ev, f"max_enforceable_classes = {ceiling}"])
     return failed(f"Seulement {got} type(s) de caractères exigé(s) sur {want}.",
                   f"Only {got} of {want} character classes required.", ev)
 
@@ -106,7 +114,9 @@ def browser_saved(ctx: Ctx) -> Outcome:
         where = names(f"{b.browser} ({b.user or '?'})" for b in saved)
         return failed(f"{total} mot(s) de passe enregistré(s) dans : {where}.",
                       f"{total} password(s) saved in: {where}.", ev)
-    if any(b.saved_count is None for b in fam.browsers) or ctx.reason("passwords", "browsers"):
+    # A browser whose password manager is disabled by policy neither saves nor fills passwords.
+    if any(b.saved_count is None and not b.manager_disabled_by_policy for b in fam.browsers) \
+            or ctx.reason("passwords", "browsers"):
         raise Unknown("passwords.browsers: " + (ctx.reason("passwords", "browsers") or names(ev)))
     return passed("Aucun mot de passe enregistré dans les navigateurs trouvés.",
                   "No password saved in the browsers found.", ev)

@@ -127,6 +127,8 @@ class PasswordPolicy(Family):
     min_length: int | None = None
     min_classes: int | None = None
     """How many character classes (upper, lower, digit, special) are required, 0-4."""
+    max_enforceable_classes: int | None = None
+    """The most classes this OS's policy can require (Windows complexity: 3 of 4)."""
     max_age_days: int | None = None
     """0 means never expires."""
     lockout_threshold: int | None = None

@@ -105,7 +105,9 @@ class Host(Protocol):
 
     info: HostInfo
 
-    def run(self, argv: Sequence[str], timeout: float = 10.0) -> CommandResult: ...
+    def run(self, argv: Sequence[str], timeout: float = 10.0, cwd: str | None = None) -> CommandResult:
+        """Run a program. ``cwd`` is not part of the evidence key: replay matches argv only."""
+        ...
 
     def read_text(
         self,

@@ -68,11 +68,11 @@ class LiveHost:
             return path
         return os.path.join(self.root, path.lstrip("/"))
 
-    def run(self, argv: Sequence[str], timeout: float = 10.0) -> CommandResult:
+    def run(self, argv: Sequence[str], timeout: float = 10.0, cwd: str | None = None) -> CommandResult:
         if self.root:
             result = CommandResult(tuple(argv), None, "", "", OFFLINE)
         else:
-            p = proc.run(argv, timeout=timeout)
+            p = proc.run(argv, timeout=timeout, cwd=cwd)
             result = CommandResult(p.argv, p.exit_code, p.stdout, p.stderr, p.error, p.duration_ms)
         self.log.add(result)
         return result

@@ -22,7 +22,7 @@ class ReplayHost:
         self.bundle = bundle
         self.info = bundle.info
 
-    def run(self, argv: Sequence[str], timeout: float = 10.0) -> CommandResult:
+    def run(self, argv: Sequence[str], timeout: float = 10.0, cwd: str | None = None) -> CommandResult:
         key = tuple(argv)
         found = self.bundle.commands.get(key)
         return found or CommandResult(key, None, "", "", NOT_COLLECTED)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from dentsec import proc
 from dentsec.collect import Collector, run_collectors
 from dentsec.collect.windows.accounts import accounts
 from dentsec.collect.windows.antivirus import antivirus
@@ -36,7 +35,6 @@ from dentsec.collect.windows.software import software
 from dentsec.collect.windows.updates import updates
 from dentsec.facts import Facts, Family, PasswordPolicy
 from dentsec.host import CommandResult, Host
-from dentsec.host.live import LiveHost
 from dentsec.host.replay import NOT_COLLECTED
 
 SCRIPT_NAME = "dentsec-collect.ps1"
@@ -53,14 +51,10 @@ def script_path() -> Path:
 
 
 def run_script(host: Host) -> CommandResult:
-    if isinstance(host, LiveHost) and host.info.mode == "live":
-        # "-File dentsec-collect.ps1" is resolved from the working directory: running it from
-        # its own folder keeps the recorded argv equal to SCRIPT_ARGV (Host.run has no cwd).
-        p = proc.run(SCRIPT_ARGV, timeout=SCRIPT_TIMEOUT, cwd=str(script_path().parent))
-        result = CommandResult(p.argv, p.exit_code, p.stdout, p.stderr, p.error, p.duration_ms)
-        host.log.add(result)
-        return result
-    return host.run(SCRIPT_ARGV, timeout=SCRIPT_TIMEOUT)
+    # "-File dentsec-collect.ps1" is resolved from the working directory: running it from its
+    # own folder keeps the recorded argv equal to SCRIPT_ARGV, the key the standalone script
+    # writes in its bundles.
+    return host.run(SCRIPT_ARGV, timeout=SCRIPT_TIMEOUT, cwd=str(script_path().parent))
 
 
 def load(result: CommandResult) -> Document:

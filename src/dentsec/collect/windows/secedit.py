@@ -74,7 +74,8 @@ def parse_inf(data: bytes | str) -> SecurityPolicy:
 
 
 def password_policy(policy: SecurityPolicy) -> PasswordPolicy:
-    fam = PasswordPolicy(source="secedit /export (SECURITYPOLICY)")
+    fam = PasswordPolicy(source="secedit /export (SECURITYPOLICY)",
+                         max_enforceable_classes=WINDOWS_COMPLEXITY_CLASSES)
     access = "System Access"
     if not policy.sections.get(access.lower()):
         fam.unknown.update({f: "secedit export has no [System Access] section" for f in
