@@ -162,3 +162,14 @@ def test_missing_restic_says_how_to_install(tmp_path: Path, practice: Practice,
     assert result.exit_code == 2
     assert "restic est introuvable" in result.stderr and "install" in result.stderr
     assert status_json()["last_run"]["error_code"] == "restic-missing"
+
+
+def test_a_vanished_folder_is_not_silently_skipped(tmp_path: Path, practice: Practice) -> None:
+    other = tmp_path / "radios-usb"
+    other.mkdir()
+    assert dentsec("backup", "add", str(other)).exit_code == 0
+    other.rmdir()
+    result = dentsec("backup", "run")
+    assert result.exit_code == 3
+    assert str(other) in result.stderr
+    assert status_json()["last_run"]["unreadable_files"] == 1

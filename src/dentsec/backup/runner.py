@@ -211,6 +211,8 @@ def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> Run
                     raise failure_of(text, exit_code, None)
 
             with_stale_lock_retry(restic, outcome, attempt)
+            # restic 0.14 skips a missing folder with a mere warning: count it as unread
+            outcome.unreadable += [p for p in config.paths if not os.path.lexists(p)]
             if not repository_connected(repository):
                 # disk pulled mid-run: restic recreates missing folders and "succeeds" into
                 # an empty mount point, so the snapshot is not on the backup disk
