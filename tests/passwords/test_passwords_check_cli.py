@@ -67,5 +67,18 @@ def test_hidden_prompt() -> None:
 def test_any_input_gives_one_verdict_per_line(data: bytes) -> None:
     code, rows = _check(data)
     assert code in (0, 1)
-    assert len(rows) == len(data.splitlines(keepends=True)) or (
-        not data and rows == [])
+    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+    assert len(rows) == lines
+
+
+def test_unexpected_failure_does_not_quote_the_password(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dentsec.passwords import assess as module
+
+    def broken(secret: str, *_: object) -> None:
+        raise KeyError(secret)  # a bug whose message would quote the password
+
+    monkeypatch.setattr(module, "assess", broken)
+    result = CliRunner().invoke(password, ["check", "--stdin", "--lang", "fr"],
+                                input=b"Canari-Secret-42!\n")
+    assert result.exit_code == 2
+    assert "KeyError" in result.output and "Canari" not in result.output

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -16,6 +16,8 @@ from dentsec.checks.policy import Policy, load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import tr
+
+T = TypeVar("T")
 
 policy_option = click.option(
     "--policy", "policy_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -69,11 +71,14 @@ def check(from_stdin: bool, online: bool, fmt: str, policy_file: Path | None) ->
     0 all acceptable, 1 at least one is not, 2 error.
     """
     from dentsec.passwords.assess import assess
-    from dentsec.passwords.hibp import HibpClient
 
     policy = load_policy(policy_file)
     passwords = stdin_lines() if from_stdin else iter([_hidden(tr("Mot de passe", "Password"))])
-    client = HibpClient() if online else None
+    client = None
+    if online:
+        from dentsec.passwords.hibp import HibpClient  # httpx is slow to import
+
+        client = HibpClient()
     all_ok = True
     try:
         for number, secret in enumerate(passwords, 1):
@@ -87,7 +92,7 @@ def check(from_stdin: bool, online: bool, fmt: str, policy_file: Path | None) ->
                                err=True)
                     client.close()
                     client = None
-            verdict = assess(secret, policy, count)
+            verdict = _safely(assess, secret, policy, count)
             all_ok = all_ok and verdict.acceptable
             if fmt == "json":
                 _echo_json(verdict.to_json())
@@ -97,6 +102,22 @@ def check(from_stdin: bool, online: bool, fmt: str, policy_file: Path | None) ->
         if client is not None:
             client.close()
     sys.exit(0 if all_ok else 1)
+
+
+def _safely(fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn``; an unexpected failure is reported by its type only, as its message or
+    traceback could quote a password."""
+    try:
+        return fn(*args)
+    except DentsecError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see docstring
+        raise DentsecError(
+            f"Erreur interne pendant l'évaluation ({type(exc).__name__}). Merci de la "
+            "signaler (aucun mot de passe n'a été affiché ni enregistré).",
+            f"Internal error during the evaluation ({type(exc).__name__}). Please report "
+            "it (no password was shown or stored).",
+        ) from None
 
 
 def _print_verdict(label: str, verdict: Any) -> None:
@@ -244,7 +265,7 @@ def vault(database: Path, key_file: Path | None, password_stdin: bool, fmt: str,
     policy = load_policy(policy_file)
     master = next(stdin_lines(), "") if password_stdin else \
         _hidden(tr("Mot de passe maître", "Master password"))
-    report = review(open_vault(database, master, key_file), policy)
+    report = _safely(review, open_vault(database, master, key_file), policy)
     if fmt == "json":
         _echo_json(report.to_json())
     else:
