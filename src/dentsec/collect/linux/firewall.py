@@ -117,7 +117,7 @@ def collect_firewall(ctx: LinuxContext) -> Firewall:
         else:
             fam.profiles = [FirewallProfile(name="nftables (running rules)", enabled=has_input,
                                             default_inbound=inbound)]
-            fam.backend = fam.backend or "nftables"
+            fam.backend = fam.backend or ("nftables" if has_input else None)
             fam.source = "nft list ruleset (running rules)"
             return fam
     fam.profiles = configured

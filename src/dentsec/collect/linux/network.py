@@ -34,11 +34,20 @@ def _listening(_root: str) -> list[dict[str, Any]]:
     return sorted(unique.values(), key=lambda s: (s["proto"], s["port"], s["address"]))
 
 
+# Listeners a stock Debian/Ubuntu/Fedora desktop opens by itself: (proto, port, process).
+SYSTEM_LISTENERS = {
+    ("udp", 68, "dhclient"), ("udp", 68, "NetworkManager"), ("udp", 546, "NetworkManager"),
+    ("udp", 5353, "avahi-daemon"), ("udp", 631, "cups-browsed"), ("udp", 323, "chronyd"),
+}
+
+
 def sockets_from_probe(value: Any) -> list[ListeningSocket]:
     out: list[ListeningSocket] = []
     for item in value if isinstance(value, list) else []:
         if isinstance(item, dict):
-            out.append(ListeningSocket.model_validate(item))
+            sock = ListeningSocket.model_validate(item)
+            sock.system = (sock.proto, sock.port, sock.process or "") in SYSTEM_LISTENERS
+            out.append(sock)
     return out
 
 
