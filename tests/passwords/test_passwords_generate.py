@@ -25,7 +25,7 @@ POLICIES = st.builds(Policy, password_min_length=st.integers(1, 40),
                      password_min_classes=st.integers(0, 4))
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(POLICIES, st.one_of(st.none(), st.integers(1, 10)))
 def test_every_passphrase_passes_the_policy(policy: Policy, words: int | None) -> None:
     made = generate.passphrase(policy, words)
@@ -33,7 +33,7 @@ def test_every_passphrase_passes_the_policy(policy: Policy, words: int | None) -
     assert check_policy(made.password, Policy()).ok or len(made.password) < 12
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(POLICIES, st.one_of(st.none(), st.integers(1, 64)))
 def test_every_random_password_passes_the_policy(policy: Policy, length: int | None) -> None:
     made = generate.random_password(policy, length)

@@ -90,6 +90,7 @@ SUFFIX = st.one_of(st.integers(1950, 2030).map(str), st.text(string.digits, max_
                    st.sampled_from(["", "!", "?", "*", "#", "@", "$"]))
 
 
+@settings(deadline=None)
 @given(WORDS, st.lists(st.booleans(), min_size=30, max_size=30), SUFFIX, SUFFIX,
        st.booleans())
 def test_mangled_listed_words_stay_common(word: str, upper: list[bool], pre: str, post: str,
@@ -100,6 +101,7 @@ def test_mangled_listed_words_stay_common(word: str, upper: list[bool], pre: str
     assert find_common(pre + cased + post) is not None
 
 
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_mangling_never_fails(text: str) -> None:
     for base, tags in candidates(text):
@@ -145,7 +147,7 @@ def test_long_passwords_are_estimated_on_72_characters() -> None:
     assert any("72" in line for line in verdict.feedback)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=100))
 def test_estimator_never_fails(text: str) -> None:
     result = estimator.estimate(text)
@@ -185,6 +187,7 @@ def test_strong_password_is_acceptable() -> None:
     assert data["acceptable"] is True and data["score"] >= 3
 
 
+@settings(deadline=None)
 @given(st.text(max_size=90), st.text(max_size=10))
 def test_verdict_never_contains_the_password(head: str, tail: str) -> None:
     secret = head + "Ωcanari" + tail  # a marker no message contains

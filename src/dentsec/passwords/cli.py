@@ -303,8 +303,7 @@ def _print_vault(database: Path, report: Any) -> None:
     for title, lines in sections:
         if lines:
             clean = False
-            click.echo(f"\n{title} ({len(lines)}) :" if tr("fr", "en") == "fr"
-                       else f"\n{title} ({len(lines)}):")
+            click.echo(f"\n{title} ({len(lines)})" + tr(" :", ":"))
             for line in lines:
                 click.echo(f"  - {line}")
     if clean:
