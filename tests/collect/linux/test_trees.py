@@ -103,6 +103,8 @@ def test_hardened_tree(trees: Path, collect_tree: Collect) -> None:
     assert a is not None and a.uid0_accounts == []
     admins = sorted(x.name for x in a.accounts if x.is_admin)
     assert admins == ["cmartin", "root"]
+    cmartin = next(x for x in a.accounts if x.name == "cmartin")
+    assert cmartin.last_logon == datetime(2026, 11, 28, 8, 30, tzinfo=UTC)  # from lastlog2
     root = next(x for x in a.accounts if x.name == "root")
     assert root.enabled is False  # locked password
     lock = f.screen_lock

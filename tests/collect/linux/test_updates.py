@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dentsec.collect.linux.updates import (
@@ -59,3 +61,16 @@ def test_dnf_rpm_log() -> None:
     text = ("2024-05-01T10:00:00+0000 SUBDEBUG Upgrade: kernel-6.8.9-300.fc40.x86_64\n"
             "2024-05-02T09:00:00+0000 SUBDEBUG Installed: vim-9.1-1.fc40.x86_64\n")
     assert last_dnf_upgrade(text) == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+
+
+def test_lists_refresh_time(tmp_path: Path) -> None:
+    from dentsec.collect.linux.updates import _lists_refreshed
+
+    lists = tmp_path / "var/lib/apt/lists"
+    lists.mkdir(parents=True)
+    assert _lists_refreshed(str(tmp_path)) is None
+    for name, when in (("a_InRelease", 1_700_000_000), ("b_Release", 1_750_000_000),
+                       ("b_main_binary-amd64_Packages", 1_790_000_000)):
+        (lists / name).write_text("x")
+        os.utime(lists / name, (when, when))
+    assert _lists_refreshed(str(tmp_path)) == 1_750_000_000

@@ -122,14 +122,37 @@ def _sudoers(ctx: LinuxContext) -> tuple[set[str], set[str], str]:
     return users, groups, ""
 
 
-def _lastlog(uids: tuple[int, ...]) -> Callable[[str], Any]:
+def _last_logins(users: tuple[tuple[int, str], ...]) -> Callable[[str], Any]:
+    """Probe: last login time per person, from lastlog (uid-indexed records) or lastlog2.
+
+    Debian 13 and recent Fedora replaced /var/log/lastlog with the lastlog2 SQLite
+    database (table Lastlog2: Name, Time, TTY, RemoteHost, Service); only times leave.
+    """
     def read(root: str) -> dict[str, int]:
+        import sqlite3
+        from urllib.parse import quote
+
+        base = root or "/"
+        legacy = os.path.join(base, "var/log/lastlog")
         out: dict[str, int] = {}
-        with open(os.path.join(root or "/", "var/log/lastlog"), "rb") as fh:
-            for uid in uids:
-                fh.seek(uid * LASTLOG_RECORD)
-                raw = fh.read(4)
-                out[str(uid)] = struct.unpack("<i", raw)[0] if len(raw) == 4 else 0
+        if os.path.exists(legacy):
+            with open(legacy, "rb") as fh:
+                for uid, name in users:
+                    fh.seek(uid * LASTLOG_RECORD)
+                    raw = fh.read(4)
+                    out[name] = struct.unpack("<i", raw)[0] if len(raw) == 4 else 0
+            return out
+        db = os.path.join(base, "var/lib/lastlog/lastlog2.db")
+        if not os.path.exists(db):
+            raise FileNotFoundError("neither /var/log/lastlog nor /var/lib/lastlog/lastlog2.db")
+        con = sqlite3.connect(f"file:{quote(db)}?mode=ro&immutable=1", uri=True)
+        try:
+            wanted = {name for _uid, name in users}
+            for name, when in con.execute("SELECT Name, Time FROM Lastlog2"):
+                if name in wanted and isinstance(when, int):
+                    out[str(name)] = when
+        finally:
+            con.close()
         return out
     return read
 
@@ -170,9 +193,9 @@ def collect_accounts(ctx: LinuxContext) -> Accounts:
     picked = [u for u in users
               if (low <= u.uid <= high and u.can_log_in) or u.uid == 0
               or (shadow and u.name in shadow and shadow[u.name].password == "<empty>")]
-    humans = tuple(u.uid for u in picked if low <= u.uid <= high and u.can_log_in)
-    lastlog = host.probe(f"lastlog:uids={','.join(map(str, humans))}", _lastlog(humans)) \
-        if humans else None
+    humans = tuple((u.uid, u.name) for u in picked if low <= u.uid <= high and u.can_log_in)
+    lastlog = host.probe(f"last-logins:{','.join(n for _u, n in humans)}",
+                         _last_logins(humans)) if humans else None
     now = host.info.collected_at
     for u in picked:
         acc = Account(name=u.name, full_name=u.gecos.split(",")[0] or None, id=str(u.uid),
@@ -187,7 +210,7 @@ def collect_accounts(ctx: LinuxContext) -> Accounts:
             acc.enabled = (u.can_log_in and not expired
                            and entry.password in ("<set>", "<empty>"))
         if lastlog is not None and lastlog.ok and isinstance(lastlog.value, dict):
-            seconds = lastlog.value.get(str(u.uid))
+            seconds = lastlog.value.get(u.name)
             if isinstance(seconds, int) and seconds > 0:
                 acc.last_logon = datetime.fromtimestamp(seconds, UTC)
         fam.accounts.append(acc)
@@ -198,7 +221,7 @@ def collect_accounts(ctx: LinuxContext) -> Accounts:
     if admins is None:
         fam.unknown["is_admin"] = why_groups
     if lastlog is not None and not lastlog.ok:
-        fam.unknown["last_logon"] = f"/var/log/lastlog: {lastlog.error}"
+        fam.unknown["last_logon"] = f"last logins: {lastlog.error}"
     current = host.probe("current-user", _current_user, live_only=True)
     if current.ok and isinstance(current.value, str):
         fam.current_user = current.value

@@ -12,6 +12,7 @@ from dentsec.collect.linux.textconf import parse_assignments
 from dentsec.facts import Firewall, FirewallProfile
 
 NFT_LIST = ["nft", "-j", "list", "ruleset"]
+IPTABLES_LEGACY = ["iptables-legacy-save"]
 Inbound = Literal["block", "allow"]
 
 
@@ -115,6 +116,16 @@ def collect_firewall(ctx: LinuxContext) -> Firewall:
         except (ValueError, AttributeError) as exc:
             fam.unknown["profiles"] = f"nft -j list ruleset: {exc}"[:200]
         else:
+            if not has_input:
+                # Rules loaded through the legacy iptables API do not show in nft.
+                legacy = host.run(IPTABLES_LEGACY, timeout=10)
+                policy = iptables_input_policy(legacy.stdout) if legacy.ok else None
+                if policy is not None and ("-A INPUT" in legacy.stdout or policy == "block"):
+                    fam.profiles = [FirewallProfile(name="iptables-legacy (running rules)",
+                                                    enabled=True, default_inbound=policy)]
+                    fam.backend = fam.backend or "iptables"
+                    fam.source = "iptables-legacy-save (running rules)"
+                    return fam
             fam.profiles = [FirewallProfile(name="nftables (running rules)", enabled=has_input,
                                             default_inbound=inbound)]
             fam.backend = fam.backend or ("nftables" if has_input else None)

@@ -13,6 +13,8 @@ DNF_CHECK = ["dnf", "-q", "-C", "check-update"]
 DNF_SECURITY = ["dnf", "-q", "-C", "updateinfo", "list", "--security"]
 DNF_TIMERS = ("dnf-automatic-install.timer", "dnf-automatic.timer", "dnf5-automatic.timer")
 LOG_BYTES = 4 * 1024 * 1024
+LISTS_MAX_AGE_DAYS = 7
+"""Older package lists can hide updates: "nothing pending" is then not trusted."""
 
 
 def parse_apt_simulation(text: str) -> tuple[int, int]:
@@ -109,11 +111,29 @@ def local_zone(ctx: LinuxContext) -> tzinfo:
         return UTC
 
 
+def _lists_refreshed(root: str) -> float | None:
+    """Newest modification time of the repository Release files apt downloaded."""
+    import os
+
+    folder = os.path.join(root or "/", "var/lib/apt/lists")
+    times = [entry.stat().st_mtime for entry in os.scandir(folder)
+             if entry.name.endswith("Release") and entry.is_file()]
+    return max(times) if times else None
+
+
 def _apt(ctx: LinuxContext, fam: Updates, pkgs: dict[str, str] | None) -> None:
     host = ctx.host
     sim = host.run(APT_SIMULATE, timeout=20)
     if sim.ok:
         fam.pending_updates, fam.pending_security_updates = parse_apt_simulation(sim.stdout)
+        refreshed = host.probe("apt-lists-refreshed", _lists_refreshed)
+        age = ((host.info.collected_at.timestamp() - refreshed.value) / 86400
+               if refreshed.ok and isinstance(refreshed.value, (int, float)) else None)
+        if fam.pending_updates == 0 and (age is None or age > LISTS_MAX_AGE_DAYS):
+            why = (f"package lists last refreshed {age:.0f} days ago (apt update)"
+                   if age is not None else f"package lists age unknown ({refreshed.error})")
+            fam.pending_updates = fam.pending_security_updates = None
+            fam.unknown["pending_updates"] = fam.unknown["pending_security_updates"] = why
     else:
         fam.unknown["pending_updates"] = fam.unknown["pending_security_updates"] = sim.why_not()
     listing = host.list_dir("/etc/apt/apt.conf.d")

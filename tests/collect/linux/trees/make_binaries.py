@@ -89,6 +89,19 @@ def lastlog(target: Path, times: dict[int, int]) -> None:
     target.write_bytes(bytes(data))
 
 
+def lastlog2(target: Path, times: dict[str, int]) -> None:
+    """The lastlog2 database of util-linux (Debian 13): table Lastlog2, schema as pam_lastlog2."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    con = sqlite3.connect(target)
+    con.execute("CREATE TABLE IF NOT EXISTS Lastlog2(Name TEXT PRIMARY KEY, Time INTEGER, "
+                "TTY TEXT, RemoteHost TEXT, Service TEXT)")
+    for name, when in times.items():
+        con.execute("REPLACE INTO Lastlog2 VALUES(?,?,?,?,?)", (name, when, "tty2", "", "gdm-password"))
+    con.commit()
+    con.close()
+
+
 def main() -> None:
     weak, hardened = HERE / "weak", HERE / "hardened"
     dconf_db(weak / "home/secretariat/.config/dconf/user", WEAK_DCONF)
@@ -98,8 +111,8 @@ def main() -> None:
     (weak / "var/log").mkdir(parents=True, exist_ok=True)
     # 2026-11-28 08:30 and 2024-07-01 08:00 UTC; "invite" (1002) never logged in.
     lastlog(weak / "var/log/lastlog", {1000: 1795854600, 1001: 1719820800})
-    # 2026-11-28 08:30 and 2026-11-27 14:00 UTC.
-    lastlog(hardened / "var/log/lastlog", {1000: 1795854600, 1001: 1795788000})
+    # Debian 13 keeps last logins in lastlog2: 2026-11-28 08:30 and 2026-11-27 14:00 UTC.
+    lastlog2(hardened / "var/lib/lastlog/lastlog2.db", {"cmartin": 1795854600, "jdupont": 1795788000})
 
 
 if __name__ == "__main__":
