@@ -44,12 +44,14 @@ BLOCKED_PREFIXES = (
     "pourri", "sang", "sein", "sexu", "tuent", "vagin", "dieu", "pape", "nues", "crev",
     "tortur", "satan", "jihad", "drogue", "prostit", "cocu", "bander", "gland", "seins",
     "tuant", "explos", "crimin", "toxi", "poison", "arnaq", "trahi", "barbar", "mafia",
+    "suce", "sucer", "anus", "hais", "agress", "cest",
 )
 # Public figures and brands that wordfreq lists in lower case.
 BLOCKED_WORDS = frozenset((
     "arte", "bouygues", "chirac", "gaulle", "hollande", "macron", "omar", "poutine",
     "sarkozy", "sorbonne", "alger", "serbe", "mitterrand", "zidane", "renault", "peugeot",
     "orange", "google", "facebook", "twitter", "youtube", "netflix", "amazon", "apple",
+    "zemmour", "benalla", "trudeau", "fillon", "valls", "bayrou", "castex", "darmanin",
 ))
 
 
