@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from dentsec.collect.linux.screen_lock import SystemDconf, gnome_lock, kde_lock
+from dentsec.facts import Facts
 
 IDLE = "/org/gnome/desktop/session/idle-delay"
 LOCK = "/org/gnome/desktop/screensaver/lock-enabled"
@@ -24,3 +28,21 @@ def test_kde_settings() -> None:
     assert kde_lock("", "[Daemon]\nAutolock=false\n").enabled is False
     assert kde_lock("", "[Daemon]\nTimeout=15\nLockGrace=30\n").timeout_seconds == 930
     assert kde_lock("[Daemon]\nTimeout=10\n", None).timeout_seconds == 600
+
+
+def test_other_desktops_are_not_read_as_gnome(
+    tree_copy: Callable[[str], Path], collect_tree: Callable[..., Facts]
+) -> None:
+    root = tree_copy("hardened")
+    sessions = root / "usr/share/xsessions"
+    sessions.mkdir(parents=True)
+    (sessions / "cinnamon.desktop").write_text("[Desktop Entry]\nName=Cinnamon\nExec=cinnamon-session-cinnamon\n")
+    facts = collect_tree(root)
+    assert facts.screen_lock is not None and facts.screen_lock.enabled is None
+    assert "cinnamon" in facts.screen_lock.unknown["enabled"]
+    # A person who logs into GNOME is still read (AccountsService records the session).
+    users = root / "var/lib/AccountsService/users"
+    users.mkdir(parents=True)
+    (users / "cmartin").write_text("[User]\nSession=gnome\nSystemAccount=false\n")
+    facts = collect_tree(root)
+    assert facts.screen_lock is not None and facts.screen_lock.enabled is True

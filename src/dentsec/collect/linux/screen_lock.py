@@ -17,6 +17,32 @@ LOCK_DELAY = "/org/gnome/desktop/screensaver/lock-delay"
 GNOME_DEFAULTS: dict[str, Any] = {IDLE: 300, LOCK: True, LOCK_DELAY: 0}
 KDE_MARKERS = ("kscreenlockerrc", "kdeglobals", "plasmashellrc")
 SESSION_DIRS = ("/usr/share/xsessions", "/usr/share/wayland-sessions")
+GNOME_SESSIONS = ("gnome", "ubuntu", "pop")
+"""Session names whose lock is GNOME's (GNOME Shell and the distributions' variants)."""
+
+
+def installed_sessions(ctx: LinuxContext) -> list[str]:
+    """Desktop sessions offered at login, e.g. ["gnome", "cinnamon"] (file names, lowercase)."""
+    names: list[str] = []
+    for folder in SESSION_DIRS:
+        names += [e.removesuffix(".desktop").lower() for e in ctx.host.list_dir(folder).entries
+                  if e.endswith(".desktop")]
+    return sorted(set(names))
+
+
+def chosen_session(ctx: LinuxContext, user: PasswdEntry) -> str | None:
+    """The session a person logs into (AccountsService, else ~/.dmrc), lowercase."""
+    for path in (f"/var/lib/AccountsService/users/{user.name}", f"{user.home.rstrip('/')}/.dmrc"):
+        text = ctx.host.read_text(path, max_bytes=8192).text
+        for values in parse_ini(text or "").values():
+            for key in ("Session", "XSession"):
+                if values.get(key):
+                    return values[key].strip().lower()
+    return None
+
+
+def is_gnome(session: str) -> bool:
+    return session.startswith(GNOME_SESSIONS)
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,14 @@ def user_lock(ctx: LinuxContext, user: PasswdEntry, system: SystemDconf,
             return None, rc.why_not()
         return kde_lock(kde_system, rc.text), ""
     if "dconf" in config.entries:
+        others = [name for name in installed_sessions(ctx) if not is_gnome(name)
+                  and not name.startswith("plasma")]
+        if others:
+            # Cinnamon, MATE, Xfce… also keep settings in dconf, under other keys.
+            session = chosen_session(ctx, user)
+            if session is None or not is_gnome(session):
+                return None, (f"{user.name}: session {session or '?'} "
+                              f"(installed: {', '.join(others)}) - only GNOME and KDE are read")
         probe = host.probe(f"dconf-user-db:{home}", dconf.user_db_probe(home))
         if not probe.ok:
             return None, f"{home}/.config/dconf/user: {probe.error}"
