@@ -46,39 +46,38 @@ def _create(device: Device, kind: str, key: str) -> Alert | None:
         return None
 
 
-def on_report(device: Device, report: Report, previous: Report | None) -> list[Alert]:
-    """Alerts raised by a newly stored report (the device's latest)."""
-    created: list[Alert] = []
+def on_report(device: Device, report: Report, failing_before: list[str]) -> list[Alert]:
+    """Alerts raised or closed by a newly stored report (the device's latest)."""
     fails = _fails(report.data)
-    before = _fails(previous.data) if previous is not None else {}
+    day = report.generated_at.date()
+    open_alerts = list(Alert.objects.filter(device=device, resolved_at=None))
+    wanted: list[tuple[str, str]] = []
     for check_id, finding in fails.items():
-        if finding.get("severity") == "critical" and check_id not in before:
-            created.append(_create(device, Alert.KIND_CRITICAL,
-                                   f"{check_id}@{report.generated_at.date()}"))
-    open_backup = Alert.objects.filter(device=device, kind=Alert.KIND_BACKUP, resolved_at=None)
-    if BACKUP_CHECK in fails:
-        if not open_backup.exists():
-            created.append(_create(device, Alert.KIND_BACKUP,
-                                   report.generated_at.date().isoformat()))
-    else:
-        open_backup.update(resolved_at=timezone.now())
-    for alert in Alert.objects.filter(device=device, kind=Alert.KIND_CRITICAL, resolved_at=None):
-        if alert.key.split("@", 1)[0] not in fails:
-            Alert.objects.filter(pk=alert.pk).update(resolved_at=timezone.now())
-    if device.os_eol is not None and device.os_eol < report.generated_at.date():
-        created.append(_create(device, Alert.KIND_OS_EOL, device.os_eol.isoformat()))
-    else:
-        Alert.objects.filter(device=device, kind=Alert.KIND_OS_EOL,
-                             resolved_at=None).update(resolved_at=timezone.now())
-    # The device spoke again: its silence is over.
-    Alert.objects.filter(device=device, kind=Alert.KIND_SILENT,
-                         resolved_at=None).update(resolved_at=timezone.now())
-    new = [a for a in created if a is not None]
-    try:
-        send_pending(new)
-    except (OSError, smtplib.SMTPException):
-        # The upload must not fail for a mail server; the daily sweep sends them later.
-        log.warning("alert e-mail not sent; will retry", exc_info=True)
+        if finding.get("severity") == "critical" and check_id not in failing_before:
+            wanted.append((Alert.KIND_CRITICAL, f"{check_id}@{day}"))
+    has_open = {a.kind for a in open_alerts}
+    if BACKUP_CHECK in fails and Alert.KIND_BACKUP not in has_open:
+        wanted.append((Alert.KIND_BACKUP, day.isoformat()))
+    os_out = device.os_eol is not None and device.os_eol < day
+    if os_out and device.os_eol is not None:
+        wanted.append((Alert.KIND_OS_EOL, device.os_eol.isoformat()))
+    # What this report shows fixed (or the device speaking again) closes its alert.
+    closed = [a.pk for a in open_alerts
+              if a.kind == Alert.KIND_SILENT
+              or (a.kind == Alert.KIND_BACKUP and BACKUP_CHECK not in fails)
+              or (a.kind == Alert.KIND_CRITICAL and a.key.split("@", 1)[0] not in fails)
+              or (a.kind == Alert.KIND_OS_EOL and not os_out)]
+    if closed:
+        Alert.objects.filter(pk__in=closed).update(resolved_at=timezone.now())
+    known = {(a.kind, a.key) for a in open_alerts}
+    new = [alert for kind, key in wanted if (kind, key) not in known
+           for alert in [_create(device, kind, key)] if alert is not None]
+    if new:
+        try:
+            send_pending(new)
+        except (OSError, smtplib.SMTPException):
+            # The upload must not fail for a mail server; the daily sweep sends them later.
+            log.warning("alert e-mail not sent; will retry", exc_info=True)
     return new
 
 

@@ -157,40 +157,40 @@ class Stored:
 
 
 def store_report(device: Device, body: bytes) -> Stored:
-    """Validate and keep a report; the same report again returns the stored one."""
+    """Validate and keep a report; the same report again returns the stored one.
+
+    A handful of queries per report: the unique (device, digest) constraint detects a
+    replay, and the device row carries what the alerts compare against.
+    """
     data = parse_report(body)
     digest = canonical_digest(data)
-    existing = Report.objects.filter(device=device, digest=digest).first()
-    if existing is not None:
-        return Stored(existing, False)
     generated = _aware(data["generated_at"])
     host = data["host"]
     score = data["score"]
+    failing = sorted({f["id"] for f in data["findings"] if f["status"] == "fail"})
     critical = _critical(data)
-    fails = sum(1 for f in data["findings"] if f["status"] == "fail")
+    before = list(device.failing)
+    is_latest = device.last_report_at is None or generated >= device.last_report_at
+    updates: dict[str, Any] = {"last_seen": timezone.now()}
+    if is_latest:
+        eol = host.get("os_eol")
+        updates.update(
+            last_report_at=generated, os_family=host["os_family"], os_name=host["os_name"],
+            os_version=host["os_version"], os_eol=date.fromisoformat(eol) if eol else None,
+            score=score.get("overall"), by_rule=score.get("by_rule", {}),
+            critical_count=critical, fail_count=len(failing), failing=failing)
     try:
         with transaction.atomic():
-            previous = device.reports.only("data").order_by("-generated_at").first()
             report = Report.objects.create(
                 device=device, digest=digest, generated_at=generated, lang=data["lang"],
                 score=score.get("overall"), by_rule=score.get("by_rule", {}),
                 critical_count=critical, data=data)
-            now = timezone.now()
-            updates: dict[str, Any] = {"last_seen": now}
-            if device.last_report_at is None or generated >= device.last_report_at:
-                eol = host.get("os_eol")
-                updates.update(
-                    last_report_at=generated, os_family=host["os_family"],
-                    os_name=host["os_name"], os_version=host["os_version"],
-                    os_eol=date.fromisoformat(eol) if eol else None,
-                    score=score.get("overall"), by_rule=score.get("by_rule", {}),
-                    critical_count=critical, fail_count=fails)
             Device.objects.filter(pk=device.pk).update(**updates)
-            for key, value in updates.items():
-                setattr(device, key, value)
     except IntegrityError:
-        # A concurrent retry of the same report won the race: return that one.
+        # Already stored (a retry, or a concurrent copy of the same upload): change nothing.
         return Stored(Report.objects.get(device=device, digest=digest), False)
-    if updates.get("last_report_at") == generated:
-        alerts.on_report(device, report, previous)
+    for key, value in updates.items():
+        setattr(device, key, value)
+    if is_latest:
+        alerts.on_report(device, report, before)
     return Stored(report, True)

@@ -102,6 +102,8 @@ class Device(models.Model):
     by_rule = models.JSONField(default=dict)
     critical_count = models.IntegerField(default=0)
     fail_count = models.IntegerField(default=0)
+    failing = models.JSONField(default=list)
+    """Ids of the checks failing in the latest report (to spot new problems)."""
 
     class Meta:
         ordering = ["name"]

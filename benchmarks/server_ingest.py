@@ -1,0 +1,266 @@
+"""Practice console throughput, on the production set-up: gunicorn on 127.0.0.1 in front of
+PostgreSQL (or SQLite when no PostgreSQL URL is given).
+
+Prints reports/s and p50/p95 upload latency from concurrent agents, and the p95 of the
+provider overview with 1,000 practices / 10,000 devices seeded.
+
+    .venv/bin/python benchmarks/server_ingest.py [--database-url postgres://…]
+        [--agents 16] [--reports 2000] [--practices 1000] [--devices 10000]
+
+The PostgreSQL URL defaults to DENTSEC_TEST_POSTGRES_URL (or /tmp/dentsec-ci.env); a
+throw-away database is created beside it and dropped at the end. Needs gunicorn in the
+virtualenv (`pip install gunicorn`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "tests" / "server" / "fixtures" / "report-windows.json"
+PASSWORD = "Benchmark-password-2026"
+
+
+def default_pg_url() -> str | None:
+    url = os.environ.get("DENTSEC_TEST_POSTGRES_URL")
+    ci = Path("/tmp/dentsec-ci.env")
+    if not url and ci.exists():
+        for line in ci.read_text().splitlines():
+            if line.startswith("DENTSEC_TEST_POSTGRES_URL="):
+                url = line.split("=", 1)[1].strip()
+    return url or None
+
+
+def with_db(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1),
+                         autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def seed(practices: int, devices: int, agents: int) -> dict[str, Any]:
+    """Seed through the ORM (bulk inserts); returns the admin's TOTP secret and agents."""
+    import pyotp
+
+    from dentsec.server.console import accounts, credentials, ingest
+    from dentsec.server.console.models import Device, Practice
+
+    admin = accounts.create_admin("Benchmark provider", "bench-admin", PASSWORD)
+    admin.totp_secret = pyotp.random_base32()
+    admin.totp_confirmed = True
+    admin.save()
+    objs = Practice.objects.bulk_create(
+        [Practice(provider=admin.provider, name=f"Cabinet {i:04d}") for i in range(practices)],
+        batch_size=1000)
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    batch = []
+    for i in range(devices):
+        by_rule = {str(r): rng.randint(0, 100) for r in range(1, 7)}
+        batch.append(Device(
+            practice=objs[i % practices], name=f"poste-{i:05d}",
+            credential_hash=credentials.digest(credentials.new_credential()),
+            last_seen=now - timedelta(days=rng.randint(0, 12)), last_report_at=now,
+            os_family="windows", os_name="Windows 11 Professionnel", os_version="10.0.22631",
+            score=round(sum(by_rule.values()) / 6), by_rule=by_rule,
+            critical_count=rng.randint(0, 3), fail_count=rng.randint(0, 10)))
+    Device.objects.bulk_create(batch, batch_size=2000)
+    creds = []
+    for i in range(agents):
+        _, token = ingest.create_token(objs[i % practices], by=None)
+        creds.append(ingest.enroll(token, f"agent-{i:03d}").credential)
+    return {"totp": admin.totp_secret, "credentials": creds}
+
+
+def upload_run(base: str, creds: list[str], total: int,
+               start_at: datetime) -> tuple[float, list[float], int]:
+    import httpx
+
+    template: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    per_agent = total // len(creds)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def agent(index: int, credential: str) -> None:
+        mine: list[float] = []
+        with httpx.Client(base_url=base, timeout=60, headers={
+                "Authorization": f"Bearer {credential}",
+                "Content-Type": "application/json"}) as client:
+            for n in range(per_agent):
+                data = dict(template)
+                data["generated_at"] = (start_at + timedelta(minutes=n)).isoformat()
+                body = json.dumps(data).encode()
+                t0 = time.perf_counter()
+                response = client.post("/api/v1/agent/reports", content=body)
+                mine.append(time.perf_counter() - t0)
+                if response.status_code != 201:
+                    with lock:
+                        errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=agent, args=(i, c)) for i, c in enumerate(creds)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    return len(latencies) / elapsed, latencies, errors[0]
+
+
+def overview_run(base: str, totp_secret: str, requests: int) -> list[float]:
+    import httpx
+    import pyotp
+
+    with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as client:
+        client.get("/connexion/")
+        csrf = client.cookies["csrftoken"]
+        r = client.post("/connexion/", data={"username": "bench-admin", "password": PASSWORD,
+                                             "csrfmiddlewaretoken": csrf})
+        assert r.status_code == 302, r.status_code
+        csrf = client.cookies["csrftoken"]  # rotated at sign-in
+        r = client.post("/connexion/code/", data={"code": pyotp.TOTP(totp_secret).now(),
+                                                  "csrfmiddlewaretoken": csrf})
+        assert r.status_code == 302 and r.headers["location"] == "/", r.status_code
+        first = client.get("/prestataire/")
+        assert first.status_code == 200 and "Cabinet 0" in first.text
+        times = []
+        for _ in range(requests):
+            t0 = time.perf_counter()
+            response = client.get("/prestataire/")
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200
+        return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=default_pg_url())
+    parser.add_argument("--agents", type=int, default=16)
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--practices", type=int, default=1000)
+    parser.add_argument("--devices", type=int, default=10000)
+    parser.add_argument("--overview-requests", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=4,
+                        help="gunicorn gthread threads per worker (overlap database waits)")
+    args = parser.parse_args()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or \
+        shutil.which("gunicorn")
+    if gunicorn is None:
+        print("gunicorn is not installed in this virtualenv: pip install gunicorn")
+        return 2
+
+    load = os.getloadavg()  # other work on the machine skews every figure below
+    home = Path(tempfile.mkdtemp(prefix="dentsec-bench-"))
+    env = {**os.environ, "DENTSEC_HOME": str(home), "DENTSEC_SECURE_COOKIES": "0",
+           "DENTSEC_SECRET_KEY": "benchmark-only-" + "k" * 40,
+           "DENTSEC_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    bench_db = None
+    if args.database_url:
+        bench_db = f"dentsec_bench_{os.getpid()}"
+        pg_admin(args.database_url, f"CREATE DATABASE {bench_db}")
+        env["DENTSEC_DATABASE_URL"] = with_db(args.database_url, bench_db)
+        backend = "PostgreSQL"
+    else:
+        env.pop("DENTSEC_DATABASE_URL", None)
+        backend = "SQLite"
+    os.environ.update(env)
+    server = None
+    try:
+        from django.core.management import call_command
+
+        from dentsec.server import setup_django
+
+        setup_django()
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        seeded = seed(args.practices, args.devices, args.agents)
+        seed_s = time.perf_counter() - t0
+        from django.db import connections
+
+        connections.close_all()
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [gunicorn, "dentsec.server.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--worker-class", "gthread",
+             "--threads", str(args.threads), "--log-level", "warning"], env=env)
+        import httpx
+
+        for _ in range(300):
+            try:
+                httpx.get(base + "/connexion/", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        # Warm every worker up (imports, first connection, validator).
+        upload_run(base, seeded["credentials"][:4], 4 * args.workers,
+                   datetime(2025, 1, 1, tzinfo=UTC))
+        rate, latencies, errors = upload_run(base, seeded["credentials"], args.reports,
+                                             datetime(2026, 1, 1, tzinfo=UTC))
+        overview = overview_run(base, seeded["totp"], args.overview_requests)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if bench_db and args.database_url:
+            from django.db import connections
+
+            connections.close_all()
+            pg_admin(args.database_url, f"DROP DATABASE IF EXISTS {bench_db}")
+        shutil.rmtree(home, ignore_errors=True)
+
+    print(f"database: {backend}; gunicorn: {args.workers} workers x {args.threads} threads; "
+          f"cpus: {os.cpu_count()}; load average before: {load[0]:.1f}")
+    print(f"seeded {args.practices} practices / {args.devices} devices in {seed_s:.1f} s")
+    print(f"uploads: {len(latencies)} reports from {args.agents} concurrent agents, "
+          f"{errors} errors")
+    print(f"  reports/s: {rate:.0f}")
+    print(f"  upload latency p50: {statistics.median(latencies) * 1000:.1f} ms, "
+          f"p95: {percentile(latencies, 95) * 1000:.1f} ms")
+    print(f"provider overview ({args.overview_requests} requests, page 1 of "
+          f"{args.practices} practices ranked by risk):")
+    print(f"  p50: {statistics.median(overview) * 1000:.1f} ms, "
+          f"p95: {percentile(overview, 95) * 1000:.1f} ms")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
