@@ -233,3 +233,8 @@ def _same_as_zxcvbn(password: str) -> None:
     theirs = zxcvbn(head)
     assert ours.score == theirs["score"]
     assert ours.guesses_log10 == pytest.approx(math.log10(float(theirs["guesses"])), abs=0.011)
+
+
+def test_shipped_list_counts_even_when_hibp_says_zero() -> None:
+    verdict = assess("azerty", POLICY, breach_count=0)
+    assert (verdict.breached, verdict.breach_source) == (True, "list")

@@ -96,11 +96,14 @@ def assess(password: str, policy: Policy, breach_count: int | None = None) -> As
     rule = check_policy(password, policy)
     est = estimate(password)
     common = find_common(password)
-    if breach_count is not None:
-        breached: bool | None = breach_count > 0
-        source: str | None = "hibp"
+    breached: bool | None
+    source: str | None
+    if breach_count:
+        breached, source = True, "hibp"
     elif password in lookup("passwords"):
         breached, source = True, "list"  # the shipped list is made of breached passwords
+    elif breach_count == 0:
+        breached, source = False, "hibp"
     else:
         breached, source = None, None  # absence from 20,000 entries proves nothing
     score = min(est.score, COMMON_MAX_SCORE) if common else est.score
