@@ -94,6 +94,7 @@ def test_text_parsers(text: str) -> None:
     antivirus.parse_cvd_header(text)
     backup.timeshift_time(text)
     software.upstream_major(text)
+    software.snap_version(text)
 
 
 @settings(max_examples=150, deadline=None)

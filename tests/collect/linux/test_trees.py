@@ -194,3 +194,20 @@ def test_bundle_replay_gives_the_same_facts(trees: Path, tmp_path: Path) -> None
         raw = b"".join(zf.read(name) for name in zf.namelist())
     assert b"/etc/shadow" in raw and b"<set>" in raw and b"<empty>" in raw
     assert b"FAKEHASH" not in raw and b"FAKE-NOT-ENCRYPTED" not in raw
+
+
+def test_ubuntu_snap_browser_version(
+    tree_copy: Callable[[str], Path], collect_tree: Collect
+) -> None:
+    root = tree_copy("hardened")
+    with open(root / "var/lib/dpkg/status", "a", encoding="utf-8") as fh:
+        fh.write("\nPackage: firefox\nStatus: install ok installed\nArchitecture: amd64\n"
+                 "Version: 1:1snap1-0ubuntu5\nDescription: Transitional package - firefox -> "
+                 "firefox snap\n")
+    meta = root / "snap/firefox/current/meta"
+    meta.mkdir(parents=True)
+    (meta / "snap.yaml").write_text("name: firefox\nversion: 128.5.0-1\n")
+    software = collect_tree(root).software
+    assert software is not None
+    firefox = next(i for i in software.items if i.name == "firefox")
+    assert (firefox.version, firefox.eol_cycle) == ("128.5.0-1", "128")

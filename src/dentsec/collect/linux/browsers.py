@@ -105,20 +105,24 @@ def _chromium_count(path: str) -> Callable[[str], Any]:
         import sqlite3
         from urllib.parse import quote
 
-        full = os.path.join(root or "/", path.lstrip("/"), "Login Data")
-        if not os.path.exists(full):
-            return 0
-        # immutable=1: never take a lock or touch the journal of a browser that is running.
-        con = sqlite3.connect(f"file:{quote(full)}?mode=ro&immutable=1", uri=True)
-        try:
+        total = 0
+        # Recent Chrome keeps passwords of the signed-in Google account in a second file.
+        for name in ("Login Data", "Login Data For Account"):
+            full = os.path.join(root or "/", path.lstrip("/"), name)
+            if not os.path.exists(full):
+                continue
+            # immutable=1: never take a lock or touch the journal of a running browser.
+            con = sqlite3.connect(f"file:{quote(full)}?mode=ro&immutable=1", uri=True)
             try:
-                row = con.execute(
-                    "SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
-            except sqlite3.OperationalError:
-                row = con.execute("SELECT COUNT(*) FROM logins").fetchone()
-        finally:
-            con.close()
-        return int(row[0])
+                try:
+                    row = con.execute(
+                        "SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
+                except sqlite3.OperationalError:
+                    row = con.execute("SELECT COUNT(*) FROM logins").fetchone()
+            finally:
+                con.close()
+            total += int(row[0])
+        return total
     return read
 
 

@@ -35,12 +35,30 @@ def browser_item(package: str, version: str) -> SoftwareItem:
     return item
 
 
+def snap_version(snap_yaml: str) -> str | None:
+    """``version:`` of a snap's meta/snap.yaml."""
+    m = re.search(r"^version:\s*['\"]?([^'\"\s]+)", snap_yaml, re.M)
+    return m.group(1) if m else None
+
+
 def collect_software(ctx: LinuxContext) -> Software:
     pkgs, why = ctx.packages()
     if pkgs is None:
         raise RuntimeError(why)
     fam = Software(source="installed packages (browsers, remote control tools)")
-    fam.items = [browser_item(p, v) for p, v in sorted(pkgs.items()) if p in BROWSERS]
+    for package, version in sorted(pkgs.items()):
+        if package not in BROWSERS:
+            continue
+        if "snap" in version:
+            # Ubuntu's firefox/chromium debs only install the snap: its version is the real one.
+            name = "chromium" if package.startswith("chromium") else package
+            meta = ctx.host.read_text(f"/snap/{name}/current/meta/snap.yaml", max_bytes=8192)
+            real = snap_version(meta.text or "")
+            if real is None:
+                fam.unknown["items"] = f"{package}: snap version unknown ({meta.why_not()})"
+                continue
+            version = real
+        fam.items.append(browser_item(package, version))
     fam.remote_control_tools = sorted(p for p in pkgs if p in REMOTE_TOOLS)
     fam.unknown["unwanted"] = "no list of unwanted software for Linux packages"
     return fam
