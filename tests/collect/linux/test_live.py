@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ import pytest
 from dentsec.collect import FAMILIES
 from dentsec.collect.linux import collect
 from dentsec.facts import Facts
+from dentsec.host.bundle import load_bundle, write_bundle
 from dentsec.host.live import LiveHost
+from dentsec.host.replay import ReplayHost
 
 
 def _every_family_known_or_explained(facts: Facts) -> None:
@@ -110,3 +113,14 @@ def test_live_collection_as_unprivileged_user() -> None:
     assert network is not None
     if any(s.process is None for s in network.listening):
         assert "root" in network.unknown["process"]
+
+
+def test_live_bundle_replays_to_the_same_facts(tmp_path: Path) -> None:
+    host = LiveHost()
+    live = collect(host)
+    bundle = tmp_path / "live.zip"
+    write_bundle(bundle, host.info, host.log.items)
+    replayed = collect(ReplayHost(load_bundle(bundle)))
+    assert replayed.collection_mode == "evidence"
+    skip = {"collection_mode", "collected_at", "antivirus"}  # ages use the bundle's time
+    assert replayed.model_dump(exclude=skip) == live.model_dump(exclude=skip)

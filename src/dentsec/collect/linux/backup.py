@@ -103,12 +103,18 @@ def timeshift_time(name: str) -> datetime | None:
         return None
 
 
+def _dentsec_home(_root: str) -> str:
+    from dentsec.paths import dentsec_home
+
+    return str(dentsec_home())
+
+
 def _status_paths(ctx: LinuxContext) -> list[str]:
     paths: list[str] = []
-    if ctx.host.info.mode == "live":
-        from dentsec.paths import dentsec_home
-
-        paths.append(str(dentsec_home() / "backup" / "status.json"))
+    # Recorded through a probe, so a bundle replays the path the live host used.
+    home = ctx.host.probe("dentsec-home", _dentsec_home, live_only=True)
+    if home.ok and isinstance(home.value, str):
+        paths.append(f"{home.value.rstrip('/')}/backup/status.json")
     paths.append("/root/.config/dentsec/backup/status.json")
     users, _ = ctx.human_users()
     paths += [f"{u.home.rstrip('/')}/.config/dentsec/backup/status.json" for u in users or []]

@@ -82,7 +82,7 @@ def from_tabs(fstab: str, crypttab: str | None) -> DiskEncryption:
 
 def collect_disk_encryption(ctx: LinuxContext) -> DiskEncryption:
     host = ctx.host
-    if host.info.mode == "live":
+    if host.info.runs_commands:
         res = host.run(LSBLK, timeout=10)
         if res.ok:
             try:

@@ -108,7 +108,7 @@ def collect_firewall(ctx: LinuxContext) -> Firewall:
     configured = _configured(ctx, pkgs) if pkgs is not None else []
     active = [p for p in configured if p.enabled]
     fam.backend = active[0].name.split(" ")[0] if active else None
-    running = host.run(NFT_LIST, timeout=10) if host.info.mode == "live" and host.info.is_admin \
+    running = host.run(NFT_LIST, timeout=10) if host.info.runs_commands and host.info.is_admin \
         else None
     if running is not None and running.ok:
         try:
@@ -135,7 +135,7 @@ def collect_firewall(ctx: LinuxContext) -> Firewall:
     fam.source = "boot configuration (ufw, firewalld, nftables, iptables-persistent)"
     if pkgs is None:
         fam.unknown["profiles"] = why
-    elif not active and host.info.mode == "live":
+    elif not active and host.info.runs_commands:
         reason = running.why_not() if running is not None else \
             "the running rules can only be listed as root (nft list ruleset)"
         fam.unknown["profiles"] = f"no firewall configured to start at boot; {reason}"

@@ -94,7 +94,7 @@ def _ssh(ctx: LinuxContext, fam: RemoteAccess, pkgs: dict[str, str]) -> None:
         fam.ssh_enabled = any(u in units for u in SSH_UNITS)
     else:
         fam.unknown["ssh_enabled"] = why
-    if ctx.host.info.mode == "live" and ctx.host.info.is_admin:
+    if ctx.host.info.runs_commands and ctx.host.info.is_admin:
         test = ctx.host.run(SSHD_TEST, timeout=10)
         if test.ok:
             fam.ssh_password_auth, fam.ssh_root_login = ssh_password_and_root(
