@@ -211,7 +211,7 @@ def collect_accounts(ctx: LinuxContext) -> Accounts:
                            and entry.password in ("<set>", "<empty>"))
         if lastlog is not None and lastlog.ok and isinstance(lastlog.value, dict):
             seconds = lastlog.value.get(u.name)
-            if isinstance(seconds, int) and seconds > 0:
+            if isinstance(seconds, int) and 0 < seconds < 2**33:
                 acc.last_logon = datetime.fromtimestamp(seconds, UTC)
         fam.accounts.append(acc)
     if shadow is None:

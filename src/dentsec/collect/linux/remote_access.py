@@ -100,9 +100,9 @@ def _ssh(ctx: LinuxContext, fam: RemoteAccess, pkgs: dict[str, str]) -> None:
             fam.ssh_password_auth, fam.ssh_root_login = ssh_password_and_root(
                 parse_sshd(test.stdout.splitlines()))
             return
-    if not ctx.host.read_text(SSHD_CONFIG).ok:
-        why_not = ctx.host.read_text(SSHD_CONFIG).why_not()
-        fam.unknown["ssh_password_auth"] = fam.unknown["ssh_root_login"] = why_not
+    config = ctx.host.read_text(SSHD_CONFIG)
+    if not config.ok:
+        fam.unknown["ssh_password_auth"] = fam.unknown["ssh_root_login"] = config.why_not()
         return
     settings = parse_sshd(_expand(ctx, SSHD_CONFIG))
     fam.ssh_password_auth, fam.ssh_root_login = ssh_password_and_root(settings)
