@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from dentsec.server.console.models import (
@@ -25,15 +24,13 @@ def create_admin(organisation: str, username: str, password: str,
     """A provider-admin, with a new provider organisation unless one is given."""
     if provider is None:
         provider = Provider.objects.create(name=organisation)
-    user = get_user_model().objects.create_user(username=username, email=email,
-                                                password=password)
+    user = User.objects.create_user(username=username, email=email, password=password)
     return Profile.objects.create(user=user, provider=provider, role=ROLE_PROVIDER_ADMIN)
 
 
 @transaction.atomic
 def create_member(practice: Practice, username: str, password: str, role: str = ROLE_STAFF,
                   email: str = "") -> Profile:
-    user: AbstractUser = get_user_model().objects.create_user(
-        username=username, email=email, password=password)
+    user = User.objects.create_user(username=username, email=email, password=password)
     return Profile.objects.create(user=user, provider=practice.provider, practice=practice,
                                   role=role)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -281,7 +282,8 @@ def create_token(request: HttpRequest, practice_id: Id, payload: TokenIn) -> Any
     if not tenancy.can_manage(profile):
         raise HttpError(404, "not found")
     practice = tenancy.get_or_404(tenancy.practices(profile), practice_id)
-    token, clear = ingest.create_token(practice, by=request.user, days=payload.days,
+    by = request.user if isinstance(request.user, User) else None
+    token, clear = ingest.create_token(practice, by=by, days=payload.days,
                                        max_uses=payload.max_uses)
     audit.record("token.create", request=request, practice=practice, target=token.hint)
     return 201, {**_token_out(token), "token": clear}

@@ -66,6 +66,8 @@ def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:
     found = []
     for device in devices.exclude(last_report_at=None):
+        if device.last_report_at is None:
+            continue
         report = (Report.objects.filter(device=device, generated_at=device.last_report_at)
                   .first())
         if report is not None:

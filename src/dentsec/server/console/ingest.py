@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -61,8 +61,8 @@ def _validator() -> Callable[[Any], list[tuple[str, str]]]:
                          for e in fast.iter_errors(data)]
 
 
-def create_token(practice: Practice, *, by: AbstractBaseUser | None, days: int = 7,
-                 max_uses: int = 1, owner: AbstractBaseUser | None = None
+def create_token(practice: Practice, *, by: User | None, days: int = 7,
+                 max_uses: int = 1, owner: User | None = None
                  ) -> tuple[EnrollmentToken, str]:
     """A new enrollment token; the clear value is returned once and never stored."""
     clear = credentials.new_token()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -26,14 +25,14 @@ from dentsec.server.console.models import (
 )
 
 
-def profile_of(user: AbstractBaseUser | AnonymousUser | Any) -> Profile | None:
+def profile_of(user: Any) -> Profile | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        profile: Profile = user.profile
+        profile = getattr(user, "profile", None)
     except Profile.DoesNotExist:
         return None
-    return profile
+    return profile if isinstance(profile, Profile) else None
 
 
 def practices(profile: Profile) -> QuerySet[Practice]:
@@ -48,6 +47,8 @@ def practices(profile: Profile) -> QuerySet[Practice]:
 def devices(profile: Profile) -> QuerySet[Device]:
     if profile.role == ROLE_PROVIDER_ADMIN:
         return Device.objects.filter(practice__provider_id=profile.provider_id)
+    if profile.practice_id is None:
+        return Device.objects.none()
     if profile.role == ROLE_PRACTICE_LEAD:
         return Device.objects.filter(practice_id=profile.practice_id,
                                      practice__provider_id=profile.provider_id)
@@ -73,7 +74,7 @@ def people(profile: Profile) -> QuerySet[Profile]:
     """Profiles this user may see and manage."""
     if profile.role == ROLE_PROVIDER_ADMIN:
         return Profile.objects.filter(provider_id=profile.provider_id)
-    if profile.role == ROLE_PRACTICE_LEAD:
+    if profile.role == ROLE_PRACTICE_LEAD and profile.practice_id is not None:
         return Profile.objects.filter(provider_id=profile.provider_id,
                                       practice_id=profile.practice_id)
     return Profile.objects.filter(pk=profile.pk)

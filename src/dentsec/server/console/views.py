@@ -12,6 +12,7 @@ import segno
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -41,6 +42,10 @@ from dentsec.server.console.models import (
 )
 
 View = Callable[..., HttpResponse]
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:
@@ -337,7 +342,7 @@ def tokens(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResp
     new_token = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        token, new_token = ingest.create_token(obj, by=request.user, days=data["days"],
+        token, new_token = ingest.create_token(obj, by=_user(request), days=data["days"],
                                                max_uses=data["max_uses"], owner=data["owner"])
         audit.record("token.create", request=request, practice=obj, target=token.hint)
     context = {"practice": obj, "form": form, "new_token": new_token,
