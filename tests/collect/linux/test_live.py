@@ -52,6 +52,7 @@ def _as_nobody() -> dict[str, Any]:
     Forking keeps every module already imported, so the checkout need not be readable
     by nobody; what the collectors import lazily is imported here first.
     """
+    import _strptime  # noqa: F401 - datetime.strptime imports it on first use
     import pwd  # noqa: F401
     import sqlite3  # noqa: F401
     import zoneinfo  # noqa: F401
@@ -95,6 +96,7 @@ def test_live_collection_as_unprivileged_user() -> None:
     facts = Facts.model_validate(_as_nobody())
     assert facts.is_admin is False
     _every_family_known_or_explained(facts)
+    assert facts.updates is not None and facts.accounts is not None
     accounts = facts.accounts
     assert accounts is not None
     # /etc/shadow is unreadable: empty passwords are unknown, never "no empty password".
