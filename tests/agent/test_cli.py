@@ -106,3 +106,20 @@ def test_status_without_enrollment_says_what_to_do(agent_home: Path) -> None:
     result = CliRunner().invoke(main, ["agent", "status"])
     assert result.exit_code == 2
     assert "dentsec agent enroll" in result.output
+
+
+def test_run_audits_this_machine_and_uploads(console_server: ConsoleServer,
+                                             agent_home: Path) -> None:
+    """The real audit (dentsec.engine.audit_live) of the machine running the tests."""
+    _enroll(console_server, "poste-de-test")
+    result = CliRunner().invoke(main, ["agent", "run"])
+    assert result.exit_code == 0, result.output
+    assert console_server.count_reports() == 1
+    import sqlite3
+
+    db = console_server.home / "server" / "dentsec.sqlite3"
+    with sqlite3.connect(db) as conn:
+        family, score = conn.execute(
+            "SELECT os_family, score FROM console_device WHERE name = 'poste-de-test'").fetchone()
+    assert family in ("linux", "windows", "macos")
+    assert score is None or 0 <= score <= 100

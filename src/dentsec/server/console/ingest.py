@@ -137,7 +137,10 @@ def canonical_digest(data: dict[str, Any]) -> str:
 
 
 def _aware(value: str) -> datetime:
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise IngestError(422, "schema", "Date du rapport illisible.", "Unreadable report date.")
     if timezone.is_naive(parsed):
@@ -148,6 +151,13 @@ def _aware(value: str) -> datetime:
 def _critical(data: dict[str, Any]) -> int:
     return sum(1 for f in data["findings"]
                if f["status"] == "fail" and f["severity"] == "critical")
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # the schema checks the format; an impossible date is "unknown"
 
 
 @dataclass(frozen=True)
@@ -176,7 +186,7 @@ def store_report(device: Device, body: bytes) -> Stored:
         eol = host.get("os_eol")
         updates.update(
             last_report_at=generated, os_family=host["os_family"], os_name=host["os_name"],
-            os_version=host["os_version"], os_eol=date.fromisoformat(eol) if eol else None,
+            os_version=host["os_version"], os_eol=_date_or_none(eol),
             score=score.get("overall"), by_rule=score.get("by_rule", {}),
             critical_count=critical, fail_count=len(failing), failing=failing)
     try:
