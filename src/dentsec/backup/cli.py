@@ -36,12 +36,13 @@ def warn(text: str) -> None:
 def human_bytes(count: int | None) -> str:
     if count is None:
         return "?"
+    units = tr("o Ko Mo Go To", "B KB MB GB TB").split()
     value = float(count)
-    for unit in ("o", "Ko", "Mo", "Go", "To"):
-        if value < 1024 or unit == "To":
-            return f"{value:.0f} {unit}" if unit == "o" else f"{value:.1f} {unit}"
+    for unit in units:
+        if value < 1024 or unit == units[-1]:
+            return f"{value:.0f} {unit}" if unit == units[0] else f"{value:.1f} {unit}"
         value /= 1024
-    return f"{value:.1f} To"
+    return f"{value:.1f} {units[-1]}"
 
 
 @click.group()
@@ -231,9 +232,13 @@ def status(fmt: str) -> None:
                                     "last_success_age_hours": age}}
         click.echo(json.dumps(out, indent=1, ensure_ascii=False))
         return
-    say(tr("Dépôt : ", "Repository: ") + str(config.repository or tr("aucun", "none"))
-        + "  " + (tr("(disque branché)", "(disk connected)") if connected
-                  else tr("(disque NON branché)", "(disk NOT connected)")))
+    if not config.repository:
+        say(tr("Dépôt : aucun (lancez « dentsec backup init --to DOSSIER »)",
+               "Repository: none (run \"dentsec backup init --to FOLDER\")"))
+    else:
+        say(tr("Dépôt : ", "Repository: ") + config.repository + "  "
+            + (tr("(disque branché)", "(disk connected)") if connected
+               else tr("(disque NON branché)", "(disk NOT connected)")))
     say(tr("Dernière sauvegarde réussie : ", "Last successful backup: ") + _age_text(last_success))
     success = state.get("last_success_run")
     if isinstance(success, dict):
