@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from dentsec.collect.linux.remote_access import parse_sshd, ssh_password_and_root
+from dentsec.facts import Facts
 
 
 def test_debian_default_sshd_config(sample: Callable[[str], str]) -> None:
@@ -28,3 +30,14 @@ def test_sshd_t_output_layout() -> None:
     lines = ["passwordauthentication no", "permitrootlogin without-password",
              "kbdinteractiveauthentication no", "usepam yes"]
     assert ssh_password_and_root(parse_sshd(lines)) == (False, False)
+
+
+def test_gnome_system_remote_desktop_counts(
+    tree_copy: Callable[[str], Path], collect_tree: Callable[..., Facts]
+) -> None:
+    root = tree_copy("hardened")
+    wants = root / "etc/systemd/system/graphical.target.wants"
+    wants.mkdir(parents=True)
+    (wants / "gnome-remote-desktop.service").write_text("")
+    remote = collect_tree(root).remote_access
+    assert remote is not None and remote.rdp_enabled is True and remote.vnc_enabled is False

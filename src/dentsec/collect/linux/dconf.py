@@ -25,6 +25,7 @@ WATCHED_KEYS = (
     "/org/gnome/deja-dup/backend",
     "/org/gnome/desktop/remote-desktop/rdp/enable",
     "/org/gnome/desktop/remote-desktop/vnc/enable",
+    "/org/gnome/desktop/remote-access/enabled",
 )
 
 _SCALARS = {"b": "<?", "y": "<B", "n": "<h", "q": "<H", "i": "<i", "u": "<I",

@@ -118,6 +118,7 @@ def _gnome_remote(ctx: LinuxContext) -> tuple[bool, bool]:
         values = probe.value if probe.ok and isinstance(probe.value, dict) else {}
         rdp |= values.get("/org/gnome/desktop/remote-desktop/rdp/enable") is True
         vnc |= values.get("/org/gnome/desktop/remote-desktop/vnc/enable") is True
+        vnc |= values.get("/org/gnome/desktop/remote-access/enabled") is True  # vino
     return rdp, vnc
 
 
@@ -138,7 +139,12 @@ def collect_remote_access(ctx: LinuxContext) -> RemoteAccess:
     if pkgs is None:
         raise RuntimeError(why)
     _ssh(ctx, fam, pkgs)
-    gnome_rdp, gnome_vnc = _gnome_remote(ctx) if "gnome-remote-desktop" in pkgs else (False, False)
+    gnome_rdp, gnome_vnc = (_gnome_remote(ctx) if "gnome-remote-desktop" in pkgs or "vino" in pkgs
+                            else (False, False))
+    if "gnome-remote-desktop" in pkgs:
+        # GNOME 46+ can also share the login screen through a system service.
+        units, _ = ctx.enabled_units()
+        gnome_rdp |= "gnome-remote-desktop.service" in units
     if "xrdp" in pkgs:
         fam.rdp_enabled = gnome_rdp or _active(ctx, ("xrdp",), ("xrdp",))
     else:
