@@ -66,12 +66,13 @@ def _read_password(from_stdin: bool) -> str:
 def _sweep_alerts_forever(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
-    from dentsec.server.console import alerts
+    from dentsec.server.console import alerts, retention
 
     while not stop.wait(ALERT_SWEEP_SECONDS):
         close_old_connections()
         try:
             alerts.sweep()
+            retention.prune_details()
         except Exception:  # noqa: BLE001 - a failed sweep must not stop the server
             import logging
 
@@ -222,10 +223,15 @@ def create_token(practice_id: int, days: int, uses: int) -> None:
 @lang_option
 @handle_errors
 def send_alerts() -> None:
-    """Envoie les alertes (postes muets…) par e-mail. / Send pending alerts by e-mail."""
+    """Envoie les alertes (postes muets…) par e-mail et allège les vieux rapports.
+
+    Sends pending alerts by e-mail and drops the detail of reports older than 90 days.
+    """
     _django()
     _migrate()
-    from dentsec.server.console import alerts
+    from dentsec.server.console import alerts, retention
 
     created = alerts.sweep()
-    click.echo(tr(f"{len(created)} nouvelle(s) alerte(s).", f"{len(created)} new alert(s)."))
+    pruned = retention.prune_details()
+    click.echo(tr(f"{len(created)} nouvelle(s) alerte(s) ; {pruned} rapport(s) allégé(s).",
+                  f"{len(created)} new alert(s); {pruned} report(s) trimmed."))

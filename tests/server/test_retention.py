@@ -1,0 +1,31 @@
+"""Old reports lose their detail, never their summary, digest, or a device's latest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dentsec.server.console import ingest, retention
+from dentsec.server.console.models import Report
+
+from .conftest import days_ago, report_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prune_keeps_summaries_digests_and_the_latest(tenants: dict[str, Any]) -> None:
+    device = tenants["a"]["device_shared"]
+    when = days_ago(200)
+    old = ingest.store_report(device, report_bytes(at=when)).report
+    Report.objects.filter(device=device).update(received_at=days_ago(120))
+    latest = device.reports.order_by("-generated_at").first()
+    assert latest is not None and latest.pk != old.pk
+    assert retention.prune_details() >= 1
+    old.refresh_from_db()
+    latest.refresh_from_db()
+    assert old.data == {} and old.score == 48 and old.digest
+    assert latest.data["findings"]
+    # A late replay of the trimmed report is still recognised.
+    again = ingest.store_report(device, report_bytes(at=when))
+    assert not again.created and again.report.pk == old.pk
