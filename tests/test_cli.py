@@ -37,7 +37,8 @@ def test_explain_in_french_and_english(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (["audit", "--format", "pdf"], "Erreur d'utilisation"),
+    (["audit", "--format", "docx"], "Erreur d'utilisation"),
+    (["audit", "--format", "pdf"], "ajoutez --output"),
     (["audit", "--root", "/x", "--evidence", "/y"], "ne vont pas ensemble"),
     (["audit", "--evidence", "/nonexistent.zip"], "Paquet de preuves introuvable"),
     (["audit", "--policy", "/nonexistent.toml"], "politique introuvable"),
