@@ -72,7 +72,7 @@ def test_text_parsers(text: str) -> None:
     accounts.parse_shadow(text)
     password_policy.parse_pam(text)
     password_policy.policy_from_texts(text, text, text, textconf.parse_spaced(text), text, text)
-    updates.parse_apt_simulation(text)
+    updates.parse_apt_upgradable(text)
     updates.parse_dnf_check_update(text)
     updates.apt_periodic([text])
     updates.last_apt_upgrade(text)

@@ -11,19 +11,21 @@ from dentsec.collect.linux.updates import (
     last_apt_upgrade,
     last_dnf_upgrade,
     last_dpkg_upgrade,
-    parse_apt_simulation,
+    parse_apt_upgradable,
     parse_dnf_check_update,
 )
 
 
-def test_apt_simulation_counts_security_origins(sample: Callable[[str], str]) -> None:
-    assert parse_apt_simulation(sample("apt-get-s-upgrade-debian12.txt")) == (141, 90)
+def test_apt_upgradable_counts_security_suites(sample: Callable[[str], str]) -> None:
+    assert parse_apt_upgradable(sample("apt-list-upgradable-debian12.txt")) == (141, 90)
 
 
-def test_apt_simulation_nothing_to_do() -> None:
-    text = ("Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
-            "Calculating upgrade...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n")
-    assert parse_apt_simulation(text) == (0, 0)
+def test_apt_upgradable_several_suites_and_nothing_to_do() -> None:
+    text = ("Listing...\n"
+            "libc6/stable-security,stable 2.36-9+deb12u10 amd64 [upgradable from: 2.36-9+deb12u9]\n"
+            "vim/stable 2:9.0.1378-2+deb12u2 amd64 [upgradable from: 2:9.0.1378-2]\n")
+    assert parse_apt_upgradable(text) == (2, 1)
+    assert parse_apt_upgradable("Listing...\n") == (0, 0)
 
 
 def test_history_log_last_upgrade_in_local_time(sample: Callable[[str], str]) -> None:
