@@ -1,8 +1,8 @@
 """Django test set-up for the practice console.
 
-The database is SQLite unless a PostgreSQL URL is known: env DENTSEC_TEST_POSTGRES_URL,
-or the file /tmp/dentsec-ci.env written by .ci/setup.d/40-server.sh (CI). pytest-django
-builds its own test database from it.
+The database is PostgreSQL when its URL is known: env DENTSEC_TEST_POSTGRES_URL, or the
+file /tmp/dentsec-ci.env written by .ci/setup.d/40-server.sh (CI); pytest-django builds
+its own test database from it. Otherwise, or with DENTSEC_TEST_DATABASE=sqlite, SQLite.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ CI_ENV = Path("/tmp/dentsec-ci.env")
 
 
 def postgres_url() -> str | None:
+    if os.environ.get("DENTSEC_TEST_DATABASE") == "sqlite":
+        return None
     url = os.environ.get("DENTSEC_TEST_POSTGRES_URL")
     if url:
         return url
