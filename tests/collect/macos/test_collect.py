@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import pytest
 
 from dentsec.collect.macos import collect
 from dentsec.facts import Facts
@@ -89,8 +92,6 @@ def test_wellkept_facts() -> None:
 
 def test_nothing_recorded_never_passes(tmp_path: Path) -> None:
     # A Mac that answered nothing (no tool, no file): no check passes or fails.
-    import json
-
     from dentsec.engine import audit_evidence
 
     (tmp_path / "manifest.json").write_text(json.dumps({
@@ -102,19 +103,30 @@ def test_nothing_recorded_never_passes(tmp_path: Path) -> None:
     assert decided == {}
 
 
-def test_live_run_replays_to_the_same_facts(tmp_path: Path) -> None:
+def test_live_run_replays_to_the_same_facts(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # The live path for real (this machine has none of Apple's tools, so every answer is a
     # refusal or a missing program): a bundle written from it must replay to the same facts.
     from dentsec.host.bundle import write_bundle
     from dentsec.host.live import LiveHost
 
+    home = tmp_path / "dentsec"
+    (home / "backup").mkdir(parents=True)
+    (home / "backup" / "status.json").write_text(json.dumps({
+        "schema": "dentsec.backup-status/1", "repository": "/Volumes/SAUVEGARDE",
+        "last_run": {"ok": True}, "last_success": "2026-11-26T21:07:51+01:00",
+        "last_verify": None, "last_drill": None, "disk_checks": [], "providers": []}))
+    monkeypatch.setenv("DENTSEC_HOME", str(home))
     host = LiveHost()
     host.info.os_family = "macos"
     host.info.collected_at = host.info.collected_at.replace(microsecond=0)
     live = collect(host)
     write_bundle(tmp_path / "mac.zip", host.info, host.log.items)
-    replayed = facts_of(tmp_path / "mac.zip")
     skip = {"collection_mode"}
+    monkeypatch.setenv("DENTSEC_HOME", str(tmp_path / "elsewhere"))  # replayed elsewhere
+    replayed = facts_of(tmp_path / "mac.zip")
     assert replayed.model_dump(exclude=skip) == live.model_dump(exclude=skip)
     assert live.os.unknown["version"].startswith("sw_vers")
+    # The status written by `dentsec backup` under DENTSEC_HOME is found through the probe.
+    assert live.backup and [t.tool for t in live.backup.tools] == ["dentsec"]
 

@@ -16,7 +16,7 @@ DESTINATIONS_ARGV = ["tmutil", "destinationinfo"]
 LATEST_ARGV = ["tmutil", "latestbackup"]
 TIME_MACHINE_PLIST = "/Library/Preferences/com.apple.TimeMachine.plist"
 DENTSEC_STATUS = "Library/Application Support/dentsec/backup/status.json"
-"""Below each home: where ``dentsec backup`` keeps its status on a Mac."""
+"""Below each home: where ``dentsec backup`` keeps its status on a Mac by default."""
 ALWAYS_CONNECTED_CHECKS = 7
 
 
@@ -129,6 +129,24 @@ def apply_dentsec_status(fam: Backup, status: dict[str, Any]) -> BackupTool:
                       last_ok=ok if isinstance(ok, bool) else None)
 
 
+def _dentsec_home(_root: str) -> str:
+    from dentsec.paths import dentsec_home
+
+    return str(dentsec_home())
+
+
+def status_paths(host: Host, ctx: MacContext) -> list[str]:
+    """Where ``dentsec backup`` may have left its status: the collecting user's
+    DENTSEC_HOME (asked through a probe so a bundle replays it), then each person's
+    default home for it."""
+    paths: list[str] = []
+    home = host.probe("dentsec-home", _dentsec_home, live_only=True)
+    if home.ok and isinstance(home.value, str):
+        paths.append(f"{home.value.rstrip('/')}/backup/status.json")
+    paths += [f"{u.home}/{DENTSEC_STATUS}" for u in ctx.humans if u.home]
+    return list(dict.fromkeys(paths))
+
+
 def collect_backup(host: Host, ctx: MacContext) -> Backup:
     fam = Backup(source="tmutil, com.apple.TimeMachine, dentsec backup status",
                  not_applicable=["shadow_copies"])
@@ -153,9 +171,8 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
         if auto is None:
             fam.unknown["tools"] = "Time Machine: AutoBackup not stated"
 
-    homes = [u for u in ctx.humans if u.home]
-    for user in homes:
-        res = host.read_text(f"{user.home}/{DENTSEC_STATUS}")
+    for path in status_paths(host, ctx):
+        res = host.read_text(path)
         if not res.ok:
             if res.error not in ("missing", None):
                 fam.unknown.setdefault("dentsec_configured", res.why_not())
