@@ -36,18 +36,27 @@ def postgres_url() -> str | None:
     return None
 
 
-# Settings are read once, at import: point them at a private home and the test database.
-_HOME = tempfile.mkdtemp(prefix="dentsec-server-tests-")
-os.environ.setdefault("DENTSEC_HOME", _HOME)
+# Settings are read once, at import: point them at a private home and the test database,
+# then give the environment back as it was (other toolkits' tests share this process).
+_SAVED = {k: os.environ.get(k) for k in ("DENTSEC_HOME", "DENTSEC_SECURE_COOKIES",
+                                         "DENTSEC_SECRET_KEY", "DENTSEC_DATABASE_URL")}
+os.environ["DENTSEC_HOME"] = tempfile.mkdtemp(prefix="dentsec-server-tests-")
 os.environ["DENTSEC_SECURE_COOKIES"] = "0"  # the live server speaks plain HTTP on 127.0.0.1
-os.environ.setdefault("DENTSEC_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
-if postgres_url() and not os.environ.get("DENTSEC_DATABASE_URL"):
+os.environ["DENTSEC_SECRET_KEY"] = "tests-only-secret-key-" + "x" * 40
+if postgres_url():
     os.environ["DENTSEC_DATABASE_URL"] = postgres_url() or ""
+else:
+    os.environ.pop("DENTSEC_DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dentsec.server.settings")
 
 from dentsec.server import setup_django  # noqa: E402
 
 setup_django()
+for _key, _value in _SAVED.items():
+    if _value is None:
+        os.environ.pop(_key, None)
+    else:
+        os.environ[_key] = _value
 
 # Argon2 stays the hasher, with a small cost: tests create many accounts.
 from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
