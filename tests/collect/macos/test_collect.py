@@ -57,7 +57,10 @@ def test_unmanaged_facts() -> None:
     assert f.software.unwanted == ["MacKeeper"]
     assert f.antivirus and f.antivirus.products[0].signature_age_days == 654.9
     assert f.disk_encryption and f.disk_encryption.system_encrypted is False
-    assert f.passwords and [p.path for p in f.passwords.files] == [
+    assert f.passwords and [(b.browser, b.saved_count, b.manager_disabled_by_policy)
+                            for b in f.passwords.browsers] == [("chrome", 37, False)]
+    assert f.password_policy.max_enforceable_classes == 4
+    assert [p.path for p in f.passwords.files] == [
         "/Users/cabinet/Desktop/Mots de passe cabinet.docx",
         "/Users/cabinet/Documents/Identifiants Doctolib.txt"]
 

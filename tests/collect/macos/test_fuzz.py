@@ -43,7 +43,12 @@ from dentsec.collect.macos.firewall import (
     parse_sshd_effective,
 )
 from dentsec.collect.macos.osinfo import build_os_info, parse_sw_vers
-from dentsec.collect.macos.passwords import looks_like_password_file, parse_pwpolicy, probe_count
+from dentsec.collect.macos.passwords import (
+    looks_like_password_file,
+    parse_firefox_policies,
+    parse_pwpolicy,
+    probe_count,
+)
 from dentsec.collect.macos.software import parse_stat_mtime
 from dentsec.collect.macos.updates import (
     auto_update_state,
@@ -99,6 +104,7 @@ def test_text_parsers_never_crash(text: str) -> None:
     parse_sshd_effective(text)
     build_os_info(parse_sw_vers(text), "mac", None)
     looks_like_password_file(text)
+    parse_firefox_policies(text)
     parse_stat_mtime(text)
     plist.loads(text)
 

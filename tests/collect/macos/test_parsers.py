@@ -36,6 +36,7 @@ from dentsec.collect.macos.passwords import (
     chromium_logins_probe,
     firefox_logins_probe,
     looks_like_password_file,
+    parse_firefox_policies,
     parse_pwpolicy,
 )
 from dentsec.collect.macos.software import parse_stat_mtime
@@ -262,3 +263,10 @@ def test_socketfilterfw_garbled_state_and_old_wordings() -> None:
     # fixtures/socketfilterfw-01-kolide-malformed.txt (kolide/launcher malformed.txt)
     state = parse_socketfilterfw(fixture("socketfilterfw-01-kolide-malformed.txt"))
     assert state == {"block_all": True, "stealth": False}  # the garbled state stays unknown
+
+
+def test_firefox_policies() -> None:
+    # policies.json layout of Mozilla's enterprise policy templates.
+    assert parse_firefox_policies('{"policies": {"PasswordManagerEnabled": false}}') is True
+    assert parse_firefox_policies('{"policies": {"DisableAppUpdate": true}}') is False
+    assert parse_firefox_policies("{") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -17,6 +18,8 @@ from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwo
 from dentsec.host import Host
 
 PWPOLICY_ARGV = ["pwpolicy", "-getaccountpolicies"]
+ENFORCEABLE_CLASSES = 4
+"""pwpolicy content rules are regexes: they can require every character class."""
 
 _LENGTH = re.compile(r"policyAttributePassword\s+matches\s+'\.\{(\d{1,4}),\d{0,4}\}\+?'")
 _CLASSES = {
@@ -73,6 +76,7 @@ def parse_pwpolicy(text: str) -> PasswordPolicy | None:
         classes.add("letter")
     fam.min_length = max(lengths, default=0)
     fam.min_classes = min(len(classes), 4)
+    fam.max_enforceable_classes = ENFORCEABLE_CLASSES
     fam.history_size = max(history, default=0)
 
     thresholds = [plist.as_int(_params(p).get("policyAttributeMaximumFailedAuthentications"))
@@ -97,7 +101,8 @@ def collect_password_policy(host: Host) -> PasswordPolicy:
     res = host.run(PWPOLICY_ARGV)
     fam = parse_pwpolicy(res.stdout) if res.ok else None
     if fam is None:
-        fam = PasswordPolicy(source="pwpolicy -getaccountpolicies")
+        fam = PasswordPolicy(source="pwpolicy -getaccountpolicies",
+                             max_enforceable_classes=ENFORCEABLE_CLASSES)
         why = res.why_not() if not res.ok else "pwpolicy: no property list in the output"
         for name in ("min_length", "min_classes", "max_age_days", "lockout_threshold",
                      "history_size"):
@@ -147,6 +152,36 @@ CHROMIUM_BROWSERS = {
     "brave": "Library/Application Support/BraveSoftware/Brave-Browser",
 }
 FIREFOX_PROFILES = "Library/Application Support/Firefox/Profiles"
+CHROMIUM_POLICY_DOMAINS = {"chrome": "com.google.Chrome", "edge": "com.microsoft.Edge",
+                           "brave": "com.brave.Browser"}
+MANAGED_PREFERENCES = "/Library/Managed Preferences"
+FIREFOX_POLICIES = "/Applications/Firefox.app/Contents/Resources/distribution/policies.json"
+
+
+def chromium_manager_disabled(host: Host, browser: str) -> bool | None:
+    """PasswordManagerEnabled = false in the browser's configuration profile."""
+    data, why = plist.read_plist(
+        host, f"{MANAGED_PREFERENCES}/{CHROMIUM_POLICY_DOMAINS[browser]}.plist")
+    if data is None:
+        return False if why and why.startswith("missing") else None
+    return plist.as_bool(data.get("PasswordManagerEnabled")) is False
+
+
+def parse_firefox_policies(text: str) -> bool | None:
+    """policies.json: {"policies": {"PasswordManagerEnabled": false}} disables saving."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    policies = data.get("policies") if isinstance(data, dict) else None
+    return isinstance(policies, dict) and policies.get("PasswordManagerEnabled") is False
+
+
+def firefox_manager_disabled(host: Host) -> bool | None:
+    res = host.read_text(FIREFOX_POLICIES)
+    if res.error == "missing":
+        return False
+    return parse_firefox_policies(res.text or "") if res.ok else None
 
 
 def is_chromium_profile(name: str) -> bool:
@@ -189,6 +224,14 @@ def probe_count(value: Any) -> int | None:
 
 def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswords]:
     out: list[BrowserPasswords] = []
+    disabled: dict[str, bool | None] = {}  # browser -> password manager off by policy
+
+    def policy(browser: str) -> bool | None:
+        if browser not in disabled:
+            disabled[browser] = (firefox_manager_disabled(host) if browser == "firefox"
+                                 else chromium_manager_disabled(host, browser))
+        return disabled[browser]
+
     for user in users:
         if not user.home:
             continue
@@ -200,14 +243,16 @@ def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswor
                 res = host.probe(f"chromium-saved-passwords:{path}",
                                  partial(chromium_logins_probe, path=path))
                 out.append(BrowserPasswords(browser=browser, user=user.name, profile=profile,
-                                            saved_count=probe_count(res.value) if res.ok else None))
+                                            saved_count=probe_count(res.value) if res.ok else None,
+                                            manager_disabled_by_policy=policy(browser)))
         base = f"{user.home}/{FIREFOX_PROFILES}"
         for profile in host.list_dir(base).entries:
             path = f"{base}/{profile}/logins.json"
             res = host.probe(f"firefox-saved-passwords:{path}",
                              partial(firefox_logins_probe, path=path))
             out.append(BrowserPasswords(browser="firefox", user=user.name, profile=profile,
-                                        saved_count=probe_count(res.value) if res.ok else None))
+                                        saved_count=probe_count(res.value) if res.ok else None,
+                                        manager_disabled_by_policy=policy("firefox")))
     return out
 
 
