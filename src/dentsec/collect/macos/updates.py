@@ -25,8 +25,9 @@ AUTO_KEYS = ("AutomaticCheckEnabled", "AutomaticDownload", "CriticalUpdateInstal
              "ConfigDataInstall")
 """Check, download, install security responses and system files, install XProtect data."""
 OS_INSTALL_KEY = "AutomaticallyInstallMacOSUpdates"
-UPDATE_PROCESSES = frozenset({"softwareupdated", "Software Update", "SoftwareUpdateNotificationManager",
-                              "macOS Installer", "OS X Installer", "macOS installer"})
+UPDATE_PROCESSES = frozenset({"softwareupdated", "Software Update", "OS X Installer",
+                              "macOS installer"})
+"""InstallHistory processName of system installs (plaso's test file; forensic write-ups)."""
 SECURITY_DATA = ("XProtect", "MRT", "Gatekeeper")
 """Config-data installs that are security content; word lists and the like are not."""
 
