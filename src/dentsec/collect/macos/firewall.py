@@ -22,9 +22,9 @@ FIREWALL_ARGV = [SOCKETFILTERFW, "--getglobalstate", "--getblockall", "--getallo
 REMOTE_LOGIN_ARGV = ["systemsetup", "-getremotelogin"]
 LSOF_ARGV = ["lsof", "-nP", "-iTCP", "-sTCP:LISTEN", "-FpcPn"]
 SSHD_CONFIG_ARGV = ["/usr/sbin/sshd", "-T"]
-SYSTEM_LISTENERS = frozenset({"rapportd", "ControlCenter", "ControlCe", "sharingd", "remoted"})
-"""Apple's own default listeners: Continuity (rapportd), AirPlay Receiver on 5000/7000
-(ControlCenter; lsof shows "ControlCe" without -F)."""
+SYSTEM_LISTENERS = frozenset({"rapportd", "ControlCenter", "sharingd", "remoted"})
+"""Apple's own default listeners: Continuity (rapportd, sharingd, remoted) and the AirPlay
+Receiver on 5000/7000 (ControlCenter). Field output gives full command names."""
 FDESETUP_ARGV = ["fdesetup", "status"]
 REMOTE_MANAGEMENT_FLAG = "/Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd"
 LAUNCHCTL_NOT_FOUND = 113
