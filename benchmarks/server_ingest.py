@@ -182,6 +182,24 @@ def overview_run(base: str, totp_secret: str, requests: int) -> list[float]:
         return times
 
 
+def server_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers, and by PostgreSQL."""
+    import psutil
+
+    def used(procs: list[psutil.Process]) -> float:
+        total = 0.0
+        for proc in procs:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                continue  # ended meanwhile
+        return total
+
+    database = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+    return used(psutil.Process(pid).children(recursive=True)), used(database)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=default_pg_url())
@@ -249,8 +267,13 @@ def main() -> int:
         size = len(json.dumps(report).encode())
         upload_run(base, seeded["credentials"][:4], 4 * args.workers,
                    datetime(2025, 1, 1, tzinfo=UTC), report)
+        cpu_before = server_cpu(server.pid)
         rate, latencies, errors = upload_run(base, seeded["credentials"], args.reports,
                                              datetime(2026, 1, 1, tzinfo=UTC), report)
+        cpu_after = server_cpu(server.pid)
+        app_cpu, db_cpu = ((after - before) / max(len(latencies), 1)
+                           for after, before in zip(cpu_after, cpu_before, strict=True))
+        cpu_per_report = app_cpu + db_cpu
         overview = overview_run(base, seeded["totp"], args.overview_requests)
     finally:
         if server is not None:
@@ -272,6 +295,10 @@ def main() -> int:
     print(f"  reports/s: {rate:.0f}")
     print(f"  upload latency p50: {statistics.median(latencies) * 1000:.1f} ms, "
           f"p95: {percentile(latencies, 95) * 1000:.1f} ms")
+    print(f"  server CPU per report: {app_cpu * 1000:.1f} ms application + "
+          f"{db_cpu * 1000:.1f} ms database = {cpu_per_report * 1000:.1f} ms, "
+          f"i.e. at most {(os.cpu_count() or 1) / cpu_per_report:.0f} reports/s on "
+          f"{os.cpu_count()} otherwise idle cores")
     print(f"provider overview ({args.overview_requests} requests, page 1 of "
           f"{args.practices} practices ranked by risk):")
     print(f"  p50: {statistics.median(overview) * 1000:.1f} ms, "

@@ -253,7 +253,7 @@ def get_device(request: HttpRequest, device_id: Id) -> Any:
                                                                404: Problem})
 def device_reports(request: HttpRequest, device_id: Id) -> Any:
     device = tenancy.get_or_404(tenancy.devices(_profile(request)), device_id)
-    return device.reports.defer("data")[:200]
+    return device.reports.defer("body")[:200]
 
 
 @people_router.get("/reports/{report_id}", response={200: ReportOut, 404: Problem})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -131,9 +132,10 @@ def parse_report(body: bytes) -> dict[str, Any]:
     return data
 
 
-def canonical_digest(data: dict[str, Any]) -> str:
-    canon = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+def canonical(data: dict[str, Any]) -> bytes:
+    """One spelling per report, whatever the key order or spacing it was sent with."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
 
 
 def _aware(value: str) -> datetime:
@@ -173,7 +175,8 @@ def store_report(device: Device, body: bytes) -> Stored:
     replay, and the device row carries what the alerts compare against.
     """
     data = parse_report(body)
-    digest = canonical_digest(data)
+    canon = canonical(data)
+    digest = hashlib.sha256(canon).hexdigest()
     generated = _aware(data["generated_at"])
     host = data["host"]
     score = data["score"]
@@ -194,7 +197,8 @@ def store_report(device: Device, body: bytes) -> Stored:
             report = Report.objects.create(
                 device=device, digest=digest, generated_at=generated, lang=data["lang"],
                 score=score.get("overall"), by_rule=score.get("by_rule", {}),
-                critical_count=critical, data=data)
+                critical_count=critical, body=zlib.compress(canon, 1))
+            report.__dict__["_data"] = data
             Device.objects.filter(pk=device.pk).update(**updates)
     except IntegrityError:
         # Already stored (a retry, or a concurrent copy of the same upload): change nothing.

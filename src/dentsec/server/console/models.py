@@ -7,6 +7,8 @@ as SHA-256 digests: they are 256-bit random values, so a slow hash adds nothing.
 
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 
 from django.conf import settings
@@ -123,13 +125,28 @@ class Report(models.Model):
     score = models.IntegerField(null=True)
     by_rule = models.JSONField(default=dict)
     critical_count = models.IntegerField(default=0)
-    data = models.JSONField()
+    body = models.BinaryField(default=b"")
+    """The report as canonical JSON, zlib-compressed (empty once trimmed, see retention):
+    nothing queries inside it, and it is a sixth of the size of the JSON."""
 
     class Meta:
         ordering = ["-generated_at"]
         constraints = [models.UniqueConstraint(fields=["device", "digest"],
                                                name="report_once_per_device")]
         indexes = [models.Index(fields=["device", "-generated_at"])]
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_data", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        cached: dict[str, Any] | None = self.__dict__.get("_data")
+        if cached is None:
+            raw = bytes(self.body)
+            cached = json.loads(zlib.decompress(raw)) if raw else {}
+            self.__dict__["_data"] = cached
+        return cached
 
     @property
     def findings(self) -> list[dict[str, Any]]:

@@ -21,6 +21,6 @@ KEEP_DETAIL = timedelta(days=90)
 def prune_details(now: datetime | None = None) -> int:
     limit = (now or timezone.now()) - KEEP_DETAIL
     old = (Report.objects.filter(received_at__lt=limit)
-           .exclude(data={})
+           .exclude(body=b"")
            .exclude(generated_at=F("device__last_report_at")))
-    return old.update(data={})
+    return old.update(body=b"")

@@ -310,7 +310,7 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
-        "history": obj.reports.defer("data")[:30]})
+        "history": obj.reports.defer("body")[:30]})
 
 
 @with_profile
