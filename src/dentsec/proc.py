@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -24,6 +24,14 @@ class ProcResult:
         return self.error is None and self.exit_code == 0
 
 
+def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    full_env = dict(os.environ)
+    full_env.update({"LC_ALL": "C", "LANG": "C"})
+    if extra:
+        full_env.update(extra)
+    return full_env
+
+
 def run(
     argv: Sequence[str],
     timeout: float = 10.0,
@@ -32,10 +40,7 @@ def run(
     cwd: str | None = None,
 ) -> ProcResult:
     """Run a program and capture its text output; never raises for a failed program."""
-    full_env = dict(os.environ)
-    full_env.update({"LC_ALL": "C", "LANG": "C"})
-    if env:
-        full_env.update(env)
+    full_env = _env(env)
     start = time.monotonic()
     args = tuple(argv)
 
@@ -68,3 +73,36 @@ def run(
         cp.stderr.decode("utf-8", "replace"),
         None,
     )
+
+
+def stream(
+    argv: Sequence[str],
+    on_line: Callable[[str], None],
+    env: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> ProcResult:
+    """Run a program, handing each output line (stdout and stderr merged) to ``on_line`` as
+    it comes, for progress displays. The result holds no output; never raises for a failed
+    program."""
+    start = time.monotonic()
+    args = tuple(argv)
+
+    def done(code: int | None, error: str | None) -> ProcResult:
+        return ProcResult(args, code, "", "", error, int((time.monotonic() - start) * 1000))
+
+    try:
+        child = subprocess.Popen(  # noqa: S603 - argv list, no shell
+            list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, env=_env(env), cwd=cwd,
+        )
+    except FileNotFoundError:
+        return done(None, "not-found")
+    except PermissionError:
+        return done(None, "permission")
+    except OSError as exc:
+        return done(None, f"os-error: {exc.strerror or exc}")
+    assert child.stdout is not None
+    with child:
+        for raw in child.stdout:
+            on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
+    return done(child.returncode, None)

@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -252,22 +251,12 @@ class Restic:
         """Run, handing each output line (stdout and stderr merged) to ``on_line`` as it
         comes: the backup progress bar needs restic's JSON status lines while it runs,
         which proc.run (capture at the end) cannot give."""
-        env = dict(os.environ)
-        env.update({"LC_ALL": "C", "LANG": "C", **self.env(),
-                    "RESTIC_PROGRESS_FPS": str(progress_fps)})
-        try:
-            child = subprocess.Popen(  # noqa: S603 - argv list, no shell
-                [self.binary, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, env=env,
-            )
-        except OSError as exc:
-            raise DentsecError(f"restic n'a pas pu démarrer : {exc}",
-                               f"restic could not start: {exc}") from exc
-        assert child.stdout is not None
-        with child:
-            for raw in child.stdout:
-                on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
-        return child.returncode
+        result = proc.stream([self.binary, *args], on_line,
+                             env={**self.env(), "RESTIC_PROGRESS_FPS": str(progress_fps)})
+        if result.error is not None:
+            raise DentsecError(f"restic n'a pas pu démarrer : {result.error}",
+                               f"restic could not start: {result.error}")
+        return result.exit_code
 
 
 def failure_of(output: str, exit_code: int | None, error: str | None) -> ResticFailure:
