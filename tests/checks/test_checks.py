@@ -179,6 +179,11 @@ def _av_old(facts: Facts) -> None:
     facts.antivirus.products[0].signature_age_days = 12
 
 
+def _av_stale(facts: Facts) -> None:
+    assert facts.antivirus is not None
+    facts.antivirus.products[0].up_to_date = False
+
+
 def _av_age_unknown(facts: Facts) -> None:
     assert facts.antivirus is not None
     facts.antivirus.products[0].signature_age_days = None
@@ -278,6 +283,7 @@ CASES: dict[str, dict[str, Change]] = {
     "FW-ENABLED": {"fail": _fw_off, "unknown": _fw_unknown},
     "FW-AV-PRESENT": {"fail": _no_av, "unknown": _av_unknown},
     "FW-AV-UPDATED": {"fail": _av_old, "unknown": _av_age_unknown},
+    "FW-AV-UPDATED-VERDICT": {"fail": _av_stale},
     "FW-REMOTE-DESKTOP": {"fail": _rdp_listening, "unknown": _rdp_unknown},
     "FW-SSH": {"fail": _ssh_password, "unknown": _set("remote_access.ssh_enabled", None)},
     "FW-RISKY-SERVICES": {"fail": _risky, "unknown": _drop("network")},
@@ -291,9 +297,10 @@ CASES: dict[str, dict[str, Change]] = {
 
 
 def test_every_check_has_cases() -> None:
-    assert set(CASES) == set(load_catalog())
+    assert {c.split("-VERDICT")[0] for c in CASES} == set(load_catalog())
     for check_id, cases in CASES.items():
-        assert "unknown" in cases and ("fail" in cases or "warn" in cases), check_id
+        assert "unknown" in cases or check_id.endswith("-VERDICT")
+    assert "fail" in cases or "warn" in cases, check_id
 
 
 @pytest.mark.parametrize(("check_id", "expected"),
@@ -301,11 +308,19 @@ def test_every_check_has_cases() -> None:
 def test_check_outcome(check_id: str, expected: str) -> None:
     facts = good_facts()
     CASES[check_id][expected](facts)
-    finding = run(facts, check_id)
+    finding = run(facts, check_id.removesuffix("-VERDICT"))
     assert finding.status == expected, (finding.message, finding.evidence)
     assert finding.message["fr"] and finding.message["en"]
     if expected == "unknown":
         assert finding.evidence, "an unknown finding says why"
+
+
+def test_product_verdict_wins_over_age() -> None:
+    facts = good_facts()
+    assert facts.antivirus is not None
+    facts.antivirus.products[0].signature_age_days = 20
+    facts.antivirus.products[0].up_to_date = True  # e.g. XProtect, updated every few weeks
+    assert run(facts, "FW-AV-UPDATED").status == "pass"
 
 
 def test_unknown_count_is_fine_when_the_manager_is_disabled_by_policy() -> None:

@@ -85,18 +85,24 @@ def av_present(ctx: Ctx) -> Outcome:
 
 @check("FW-AV-UPDATED")
 def av_updated(ctx: Ctx) -> Outcome:
+    """The product's own verdict first (each product has its rhythm: ClamAV daily, XProtect
+    every few weeks); the policy's age thresholds when no verdict is known."""
     products = [p for p in ctx.family("antivirus").products if p.enabled is not False]
     if not products:
         raise NotApplicable("no enabled antivirus (see FW-AV-PRESENT)")
     ev = [f"{p.name}: signature_age_days={p.signature_age_days} up_to_date={p.up_to_date}"
           for p in products]
+    stale = [p.name for p in products if p.up_to_date is False]
+    if stale:
+        return failed(f"Signatures périmées : {names(stale)}.", f"Out-of-date signatures: {names(stale)}.", ev)
+    fresh = [p for p in products if p.up_to_date]
+    if fresh:
+        ages = [p.signature_age_days for p in fresh if p.signature_age_days is not None]
+        shown = f" ({min(ages):.1f} j)".replace(".", ",") if ages else ""
+        return passed(f"Signatures à jour{shown}.",
+                      f"Signatures up to date{f' ({min(ages):.1f} d)' if ages else ''}.", ev)
     ages = [p.signature_age_days for p in products if p.signature_age_days is not None]
-    if any(p.up_to_date is False for p in products) and not ages:
-        return failed("L'antivirus signale des signatures périmées.",
-                      "The antivirus reports out-of-date signatures.", ev)
     if not ages:
-        if any(p.up_to_date for p in products):
-            return passed("L'antivirus se déclare à jour.", "The antivirus reports being up to date.", ev)
         raise Unknown("antivirus.signature_age_days: " + "; ".join(ev))
     age = min(ages)
     shown = f"{age:.1f}".replace(".", ",")

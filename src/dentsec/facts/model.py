@@ -267,6 +267,8 @@ class AntivirusProduct(BaseModel):
     realtime: bool | None = None
     signature_age_days: float | None = None
     up_to_date: bool | None = None
+    """The collector's verdict for this product's update rhythm (ClamAV daily, XProtect every
+    few weeks, Defender's own out-of-date flag); checks fall back on the age when None."""
 
 
 class Antivirus(Family):
