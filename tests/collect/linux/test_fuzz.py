@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dentsec.collect.common import backup_status
 from dentsec.collect.linux import (
     accounts,
     antivirus,
@@ -120,12 +121,12 @@ def test_json_parsers(value: Any) -> None:
     _json_or_valueerror(disk_encryption.from_lsblk, text)
     _json_or_valueerror(browsers.firefox_auto_open, text)
     _json_or_valueerror(browsers.count_firefox_logins, text)
-    _json_or_valueerror(lambda t: backup.apply_status(Backup(), t), text)
+    _json_or_valueerror(lambda t: backup_status.apply_status(Backup(), t), text)
     if isinstance(value, dict):
         browsers.chromium_auto_open(value)
-        _json_or_valueerror(lambda t: backup.apply_status(
-            Backup(), json.dumps({**value, "schema": backup.STATUS_SCHEMA})), text)
-    backup.disk_always_connected(value)
+        _json_or_valueerror(lambda t: backup_status.apply_status(
+            Backup(), json.dumps({**value, "schema": backup_status.STATUS_SCHEMA})), text)
+    backup_status.disk_always_connected(value)
     screen_lock.gnome_lock({screen_lock.IDLE: value, screen_lock.LOCK: value},
                            screen_lock.SystemDconf({screen_lock.LOCK_DELAY: value}, set()))
 

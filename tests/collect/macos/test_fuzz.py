@@ -14,10 +14,7 @@ from dentsec.collect.macos.accounts import (
     screensaver_idle,
 )
 from dentsec.collect.macos.backup import (
-    always_connected,
-    apply_dentsec_status,
     latest_snapshot,
-    parse_dentsec_status,
     parse_destinationinfo,
     parse_latestbackup,
 )
@@ -56,7 +53,6 @@ from dentsec.collect.macos.updates import (
     parse_history,
     parse_softwareupdate_list,
 )
-from dentsec.facts import Backup
 
 # Text made of the tokens the tools print, so the fuzzer reaches deep branches.
 TOKENS = st.sampled_from([
@@ -87,7 +83,6 @@ def test_text_parsers_never_crash(text: str) -> None:
     parse_account_policy(text)
     parse_screen_lock_status(text)
     parse_destinationinfo(text)
-    parse_dentsec_status(text)
     parse_dscl_list(text)
     parse_group_membership(text)
     parse_console_user(text)
@@ -143,12 +138,10 @@ def test_value_helpers_never_crash(value: object) -> None:
     plist.as_bool(value)
     plist.as_int(value)
     plist.as_utc(value)
-    always_connected(value)
     install_history_dates(value)
     install_history_dates(value, "XProtect")
     probe_count(value)
     if isinstance(value, dict):
-        apply_dentsec_status(Backup(), value)
         latest_snapshot(value)
         auto_update_state(value)
         screensaver_idle(value)

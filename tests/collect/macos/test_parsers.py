@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.accounts import parse_account_policy, parse_screen_lock_status
-from dentsec.collect.macos.backup import always_connected, parse_destinationinfo, parse_latestbackup
+from dentsec.collect.macos.backup import parse_destinationinfo, parse_latestbackup
 from dentsec.collect.macos.context import (
     LocalUser,
     is_human,
@@ -198,14 +198,6 @@ def test_download_redactor_keeps_only_download_settings() -> None:
                                '"download": {"extensions_to_open": "pdf"}}')
     assert kept == '{"download": {"extensions_to_open": "pdf"}}'
     assert keep_download_prefs("not json") == ""
-
-
-def test_always_connected_needs_a_week() -> None:
-    start = datetime(2026, 11, 1, tzinfo=UTC)
-    checks = [{"at": (start + timedelta(days=i)).isoformat(), "connected": True} for i in range(8)]
-    assert always_connected(checks) is True
-    assert always_connected(checks[:6]) is None
-    assert always_connected([*checks, {"at": checks[-1]["at"], "connected": False}]) is False
 
 
 def test_stat_mtime() -> None:

@@ -10,83 +10,18 @@ Where the dentsec status file is looked for:
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
+from dentsec.collect.common.backup_status import apply_status, own_status_path, parse_when
 from dentsec.collect.linux import dconf
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Backup, BackupTool
 
-STATUS_SCHEMA = "dentsec.backup-status/1"
-DISK_CHECKS_NEEDED = 7
 TOOL_PACKAGES = {"restic": "restic", "borgbackup": "borg", "borgmatic": "borg",
                  "duplicity": "duplicity", "backintime-common": "backintime"}
 TIMESHIFT_SNAPSHOTS = ("/timeshift/snapshots", "/run/timeshift/backup/timeshift/snapshots")
 SCHEDULE_DIRS = ("/etc/systemd/system", "/etc/cron.d", "/etc/cron.daily", "/etc/cron.weekly")
-
-
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else None
-
-
-def apply_status(fam: Backup, text: str) -> None:
-    """Fill ``fam`` from a dentsec.backup-status/1 file. Raises ValueError if it is not one."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("schema") != STATUS_SCHEMA:
-        raise ValueError(f"not a {STATUS_SCHEMA} file")
-    last_run = data.get("last_run")
-    if not isinstance(last_run, dict):
-        last_run = {}
-    fam.dentsec_configured = True
-    fam.tools.append(BackupTool(
-        tool="dentsec", configured=True,
-        destination=str(data["repository"]) if data.get("repository") else None,
-        last_backup=_when(data.get("last_success")),
-        last_ok=last_run.get("ok") if isinstance(last_run.get("ok"), bool) else None))
-    verify = data.get("last_verify")
-    if isinstance(verify, dict):
-        fam.last_verify = _when(verify.get("at"))
-        fam.last_verify_ok = verify.get("ok") if isinstance(verify.get("ok"), bool) else None
-    drill = data.get("last_drill")
-    if isinstance(drill, dict):
-        fam.last_drill = _when(drill.get("at"))
-        fam.last_drill_ok = drill.get("ok") if isinstance(drill.get("ok"), bool) else None
-    fam.disk_always_connected = disk_always_connected(data.get("disk_checks"))
-    if fam.disk_always_connected is None:
-        fam.unknown["disk_always_connected"] = (
-            f"fewer than {DISK_CHECKS_NEEDED} disk checks over 7 days")
-    providers = data.get("providers")
-    for provider in providers if isinstance(providers, list) else []:
-        if isinstance(provider, dict) and provider.get("name"):
-            name = str(provider["name"])
-            fam.cloud_providers.append(name)
-            if _when(provider.get("assessed_at")):
-                fam.cloud_providers_assessed.append(name)
-
-
-def disk_always_connected(checks: Any) -> bool | None:
-    """True when the last >= 7 checks, spanning >= 7 days, all saw the disk connected."""
-    if not isinstance(checks, list):
-        return None
-    seen = [(w, c.get("connected")) for c in checks if isinstance(c, dict)
-            for w in [_when(c.get("at"))] if w is not None]
-    if len(seen) < DISK_CHECKS_NEEDED:
-        return None
-    recent = sorted(seen, key=lambda s: s[0])
-    cutoff = recent[-1][0] - timedelta(days=7)
-    older = [i for i, (when, _c) in enumerate(recent) if when <= cutoff]
-    if not older:
-        return None  # the checks do not cover 7 days yet
-    window = recent[min(older[-1], len(recent) - DISK_CHECKS_NEEDED):]
-    return all(connected is True for _w, connected in window)
 
 
 def timeshift_time(name: str) -> datetime | None:
@@ -103,18 +38,11 @@ def timeshift_time(name: str) -> datetime | None:
         return None
 
 
-def _dentsec_home(_root: str) -> str:
-    from dentsec.paths import dentsec_home
-
-    return str(dentsec_home())
-
-
 def _status_paths(ctx: LinuxContext) -> list[str]:
     paths: list[str] = []
-    # Recorded through a probe, so a bundle replays the path the live host used.
-    home = ctx.host.probe("dentsec-home", _dentsec_home, live_only=True)
-    if home.ok and isinstance(home.value, str):
-        paths.append(f"{home.value.rstrip('/')}/backup/status.json")
+    own = own_status_path(ctx.host)
+    if own:
+        paths.append(own)
     paths.append("/root/.config/dentsec/backup/status.json")
     users, _ = ctx.human_users()
     paths += [f"{u.home.rstrip('/')}/.config/dentsec/backup/status.json" for u in users or []]
@@ -134,7 +62,7 @@ def collect_backup(ctx: LinuxContext) -> Backup:
         try:
             apply_status(fam, res.text)
             break
-        except (ValueError, AttributeError, TypeError) as exc:
+        except ValueError as exc:
             problems.append(f"{path}: {exc}"[:200])
     pkgs, why = ctx.packages()
     scheduled = _scheduled_names(ctx)
@@ -180,7 +108,7 @@ def _deja_dup(ctx: LinuxContext, fam: Backup, problems: list[str]) -> None:
         home = user.home.rstrip("/")
         probe = ctx.host.probe(f"dconf-user-db:{home}", dconf.user_db_probe(home))
         values = probe.value if probe.ok and isinstance(probe.value, dict) else {}
-        last = _when(values.get("/org/gnome/deja-dup/last-backup"))
+        last = parse_when(values.get("/org/gnome/deja-dup/last-backup"))
         if last is not None or values.get("/org/gnome/deja-dup/last-run"):
             backend = values.get("/org/gnome/deja-dup/backend")
             fam.tools.append(BackupTool(tool="deja-dup", configured=True,

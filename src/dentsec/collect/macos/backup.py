@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 
+from dentsec.collect.common.backup_status import apply_status, own_status_path
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
 from dentsec.facts import Backup, BackupTool
@@ -17,7 +17,6 @@ LATEST_ARGV = ["tmutil", "latestbackup"]
 TIME_MACHINE_PLIST = "/Library/Preferences/com.apple.TimeMachine.plist"
 DENTSEC_STATUS = "Library/Application Support/dentsec/backup/status.json"
 """Below each home: where ``dentsec backup`` keeps its status on a Mac by default."""
-ALWAYS_CONNECTED_CHECKS = 7
 
 
 def parse_destinationinfo(text: str) -> list[dict[str, str]] | None:
@@ -70,79 +69,12 @@ def latest_snapshot(settings: dict[str, Any]) -> datetime | None:
     return best
 
 
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def always_connected(checks: Any) -> bool | None:
-    """The last checks (≥ 7, over ≥ 7 days) all saw the backup disk connected."""
-    if not isinstance(checks, list):
-        return None
-    seen = [(_iso(c.get("at")), c.get("connected")) for c in checks if isinstance(c, dict)]
-    seen = [(at, ok) for at, ok in seen if at is not None and isinstance(ok, bool)]
-    if len(seen) < ALWAYS_CONNECTED_CHECKS:
-        return None
-    if any(ok is False for _, ok in seen[-ALWAYS_CONNECTED_CHECKS:]):
-        return False
-    span = max(at for at, _ in seen if at) - min(at for at, _ in seen if at)
-    return True if span >= timedelta(days=7) else None
-
-
-def parse_dentsec_status(text: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict) or data.get("schema") != "dentsec.backup-status/1":
-        return None
-    return data
-
-
-def apply_dentsec_status(fam: Backup, status: dict[str, Any]) -> BackupTool:
-    last_run = status.get("last_run") if isinstance(status.get("last_run"), dict) else {}
-    fam.dentsec_configured = True
-    for key, at_field, ok_field in (("last_verify", "last_verify", "last_verify_ok"),
-                                    ("last_drill", "last_drill", "last_drill_ok")):
-        entry = status.get(key)
-        if isinstance(entry, dict):
-            setattr(fam, at_field, _iso(entry.get("at")))
-            ok = entry.get("ok")
-            setattr(fam, ok_field, ok if isinstance(ok, bool) else None)
-    fam.disk_always_connected = always_connected(status.get("disk_checks"))
-    providers = status.get("providers")
-    for prov in providers if isinstance(providers, list) else []:
-        if isinstance(prov, dict) and isinstance(prov.get("name"), str):
-            fam.cloud_providers.append(prov["name"])
-            if prov.get("assessed_at"):
-                fam.cloud_providers_assessed.append(prov["name"])
-    ok = last_run.get("ok") if isinstance(last_run, dict) else None
-    repo = status.get("repository")
-    return BackupTool(tool="dentsec", configured=True,
-                      destination=repo if isinstance(repo, str) else None,
-                      last_backup=_iso(status.get("last_success")),
-                      last_ok=ok if isinstance(ok, bool) else None)
-
-
-def _dentsec_home(_root: str) -> str:
-    from dentsec.paths import dentsec_home
-
-    return str(dentsec_home())
-
-
 def status_paths(host: Host, ctx: MacContext) -> list[str]:
     """Where ``dentsec backup`` may have left its status: the collecting user's
     DENTSEC_HOME (asked through a probe so a bundle replays it), then each person's
     default home for it."""
-    paths: list[str] = []
-    home = host.probe("dentsec-home", _dentsec_home, live_only=True)
-    if home.ok and isinstance(home.value, str):
-        paths.append(f"{home.value.rstrip('/')}/backup/status.json")
+    own = own_status_path(host)
+    paths = [own] if own else []
     paths += [f"{u.home}/{DENTSEC_STATUS}" for u in ctx.humans if u.home]
     return list(dict.fromkeys(paths))
 
@@ -177,11 +109,11 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
             if res.error not in ("missing", None):
                 fam.unknown.setdefault("dentsec_configured", res.why_not())
             continue
-        status = parse_dentsec_status(res.text or "")
-        if status is None:
+        try:
+            apply_status(fam, res.text or "")
+        except ValueError:
             fam.unknown["dentsec_configured"] = f"{res.path}: not a dentsec backup status"
             continue
-        fam.tools.append(apply_dentsec_status(fam, status))
         break
     if ctx.users is None:
         fam.unknown["dentsec_configured"] = ctx.users_error or "no user list"
