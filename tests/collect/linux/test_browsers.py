@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from dentsec.collect.linux.browsers import (
+from dentsec.collect.common.browsers import (
     chromium_auto_open,
-    chromium_profile_names,
     count_firefox_logins,
     firefox_auto_open,
-    firefox_profile_paths,
 )
+from dentsec.collect.linux.browsers import chromium_profile_names, firefox_profile_paths
 
 
 def test_profiles_ini_paths() -> None:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dentsec.collect.common import backup_status
+from dentsec.collect.common import browsers as common_browsers
 from dentsec.collect.linux import (
     accounts,
     antivirus,
@@ -119,11 +120,11 @@ def test_json_parsers(value: Any) -> None:
     text = json.dumps(value)
     _json_or_valueerror(firewall.parse_nft_ruleset, text)
     _json_or_valueerror(disk_encryption.from_lsblk, text)
-    _json_or_valueerror(browsers.firefox_auto_open, text)
-    _json_or_valueerror(browsers.count_firefox_logins, text)
+    _json_or_valueerror(common_browsers.firefox_auto_open, text)
+    _json_or_valueerror(common_browsers.count_firefox_logins, text)
     _json_or_valueerror(lambda t: backup_status.apply_status(Backup(), t), text)
     if isinstance(value, dict):
-        browsers.chromium_auto_open(value)
+        common_browsers.chromium_auto_open(value)
         _json_or_valueerror(lambda t: backup_status.apply_status(
             Backup(), json.dumps({**value, "schema": backup_status.STATUS_SCHEMA})), text)
     backup_status.disk_always_connected(value)

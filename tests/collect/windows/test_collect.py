@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from dentsec.collect.common.browsers import count_chromium_logins
 from dentsec.collect.windows import SCRIPT_ARGV, collect, load
 from dentsec.collect.windows.document import parse_document
 from dentsec.collect.windows.os_info import cycle_candidates, os_info
-from dentsec.collect.windows.passwords import count_chromium_logins, passwords, probe_name
+from dentsec.collect.windows.passwords import passwords, probe_name
 from dentsec.host import CommandResult
 from dentsec.host.base import HostInfo, ProbeResult
 from dentsec.host.bundle import load_bundle, write_bundle

@@ -8,6 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dentsec.collect.common.browsers import (
+    chromium_auto_open,
+    count_chromium_logins,
+    count_firefox_logins,
+    firefox_auto_open,
+)
 from dentsec.collect.linux.context import LinuxContext, PasswdEntry
 from dentsec.collect.linux.textconf import parse_ini
 from dentsec.host import ProbeResult
@@ -26,7 +32,6 @@ CHROMIUM_DIRS = {
 }
 
 # Firefox handlers.json actions that launch another program after the download.
-FIREFOX_OPEN_ACTIONS = {2, 4}  # useHelperApp, useSystemDefault
 
 
 @dataclass(frozen=True)
@@ -84,12 +89,6 @@ def find_profiles(ctx: LinuxContext, user: PasswdEntry) -> tuple[list[Profile], 
     return profiles, problems
 
 
-def count_firefox_logins(text: str) -> int:
-    data = json.loads(text)
-    logins = data.get("logins") if isinstance(data, dict) else None
-    return len(logins) if isinstance(logins, list) else 0
-
-
 def _firefox_count(path: str) -> Callable[[str], Any]:
     def read(root: str) -> int | None:
         full = os.path.join(root or "/", path.lstrip("/"), "logins.json")
@@ -102,27 +101,10 @@ def _firefox_count(path: str) -> Callable[[str], Any]:
 
 def _chromium_count(path: str) -> Callable[[str], Any]:
     def read(root: str) -> int:
-        import sqlite3
-        from urllib.parse import quote
-
-        total = 0
         # Recent Chrome keeps passwords of the signed-in Google account in a second file.
-        for name in ("Login Data", "Login Data For Account"):
-            full = os.path.join(root or "/", path.lstrip("/"), name)
-            if not os.path.exists(full):
-                continue
-            # immutable=1: never take a lock or touch the journal of a running browser.
-            con = sqlite3.connect(f"file:{quote(full)}?mode=ro&immutable=1", uri=True)
-            try:
-                try:
-                    row = con.execute(
-                        "SELECT COUNT(*) FROM logins WHERE blacklisted_by_user = 0").fetchone()
-                except sqlite3.OperationalError:
-                    row = con.execute("SELECT COUNT(*) FROM logins").fetchone()
-            finally:
-                con.close()
-            total += int(row[0])
-        return total
+        files = [os.path.join(root or "/", path.lstrip("/"), name)
+                 for name in ("Login Data", "Login Data For Account")]
+        return sum(count_chromium_logins(f) for f in files if os.path.exists(f))
     return read
 
 
@@ -132,37 +114,6 @@ def saved_password_count(ctx: LinuxContext, profile: Profile) -> ProbeResult:
                               _firefox_count(profile.path))
     return ctx.host.probe(f"chromium-saved-logins-count:{profile.path}",
                           _chromium_count(profile.path))
-
-
-def firefox_auto_open(handlers_json: str) -> list[str]:
-    """Extensions (or MIME types without any) that Firefox opens with a program by itself."""
-    data = json.loads(handlers_json)
-    mime = data.get("mimeTypes") if isinstance(data, dict) else None
-    out: list[str] = []
-    if not isinstance(mime, dict):
-        return out
-    for mtype, entry in mime.items():
-        action = entry.get("action") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or not isinstance(action, int) \
-                or action not in FIREFOX_OPEN_ACTIONS:
-            continue
-        if entry.get("ask") is True:
-            continue
-        exts = entry.get("extensions")
-        if isinstance(exts, list) and exts:
-            out.extend(str(e).lower() for e in exts)
-        else:
-            out.append(str(mtype))
-    return sorted(set(out))
-
-
-def chromium_auto_open(preferences: dict[str, Any]) -> list[str]:
-    """``download.extensions_to_open`` of a Chromium Preferences file (colon separated)."""
-    download = preferences.get("download")
-    value = download.get("extensions_to_open") if isinstance(download, dict) else None
-    if not isinstance(value, str):
-        return []
-    return sorted({p.strip().lower() for p in value.split(":") if p.strip()})
 
 
 def _chromium_auto_open_probe(path: str) -> Callable[[str], Any]:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from dentsec.collect.linux.browsers import chromium_auto_open, firefox_auto_open
+from dentsec.collect.common.browsers import chromium_auto_open, firefox_auto_open
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.collect.macos.passwords import (

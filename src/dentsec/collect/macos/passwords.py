@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from dentsec.collect.linux.browsers import count_firefox_logins
+from dentsec.collect.common.browsers import count_firefox_logins
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dentsec.collect import Collector, run_collectors
+from dentsec.collect.common.browsers import count_chromium_logins
 from dentsec.collect.windows.accounts import accounts
 from dentsec.collect.windows.antivirus import antivirus
 from dentsec.collect.windows.backup import backup
@@ -23,7 +24,6 @@ from dentsec.collect.windows.network import network
 from dentsec.collect.windows.os_info import os_info
 from dentsec.collect.windows.passwords import (
     Prober,
-    count_chromium_logins,
     passwords,
     probe_name,
     probe_value,

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from dentsec.collect.common.browsers import split_extensions
 from dentsec.collect.windows.antivirus import defender_mode_normal, third_party_active
 from dentsec.collect.windows.document import Document, PartMissing
 from dentsec.collect.windows.psjson import as_bool, as_dict, as_list, as_text, prop
@@ -41,8 +42,7 @@ def downloads(doc: Document) -> Downloads:
     try:
         for raw in as_list(doc.data("browsers")):
             entry = as_dict(raw)
-            types = [t.strip().lower() for t in (as_text(prop(entry, "extensions_to_open")) or "").split(":")]
-            types = [t for t in types if t]
+            types = split_extensions(as_text(prop(entry, "extensions_to_open")))
             if types:
                 fam.auto_open.append(AutoOpen(browser=as_text(prop(entry, "browser")) or "?",
                                               user=as_text(prop(entry, "user")) or "",

@@ -10,11 +10,7 @@ therefore leaves Chrome/Edge counts unknown rather than guessing from the file s
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from dentsec.collect.windows.document import Document, PartMissing
@@ -32,21 +28,6 @@ PROBE_PREFIX = "windows-chromium-saved-logins:"
 
 Prober = Callable[[str], tuple[int | None, str | None]]
 """Login Data path -> (count, why unknown)."""
-
-
-def count_chromium_logins(path: str) -> int:
-    """Saved passwords in a Chromium "Login Data" file (sites marked "never save" excluded)."""
-    with tempfile.TemporaryDirectory(prefix="dentsec-") as tmp:
-        copy = Path(tmp) / "LoginData"
-        shutil.copyfile(path, copy)
-        con = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-        try:
-            columns = {row[1] for row in con.execute("PRAGMA table_info(logins)")}
-            where = " WHERE blacklisted_by_user = 0" if "blacklisted_by_user" in columns else ""
-            row = con.execute(f"SELECT COUNT(*) FROM logins{where}").fetchone()  # noqa: S608 - fixed text
-        finally:
-            con.close()
-    return int(row[0])
 
 
 def passwords(doc: Document, prober: Prober | None = None) -> Passwords:
