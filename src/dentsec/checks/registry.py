@@ -122,6 +122,18 @@ def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
+def flag_check(check_id: str, family: str, field: str, want: bool,
+               good: tuple[str, str], bad: tuple[str, str]) -> None:
+    """Declare a check that compares one yes/no fact with the value the guide wants;
+    ``good`` and ``bad`` are the (French, English) messages."""
+    def evaluate(ctx: Ctx) -> Outcome:
+        value = ctx.get(family, field)
+        ev = [f"{family}.{field} = {value}"]
+        return passed(*good, ev) if value == want else failed(*bad, ev)
+
+    check(check_id)(evaluate)
+
+
 def names(items: Iterable[str], limit: int = 8) -> str:
     """A short comma-separated list for a message."""
     seq = list(items)

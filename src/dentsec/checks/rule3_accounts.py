@@ -12,6 +12,7 @@ from dentsec.checks.registry import (
     Unknown,
     check,
     failed,
+    flag_check,
     names,
     passed,
     unknown,
@@ -112,13 +113,9 @@ def guest(ctx: Ctx) -> Outcome:
     return passed("Pas de compte invité actif.", "No guest account enabled.")
 
 
-@check("ACC-UAC")
-def uac(ctx: Ctx) -> Outcome:
-    on = ctx.get("accounts", "uac_enabled")
-    ev = [f"accounts.uac_enabled = {on}"]
-    if on:
-        return passed("Le contrôle de compte d'utilisateur est actif.", "User Account Control is on.", ev)
-    return failed("Le contrôle de compte d'utilisateur est désactivé.", "User Account Control is off.", ev)
+flag_check("ACC-UAC", "accounts", "uac_enabled", True,
+           ("Le contrôle de compte d'utilisateur est actif.", "User Account Control is on."),
+           ("Le contrôle de compte d'utilisateur est désactivé.", "User Account Control is off."))
 
 
 @check("ACC-SCREEN-LOCK")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from dentsec.checks.registry import Ctx, Outcome, Unknown, check, failed, names, passed
+from dentsec.checks.registry import (
+    Ctx,
+    Outcome,
+    Unknown,
+    check,
+    failed,
+    flag_check,
+    names,
+    passed,
+)
 
 
 @check("DL-AUTO-OPEN")
@@ -19,35 +28,19 @@ def auto_open(ctx: Ctx) -> Outcome:
     return passed("Aucun téléchargement ne s'ouvre tout seul.", "No download opens by itself.")
 
 
-@check("DL-REPUTATION")
-def reputation(ctx: Ctx) -> Outcome:
-    on = ctx.get("downloads", "reputation_check")
-    ev = [f"downloads.reputation_check = {on}"]
-    if on:
-        return passed("Le filtre de réputation est actif.", "The reputation filter is on.", ev)
-    return failed("Le filtre de réputation des programmes téléchargés est désactivé.",
-                  "The reputation filter for downloaded programs is off.", ev)
-
-
-@check("DL-AUTORUN")
-def autorun(ctx: Ctx) -> Outcome:
-    off = ctx.get("downloads", "autorun_disabled")
-    ev = [f"downloads.autorun_disabled = {off}"]
-    if off:
-        return passed("L'exécution automatique est désactivée.", "AutoRun is disabled.", ev)
-    return failed("L'exécution automatique des supports amovibles est active.",
-                  "AutoRun of removable media is on.", ev)
-
-
-@check("DL-SCAN")
-def scan(ctx: Ctx) -> Outcome:
-    on = ctx.get("downloads", "scan_downloads")
-    ev = [f"downloads.scan_downloads = {on}"]
-    if on:
-        return passed("Les fichiers téléchargés sont analysés automatiquement.",
-                      "Downloaded files are scanned automatically.", ev)
-    return failed("Les fichiers téléchargés ne sont pas analysés automatiquement par un antivirus.",
-                  "Downloaded files are not scanned automatically by an antivirus.", ev)
+flag_check("DL-REPUTATION", "downloads", "reputation_check", True,
+           ("Le filtre de réputation est actif.", "The reputation filter is on."),
+           ("Le filtre de réputation des programmes téléchargés est désactivé.",
+            "The reputation filter for downloaded programs is off."))
+flag_check("DL-AUTORUN", "downloads", "autorun_disabled", True,
+           ("L'exécution automatique est désactivée.", "AutoRun is disabled."),
+           ("L'exécution automatique des supports amovibles est active.",
+            "AutoRun of removable media is on."))
+flag_check("DL-SCAN", "downloads", "scan_downloads", True,
+           ("Les fichiers téléchargés sont analysés automatiquement.",
+            "Downloaded files are scanned automatically."),
+           ("Les fichiers téléchargés ne sont pas analysés automatiquement par un antivirus.",
+            "Downloaded files are not scanned automatically by an antivirus."))
 
 
 @check("DL-UNWANTED-SOFTWARE")

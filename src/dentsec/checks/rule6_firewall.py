@@ -9,6 +9,7 @@ from dentsec.checks.registry import (
     Unknown,
     check,
     failed,
+    flag_check,
     is_exposed,
     names,
     passed,
@@ -169,13 +170,9 @@ def risky_services(ctx: Ctx) -> Outcome:
     return passed("Aucun service risqué ouvert sur le réseau.", "No risky service open to the network.")
 
 
-@check("FW-SMB1")
-def smb1(ctx: Ctx) -> Outcome:
-    on = ctx.get("remote_access", "smb1_enabled")
-    ev = [f"remote_access.smb1_enabled = {on}"]
-    if on:
-        return failed("Le protocole SMBv1 est actif.", "The SMBv1 protocol is on.", ev)
-    return passed("SMBv1 est désactivé.", "SMBv1 is disabled.", ev)
+flag_check("FW-SMB1", "remote_access", "smb1_enabled", False,
+           ("SMBv1 est désactivé.", "SMBv1 is disabled."),
+           ("Le protocole SMBv1 est actif.", "The SMBv1 protocol is on."))
 
 
 @check("FW-REMOTE-TOOLS")
