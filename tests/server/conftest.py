@@ -7,9 +7,11 @@ its own test database from it. Otherwise, or with DENTSEC_TEST_DATABASE=sqlite, 
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -40,7 +42,8 @@ def postgres_url() -> str | None:
 # then give the environment back as it was (other toolkits' tests share this process).
 _SAVED = {k: os.environ.get(k) for k in ("DENTSEC_HOME", "DENTSEC_SECURE_COOKIES",
                                          "DENTSEC_SECRET_KEY", "DENTSEC_DATABASE_URL")}
-os.environ["DENTSEC_HOME"] = tempfile.mkdtemp(prefix="dentsec-server-tests-")
+_HOME = tempfile.mkdtemp(prefix="dentsec-server-tests-")
+os.environ["DENTSEC_HOME"] = _HOME
 os.environ["DENTSEC_SECURE_COOKIES"] = "0"  # the live server speaks plain HTTP on 127.0.0.1
 os.environ["DENTSEC_SECRET_KEY"] = "tests-only-secret-key-" + "x" * 40
 if postgres_url():
@@ -68,8 +71,41 @@ Argon2PasswordHasher.parallelism = 1
 # Several pytest sessions may share the PostgreSQL server: one test database each.
 from django.db import connections  # noqa: E402
 
+TEST_DB_PREFIX = "test_dentsec_"
 connections["default"].settings_dict.setdefault("TEST", {})["NAME"] = (
-    f"test_dentsec_{os.getpid()}")
+    f"{TEST_DB_PREFIX}{os.getpid()}")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+
+
+def _drop_test_databases(only_mine: bool) -> None:
+    """Drop this session's test database (a live-server thread may still hold it) or those
+    of sessions that died before their own clean-up."""
+    url = postgres_url()
+    if not url:
+        return
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1),
+                             autocommit=True, connect_timeout=5) as conn:
+            names = [row[0] for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                (TEST_DB_PREFIX + "%",))]
+            for name in names:
+                pid = name.removeprefix(TEST_DB_PREFIX)
+                mine = pid == str(os.getpid())
+                dead = pid.isdigit() and not Path(f"/proc/{pid}").exists()
+                if (mine if only_mine else (dead and not mine)):
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        pass  # clean-up only: never fail a run for it
+
+
+_drop_test_databases(only_mine=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _drop_test_databases(only_mine=True)
 
 
 def load_report(name: str = "report-windows.json") -> dict[str, Any]:
