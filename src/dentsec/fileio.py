@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+from dentsec.errors import DentsecError
+
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``.
+
+    The temporary file is private (0600) from its creation; ``mode`` is applied before any
+    byte is written. Failures become a DentsecError that names the file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    try:
+        if mode is not None:
+            os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from exc
         raise
 
 
 def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def _cannot_write(path: Path, exc: OSError) -> DentsecError:
+    if exc.errno == errno.ENOSPC:
+        return DentsecError(f"Impossible d'écrire {path} : le disque est plein.",
+                            f"Cannot write {path}: the disk is full.")
+    return DentsecError(f"Impossible d'écrire {path} : {exc.strerror or exc}",
+                        f"Cannot write {path}: {exc.strerror or exc}")

@@ -10,9 +10,9 @@ from pathlib import Path
 import keyring
 import keyring.errors
 
-from dentsec.backup.files import write_atomic
 from dentsec.backup.secret import keyring_usable
 from dentsec.errors import DentsecError
+from dentsec.fileio import atomic_write_bytes
 from dentsec.paths import dentsec_home
 
 KEYRING_SERVICE = "dentsec-agent"
@@ -40,7 +40,7 @@ class AgentConfig:
     lang: str = "fr"
 
     def save(self) -> None:
-        write_atomic(config_path(), json.dumps(asdict(self), indent=2).encode("utf-8"),
+        atomic_write_bytes(config_path(), json.dumps(asdict(self), indent=2).encode("utf-8"),
                      mode=0o600)
 
 
@@ -66,7 +66,7 @@ def store_credential(server: str, credential: str, prefer_keyring: bool = True) 
             return "keyring"
         except keyring.errors.KeyringError:
             pass  # the private file below
-    write_atomic(credential_path(), credential.encode("utf-8"), mode=0o600)
+    atomic_write_bytes(credential_path(), credential.encode("utf-8"), mode=0o600)
     return "file"
 
 

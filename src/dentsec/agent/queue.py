@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dentsec.agent.config import agent_dir
-from dentsec.backup.files import write_atomic
+from dentsec.fileio import atomic_write_bytes
 
 _counter = itertools.count()
 
@@ -34,7 +34,7 @@ def enqueue(report: bytes) -> Path:
     digest = hashlib.sha256(report).hexdigest()[:16]
     name = f"{time.time_ns():020d}-{os.getpid()}-{next(_counter):06d}-{digest}.json"
     path = queue_dir() / name
-    write_atomic(path, report, mode=0o600)
+    atomic_write_bytes(path, report, mode=0o600)
     return path
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from dentsec.backup.files import write_atomic
 from dentsec.errors import DentsecError
+from dentsec.fileio import atomic_write_bytes
 from dentsec.paths import dentsec_home
 
 UNIT_NAME = "dentsec-backup"
@@ -182,6 +182,6 @@ def write_files(folder: Path, files: list[ScheduleFile]) -> list[Path]:
     written = []
     for item in files:
         path = folder / item.name
-        write_atomic(path, item.content, mode=0o644)
+        atomic_write_bytes(path, item.content, mode=0o644)
         written.append(path)
     return written

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dentsec.backup.config import BackupConfig, backup_dir
-from dentsec.backup.files import write_atomic
 from dentsec.errors import DentsecError
+from dentsec.fileio import atomic_write_bytes
 
 KEYRING_SERVICE = "dentsec-backup"
 # No 0/O, 1/l/I: the password is also copied by hand from the paper recovery sheet.
@@ -62,7 +62,7 @@ def store_password(repository: str, password: str, prefer_keyring: bool = True) 
             return "keyring"
         except keyring.errors.KeyringError:
             pass  # fall back to the private file below
-    write_atomic(key_file(), password.encode("utf-8"), mode=0o600)
+    atomic_write_bytes(key_file(), password.encode("utf-8"), mode=0o600)
     return "file"
 
 
@@ -122,7 +122,7 @@ def password_file(config: BackupConfig) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(dir=private))
     try:
         path = folder / "pw"
-        write_atomic(path, password.encode("utf-8"), mode=0o600)
+        atomic_write_bytes(path, password.encode("utf-8"), mode=0o600)
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from dentsec.backup.files import write_atomic
+from dentsec.fileio import atomic_write_bytes
 
 
 def render_sheet(host: str, repository: str, password: str, store: str, sheet_path: Path) -> str:
@@ -30,6 +30,6 @@ def render_sheet(host: str, repository: str, password: str, store: str, sheet_pa
 
 
 def write_sheet(path: Path, host: str, repository: str, password: str, store: str) -> Path:
-    write_atomic(path, render_sheet(host, repository, password, store, path).encode("utf-8"),
+    atomic_write_bytes(path, render_sheet(host, repository, password, store, path).encode("utf-8"),
                  mode=0o600)
     return path

@@ -89,13 +89,7 @@ def write_bundle(
                     zf.writestr(entry["content"], json.dumps(item.value, indent=1, sort_keys=True))
             manifest["items"].append(entry)
         zf.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-    try:
-        atomic_write_bytes(path, buf.getvalue())
-    except OSError as exc:
-        raise DentsecError(
-            f"Impossible d'écrire le paquet de preuves {path} : {exc.strerror or exc}",
-            f"Cannot write the evidence bundle {path}: {exc.strerror or exc}",
-        ) from exc
+    atomic_write_bytes(path, buf.getvalue())
 
 
 def _bad(path: Path, why: str) -> DentsecError:
