@@ -8,14 +8,16 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
-from dentsec.agent import schedule
-from dentsec.backup.schedule import TASK_NS
+from dentsec import schedule
+from dentsec.agent.schedule import JOB
 from dentsec.cli import main
+from dentsec.schedule import TASK_NS
 
 
 def test_systemd_timer_runs_agent_daily(tmp_path: Path) -> None:
-    service, timer = schedule.systemd_units("07:05", "/opt/dentsec/bin/dentsec", tmp_path)
+    service, timer = schedule.systemd_units(JOB, "07:05", "/opt/dentsec/bin/dentsec", tmp_path)
     assert "ExecStart=/opt/dentsec/bin/dentsec agent run" in service.content.decode()
     assert f"Environment=DENTSEC_HOME={tmp_path}" in service.content.decode()
     text = timer.content.decode()
@@ -23,7 +25,10 @@ def test_systemd_timer_runs_agent_daily(tmp_path: Path) -> None:
 
 
 def test_windows_task_is_valid_utf16_xml_running_as_system() -> None:
-    item = schedule.windows_task("12:30", r"C:\Program Files\dentsec\dentsec.exe")
+    item = schedule.windows_task(JOB, "12:30", r"C:\Program Files\dentsec\dentsec.exe")
+    xsd = Path(__file__).resolve().parents[1] / "backup" / "fixtures" / "task-scheduler-subset.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    assert schema.validate(etree.fromstring(item.content)), schema.error_log
     assert item.content.startswith(b"\xff\xfe")  # UTF-16 with BOM, as schtasks /XML wants
     root = ET.fromstring(item.content.decode("utf-16").split("\n", 1)[1])
     ns = {"t": TASK_NS}
@@ -34,7 +39,7 @@ def test_windows_task_is_valid_utf16_xml_running_as_system() -> None:
 
 
 def test_launchd_plist(tmp_path: Path) -> None:
-    item = schedule.launchd_plist("23:59", "/usr/local/bin/dentsec", tmp_path)
+    item = schedule.launchd_plist(JOB, "23:59", "/usr/local/bin/dentsec", tmp_path)
     job = plistlib.loads(item.content)
     assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "agent", "run"]
     assert job["StartCalendarInterval"] == {"Hour": 23, "Minute": 59}
@@ -49,7 +54,7 @@ def test_schedule_command_writes_files_for_any_os(tmp_path: Path, target: str,
                                        "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f.name for f in schedule.schedule_files(target, "06:00"))
+        f.name for f in schedule.schedule_files(JOB, target, "06:00"))
 
 
 def test_bad_time_is_a_clear_error(tmp_path: Path) -> None:

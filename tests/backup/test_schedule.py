@@ -8,14 +8,15 @@ import pytest
 from lxml import etree
 from tests.backup.support import FIXTURES, dentsec
 
-from dentsec.backup.schedule import (
+from dentsec.backup.schedule import JOB
+from dentsec.errors import DentsecError
+from dentsec.schedule import (
     TASK_NS,
     launchd_plist,
     parse_time,
     systemd_units,
     windows_task,
 )
-from dentsec.errors import DentsecError
 
 
 def units(folder: Path) -> dict[str, configparser.ConfigParser]:
@@ -46,7 +47,7 @@ def test_systemd_units_written_to_a_folder_without_installing(tmp_path: Path, ho
 
 
 def test_paths_with_spaces_are_quoted() -> None:
-    service = systemd_units("12:30", "/opt/mon dentsec/dentsec", Path("/var/lib/d s"))[0]
+    service = systemd_units(JOB, "12:30", "/opt/mon dentsec/dentsec", Path("/var/lib/d s"))[0]
     text = service.content.decode()
     assert 'ExecStart="/opt/mon dentsec/dentsec" backup run' in text
     assert 'Environment="DENTSEC_HOME=/var/lib/d s"' in text
@@ -76,7 +77,7 @@ def test_windows_task_is_valid_against_the_schema(tmp_path: Path) -> None:
 
 
 def test_schema_check_catches_a_misordered_trigger() -> None:
-    good = windows_task("08:00", r"C:\Program Files\dentsec\dentsec.exe", r"CABINET\accueil")
+    good = windows_task(JOB, "08:00", r"C:\Program Files\dentsec\dentsec.exe", r"CABINET\accueil")
     broken = good.content.decode("utf-16").replace(
         "<Enabled>true</Enabled>\n      <StartBoundary>2024-01-01T08:00:00</StartBoundary>",
         "<StartBoundary>2024-01-01T08:00:00</StartBoundary>\n      <Enabled>true</Enabled>")
@@ -86,7 +87,7 @@ def test_schema_check_catches_a_misordered_trigger() -> None:
 
 
 def test_launchd_plist_round_trip(tmp_path: Path) -> None:
-    item = launchd_plist("07:45", "/usr/local/bin/dentsec", Path("/Users/cab/.config/dentsec"))
+    item = launchd_plist(JOB, "07:45", "/usr/local/bin/dentsec", Path("/Users/cab/.config/dentsec"))
     job = plistlib.loads(item.content)
     assert job["Label"] == "fr.dentsec.backup"
     assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "backup", "run"]

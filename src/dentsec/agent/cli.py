@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from dentsec import schedule as scheduler
 from dentsec.agent import client, config, queue
-from dentsec.agent import schedule as agent_schedule
-from dentsec.backup.schedule import write_files
+from dentsec.agent.schedule import JOB
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import language, tr
@@ -128,11 +128,11 @@ def status() -> None:
 def schedule(at: str, target_os: str | None, output: Path | None, install: bool) -> None:
     """Programme l'audit quotidien. / Schedule the daily audit upload."""
     target_os = target_os or _this_os()
-    files = agent_schedule.schedule_files(target_os, at)
-    folder = output or agent_schedule.default_folder(target_os)
-    for path in write_files(folder, files):
+    files = scheduler.schedule_files(JOB, target_os, at)
+    folder = output or scheduler.default_folder(JOB, target_os)
+    for path in scheduler.write_files(folder, files):
         click.echo(tr(f"Écrit : {path}", f"Written: {path}"))
-    commands = agent_schedule.install_commands(target_os, folder)
+    commands = scheduler.install_commands(JOB, target_os, folder)
     if not install:
         click.echo(tr("Pour l'activer :", "To enable it:"))
         for argv in commands:

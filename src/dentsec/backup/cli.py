@@ -340,18 +340,19 @@ def _current_os() -> str:
 def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> None:
     """Programmer une sauvegarde quotidienne / schedule a daily backup."""
     from dentsec import proc
-    from dentsec.backup import schedule as schedule_mod
+    from dentsec import schedule as schedule_mod
+    from dentsec.backup.schedule import JOB
 
     here = _current_os()
     chosen = target_os or here
-    files = schedule_mod.schedule_files(chosen, at)
+    files = schedule_mod.schedule_files(JOB, chosen, at)
     install = folder is None and chosen == here
-    destination = folder or schedule_mod.default_folder(chosen)
+    destination = folder or schedule_mod.default_folder(JOB, chosen)
     for item in files:
         say(tr(f"--- {destination / item.name}", f"--- {destination / item.name}"))
         text = item.content.decode("utf-16" if item.name.endswith(".xml") else "utf-8")
         say(text.rstrip())
-    commands = schedule_mod.install_commands(chosen, destination)
+    commands = schedule_mod.install_commands(JOB, chosen, destination)
     if install:
         say(tr("Commandes d'installation :", "Install commands:"))
         for argv in commands:
