@@ -127,7 +127,10 @@ class Report:
 
     def top_fixes(self, n: int = 5) -> list[Finding]:
         """Failed first, then warnings; by severity, then by effort (quick wins first)."""
-        todo = [f for f in self.findings if f.status in ("fail", "warn")]
+        failing = {f.check.id for f in self.findings if f.status == "fail"}
+        # A consequence of a failing check (no backup -> no recent backup) is not a fix of its own.
+        todo = [f for f in self.findings if f.status in ("fail", "warn")
+                and not failing.intersection(f.check.depends_on)]
         todo.sort(key=lambda f: (f.status != "fail", -SEVERITY_WEIGHT[f.check.severity],
                                  EFFORT_RANK[f.check.effort], f.check.id))
         return todo[:n]

@@ -85,3 +85,14 @@ def test_pdf_report_is_a_pdf() -> None:
 
     data = pdf.render(weak_report())
     assert data.startswith(b"%PDF-") and len(data) > 5000
+
+
+def test_top_fixes_list_a_cause_not_its_consequences() -> None:
+    facts = good_facts()
+    assert facts.backup is not None
+    facts.backup.tools, facts.backup.dentsec_configured = [], False
+    facts.backup.last_backup = facts.backup.last_verify = facts.backup.last_drill = None
+    report = Report(facts, evaluate(facts, Policy()), Policy())
+    ids = [f.check.id for f in report.top_fixes()]
+    assert "BAK-CONFIGURED" in ids
+    assert not {"BAK-RECENT", "BAK-VERIFIED", "BAK-RESTORE-TESTED"} & set(ids)

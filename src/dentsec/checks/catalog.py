@@ -47,6 +47,9 @@ class CheckDef:
     rationale: Text
     measures: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    """Checks whose failure already explains this one (no backup -> no recent backup): the
+    five fixes list the cause, not its consequences."""
     remediation: dict[str, Remediation] = field(default_factory=dict)
     """OS family -> remediation."""
 
@@ -99,8 +102,12 @@ def load_catalog() -> dict[str, CheckDef]:
             rationale=_text(entry.get("rationale"), f"{check_id}.rationale"),
             measures=tuple(entry.get("measures", ())),
             references=tuple(entry.get("references", ())),
+            depends_on=tuple(entry.get("depends_on", ())),
             remediation=remediations.get(check_id, {}),
         )
+    for check in catalog.values():
+        if not set(check.depends_on) <= set(catalog):
+            raise CatalogError(f"{check.id}: depends_on names an unknown check")
     unknown = set(remediations) - set(catalog)
     if unknown:
         raise CatalogError(f"remediation for unknown checks: {sorted(unknown)}")
