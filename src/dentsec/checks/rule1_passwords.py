@@ -81,7 +81,8 @@ def renewal(ctx: Ctx) -> Outcome:
         return warned(f"Mot de passe inchangé depuis plus de {limit} jours : {names(old)}." + note_fr,
                       f"Password unchanged for more than {limit} days: {names(old)}." + note_en, ev)
     if unseen and len(unseen) == len(people):
-        raise Unknown("accounts.password_last_set: " + names(unseen))
+        why = ctx.reason("accounts", "password_last_set") or "unknown"
+        raise Unknown(f"accounts.password_last_set: {why} ({names(unseen)})")
     if unseen:
         return unknown(f"Date de changement inconnue pour : {names(unseen)}.",
                        f"Last change date unknown for: {names(unseen)}.", ev)
