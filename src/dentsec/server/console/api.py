@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Path, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -21,7 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from dentsec import __version__
 from dentsec.server.console import audit, ingest, tenancy
-from dentsec.server.console.models import Device, EnrollmentToken, Profile
+from dentsec.server.console.models import Device, EnrollmentToken, Profile, revoke
 
 Id = Annotated[int, Path(ge=1, le=2**53)]
 
@@ -293,9 +292,7 @@ def create_token(request: HttpRequest, practice_id: Id, payload: TokenIn) -> Any
 def revoke_token(request: HttpRequest, token_id: Id) -> Any:
     profile = _profile(request)
     token = tenancy.get_or_404(tenancy.tokens(profile), token_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if revoke(token):
         audit.record("token.revoke", request=request, practice=token.practice,
                      target=token.hint)
     return _token_out(token)

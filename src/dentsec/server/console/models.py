@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 ROLE_PROVIDER_ADMIN = "provider-admin"
 ROLE_PRACTICE_LEAD = "practice-lead"
@@ -83,6 +84,15 @@ class EnrollmentToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+def revoke(obj: EnrollmentToken | Device) -> bool:
+    """Revoke a token or a device now; False when it already was (nothing to record)."""
+    if obj.revoked_at is not None:
+        return False
+    obj.revoked_at = timezone.now()
+    obj.save(update_fields=["revoked_at"])
+    return True
 
 
 class Device(models.Model):

@@ -39,6 +39,7 @@ from dentsec.server.console.models import (
     ROLE_STAFF,
     Practice,
     Profile,
+    revoke,
 )
 
 View = Callable[..., HttpResponse]
@@ -358,9 +359,7 @@ def tokens(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResp
 @require_POST
 def revoke_token(request: HttpRequest, profile: Profile, token_id: int) -> HttpResponse:
     token = tenancy.get_or_404(tenancy.tokens(profile), token_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if revoke(token):
         audit.record("token.revoke", request=request, practice=token.practice,
                      target=token.hint)
     return redirect("console:tokens", practice_id=token.practice_id)
@@ -371,9 +370,7 @@ def revoke_token(request: HttpRequest, profile: Profile, token_id: int) -> HttpR
 @require_POST
 def revoke_device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile), device_id)
-    if obj.revoked_at is None:
-        obj.revoked_at = timezone.now()
-        obj.save(update_fields=["revoked_at"])
+    if revoke(obj):
         audit.record("device.revoke", request=request, device=obj, target=obj.name)
     return redirect("console:device", device_id=obj.pk)
 
