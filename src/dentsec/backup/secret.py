@@ -13,7 +13,6 @@ a cost every scheduled run with the file store would otherwise pay.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -32,6 +31,8 @@ GROUPS, GROUP_LEN = 6, 5  # 30 characters, about 173 bits
 
 
 def generate_password() -> str:
+    import secrets  # hashlib and hmac behind it: only init needs them
+
     groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_LEN)) for _ in range(GROUPS))
     return "-".join(groups)
 

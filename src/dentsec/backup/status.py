@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from dentsec.backup.config import backup_dir
 from dentsec.backup.files import read_json, write_json
 from dentsec.errors import DentsecError
@@ -81,6 +79,8 @@ def record_disk_check(status: Status, connected: bool) -> None:
 
 def pid_alive(pid: int) -> bool:
     # psutil, not os.kill(pid, 0): on Windows os.kill terminates the process
+    import psutil  # 12 ms at import: only a killed run or a lock needs it
+
     return pid > 0 and psutil.pid_exists(pid)
 
 
