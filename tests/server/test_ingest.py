@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from typing import Any
 
 import pytest
@@ -31,9 +33,10 @@ def _enroll(client: Client, practice: Practice, **kw: Any) -> dict[str, Any]:
     return body
 
 
-def _upload(client: Client, credential: str, body: bytes) -> Any:
+def _upload(client: Client, credential: str, body: bytes, encoding: str | None = None) -> Any:
+    extra = {"HTTP_CONTENT_ENCODING": encoding} if encoding else {}
     return client.post("/api/v1/agent/reports", body, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {credential}")
+                       HTTP_AUTHORIZATION=f"Bearer {credential}", **extra)
 
 
 def test_enroll_gives_a_credential_stored_only_as_a_digest(client: Client,
@@ -117,6 +120,55 @@ def test_oversized_report_is_refused(client: Client, practice: Practice,
     assert response.status_code == 413
     assert response.json()["code"] == "too-large"
     assert not Report.objects.exists()
+
+
+def test_gzip_upload_is_kept_as_received_and_matches_its_plain_copy(
+        client: Client, practice: Practice) -> None:
+    cred = _enroll(client, practice)["credential"]
+    body = report_bytes(at=days_ago(1))
+    packed = gzip.compress(body, mtime=0)
+    assert _upload(client, cred, packed, "gzip").status_code == 201
+    report = Report.objects.get()
+    assert bytes(report.body) == packed
+    report.refresh_from_db()
+    assert report.data == json.loads(body)
+    # the same report sent plain (a server-side zlib copy) is the same report
+    assert _upload(client, cred, body).status_code == 409
+    assert Device.objects.get().score == 48
+
+
+def test_plain_upload_is_stored_zlib_compressed(client: Client, practice: Practice) -> None:
+    cred = _enroll(client, practice)["credential"]
+    body = report_bytes()
+    assert _upload(client, cred, body, "identity").status_code == 201
+    assert zlib.decompress(Report.objects.get().body) == body
+
+
+def _bomb(size: int) -> bytes:
+    return gzip.compress(b" " * size, mtime=0)
+
+
+@pytest.mark.parametrize("body,encoding,status,code", [
+    (b"not gzip at all", "gzip", 400, "not-gzip"),
+    (gzip.compress(report_bytes(), mtime=0)[:-12], "gzip", 400, "not-gzip"),  # truncated
+    (gzip.compress(report_bytes(), mtime=0) + b"more", "gzip", 400, "not-gzip"),
+    (gzip.compress(report_bytes(), mtime=0) * 2, "gzip", 400, "not-gzip"),  # two members
+    (zlib.compress(report_bytes()), "gzip", 400, "not-gzip"),  # zlib is not gzip
+    (_bomb(50_000_000), "gzip", 413, "too-large"),  # 48 kB that inflate to 50 MB
+    (gzip.compress(b"[]"), "gzip", 422, "schema"),
+    (report_bytes(), "br", 415, "encoding"),
+    (report_bytes(), "gzip, deflate", 415, "encoding"),
+])
+def test_bad_compressed_uploads_are_refused_and_change_nothing(
+        client: Client, practice: Practice, body: bytes, encoding: str, status: int,
+        code: str) -> None:
+    cred = _enroll(client, practice)["credential"]
+    response = _upload(client, cred, body, encoding)
+    assert response.status_code == status, response.content
+    payload = response.json()
+    assert payload["code"] == code and payload["fr"] and payload["en"]
+    assert not Report.objects.exists()
+    assert Device.objects.get().last_seen is None
 
 
 @pytest.mark.parametrize("auth", ["", "Bearer nope", "Bearer dsd_unknown", "Basic abc"])

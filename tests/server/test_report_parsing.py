@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from hypothesis import given, settings
@@ -44,3 +45,15 @@ def test_a_real_report_with_one_field_replaced(field: str, value: object) -> Non
     data = load_report()
     data[field] = value
     _parse(json.dumps(data).encode())
+
+
+@given(st.binary(max_size=2000), st.booleans())
+@settings(max_examples=300)
+def test_any_bytes_said_to_be_gzip(body: bytes, wrap: bool) -> None:
+    try:
+        text = ingest.unpack(gzip.compress(body) if wrap else body, "gzip")
+    except ingest.IngestError as exc:
+        assert 400 <= exc.status < 500 and exc.fr and exc.en
+    else:
+        assert text == body
+        _parse(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 import httpx
@@ -59,7 +60,10 @@ class Uploader:
 
     def send(self, body: bytes) -> tuple[str, str | None]:
         try:
-            response = self.client.post("/api/v1/agent/reports", content=body)
+            # gzip: a sixth of the bytes on the practice's line, and the server keeps it as is
+            response = self.client.post("/api/v1/agent/reports",
+                                        content=gzip.compress(body, mtime=0),
+                                        headers={"Content-Encoding": "gzip"})
         except httpx.HTTPError as exc:
             return Outcome.RETRY, str(exc) or type(exc).__name__
         if response.status_code in (200, 201, 409):

@@ -50,26 +50,28 @@ def on_report(device: Device, report: Report, failing_before: list[str]) -> list
     """Alerts raised or closed by a newly stored report (the device's latest)."""
     fails = _fails(report.data)
     day = report.generated_at.date()
-    open_alerts = list(Alert.objects.filter(device=device, resolved_at=None))
+    # (pk, kind, key) tuples rather than models: this runs on every upload
+    open_alerts = list(Alert.objects.filter(device=device, resolved_at=None)
+                       .values_list("pk", "kind", "key"))
     wanted: list[tuple[str, str]] = []
     for check_id, finding in fails.items():
         if finding.get("severity") == "critical" and check_id not in failing_before:
             wanted.append((Alert.KIND_CRITICAL, f"{check_id}@{day}"))
-    has_open = {a.kind for a in open_alerts}
+    has_open = {kind for _, kind, _ in open_alerts}
     if BACKUP_CHECK in fails and Alert.KIND_BACKUP not in has_open:
         wanted.append((Alert.KIND_BACKUP, day.isoformat()))
     os_out = device.os_eol is not None and device.os_eol < day
     if os_out and device.os_eol is not None:
         wanted.append((Alert.KIND_OS_EOL, device.os_eol.isoformat()))
     # What this report shows fixed (or the device speaking again) closes its alert.
-    closed = [a.pk for a in open_alerts
-              if a.kind == Alert.KIND_SILENT
-              or (a.kind == Alert.KIND_BACKUP and BACKUP_CHECK not in fails)
-              or (a.kind == Alert.KIND_CRITICAL and a.key.split("@", 1)[0] not in fails)
-              or (a.kind == Alert.KIND_OS_EOL and not os_out)]
+    closed = [pk for pk, kind, key in open_alerts
+              if kind == Alert.KIND_SILENT
+              or (kind == Alert.KIND_BACKUP and BACKUP_CHECK not in fails)
+              or (kind == Alert.KIND_CRITICAL and key.split("@", 1)[0] not in fails)
+              or (kind == Alert.KIND_OS_EOL and not os_out)]
     if closed:
         Alert.objects.filter(pk__in=closed).update(resolved_at=timezone.now())
-    known = {(a.kind, a.key) for a in open_alerts}
+    known = {(kind, key) for _, kind, key in open_alerts}
     new = [alert for kind, key in wanted if (kind, key) not in known
            for alert in [_create(device, kind, key)] if alert is not None]
     if new:

@@ -190,7 +190,7 @@ def enroll(request: HttpRequest, payload: EnrollIn) -> tuple[int, dict[str, Any]
 
 @agent_router.post("/agent/reports", auth=DeviceAuth(),
                    response={201: StoredOut, 409: StoredOut, 400: Problem, 401: Problem,
-                             413: Problem, 422: Problem},
+                             413: Problem, 415: Problem, 422: Problem},
                    openapi_extra=REPORT_BODY)
 def upload_report(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     device = request.auth  # type: ignore[attr-defined]
@@ -203,7 +203,8 @@ def upload_report(request: HttpRequest) -> tuple[int, dict[str, Any]]:
             413, "too-large",
             f"Rapport trop volumineux (plus de {settings.REPORT_MAX_BYTES} octets).",
             f"Report too large (over {settings.REPORT_MAX_BYTES} bytes).")
-    stored = ingest.store_report(device, request.body)
+    stored = ingest.store_report(device, request.body,
+                                 request.META.get("HTTP_CONTENT_ENCODING", ""))
     # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
     return (201 if stored.created else 409), {"id": stored.report.pk,
                                               "duplicate": not stored.created}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
+import orjson
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -105,20 +106,52 @@ def enroll(token_value: str, name: str, ip: str | None = None) -> Enrolled:
 def device_for(credential: str) -> Device | None:
     if not credential.startswith(credentials.CREDENTIAL_PREFIX):
         return None
-    device = (Device.objects.select_related("practice")
-              .filter(credential_hash=credentials.digest(credential), revoked_at=None)
-              .first())
-    return device
-
-
-def parse_report(body: bytes) -> dict[str, Any]:
-    if len(body) > settings.REPORT_MAX_BYTES:
-        raise IngestError(413, "too-large",
-                          f"Rapport trop volumineux (plus de {settings.REPORT_MAX_BYTES} octets).",
-                          f"Report too large (over {settings.REPORT_MAX_BYTES} bytes).")
+    # get(), not first(): the hash is unique, and an upload should not pay for an ORDER BY
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return Device.objects.get(credential_hash=credentials.digest(credential),
+                                  revoked_at=None)
+    except Device.DoesNotExist:
+        return None
+
+
+def _too_large() -> IngestError:
+    limit = settings.REPORT_MAX_BYTES
+    return IngestError(413, "too-large", f"Rapport trop volumineux (plus de {limit} octets).",
+                       f"Report too large (over {limit} bytes).")
+
+
+def unpack(body: bytes, encoding: str) -> bytes:
+    """The JSON text of an upload. The agent sends it gzip-compressed (a sixth of the bytes
+    on a practice's line); the limit applies to the text, so a small bomb is refused."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding != "gzip":
+        raise IngestError(415, "encoding", f"Encodage « {encoding[:40]} » non pris en charge "
+                          "(gzip ou aucun).",
+                          f"Unsupported encoding '{encoding[:40]}' (gzip or none).")
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # a gzip header, nothing else
+    try:
+        text = inflater.decompress(body, settings.REPORT_MAX_BYTES + 1)
+    except zlib.error as exc:
+        raise IngestError(400, "not-gzip", "Le rapport compressé est illisible.",
+                          "The compressed report is unreadable.") from exc
+    if len(text) > settings.REPORT_MAX_BYTES:
+        raise _too_large()
+    if not inflater.eof or inflater.unused_data:
+        # stored as received: it must decompress to exactly what was checked here
+        raise IngestError(400, "not-gzip", "Le rapport compressé est tronqué ou suivi "
+                          "d'autres données.", "The compressed report is truncated or "
+                          "followed by other data.")
+    return text
+
+
+def parse_report(text: bytes) -> dict[str, Any]:
+    if len(text) > settings.REPORT_MAX_BYTES:
+        raise _too_large()
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
         raise IngestError(400, "not-json", "Le rapport n'est pas du JSON valide.",
                           "The report is not valid JSON.") from exc
     errors = _validator()(data)
@@ -134,8 +167,7 @@ def parse_report(body: bytes) -> dict[str, Any]:
 
 def canonical(data: dict[str, Any]) -> bytes:
     """One spelling per report, whatever the key order or spacing it was sent with."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
 def _aware(value: str) -> datetime:
@@ -168,13 +200,15 @@ class Stored:
     created: bool
 
 
-def store_report(device: Device, body: bytes) -> Stored:
+def store_report(device: Device, body: bytes, encoding: str = "") -> Stored:
     """Validate and keep a report; the same report again returns the stored one.
 
     A handful of queries per report: the unique (device, digest) constraint detects a
-    replay, and the device row carries what the alerts compare against.
+    replay, and the device row carries what the alerts compare against. A gzip upload is
+    kept as received; a plain one is compressed here.
     """
-    data = parse_report(body)
+    text = unpack(body, encoding)
+    data = parse_report(text)
     canon = canonical(data)
     digest = hashlib.sha256(canon).hexdigest()
     generated = _aware(data["generated_at"])
@@ -197,7 +231,8 @@ def store_report(device: Device, body: bytes) -> Stored:
             report = Report.objects.create(
                 device=device, digest=digest, generated_at=generated, lang=data["lang"],
                 score=score.get("overall"), by_rule=score.get("by_rule", {}),
-                critical_count=critical, body=zlib.compress(canon, 1))
+                critical_count=critical,
+                body=body if text is not body else zlib.compress(text, 1))
             report.__dict__["_data"] = data
             Device.objects.filter(pk=device.pk).update(**updates)
     except IntegrityError:

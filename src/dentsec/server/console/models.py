@@ -136,8 +136,9 @@ class Report(models.Model):
     by_rule = models.JSONField(default=dict)
     critical_count = models.IntegerField(default=0)
     body = models.BinaryField(default=b"")
-    """The report as canonical JSON, zlib-compressed (empty once trimmed, see retention):
-    nothing queries inside it, and it is a sixth of the size of the JSON."""
+    """The report's JSON as uploaded, compressed: gzip as the agent sent it, or zlib when it
+    came uncompressed (empty once trimmed, see retention). Nothing queries inside it, and it
+    is a sixth of the size of the JSON."""
 
     class Meta:
         ordering = ["-generated_at"]
@@ -154,7 +155,8 @@ class Report(models.Model):
         cached: dict[str, Any] | None = self.__dict__.get("_data")
         if cached is None:
             raw = bytes(self.body)
-            cached = json.loads(zlib.decompress(raw)) if raw else {}
+            # 32 + MAX_WBITS: a zlib or a gzip header, whichever was stored
+            cached = json.loads(zlib.decompress(raw, wbits=32 + zlib.MAX_WBITS)) if raw else {}
             self.__dict__["_data"] = cached
         return cached
 
