@@ -104,6 +104,20 @@ def _drop_test_databases(only_mine: bool) -> None:
 _drop_test_databases(only_mine=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_sessions(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Torn down just before the test database is dropped: a connection a live-server
+    thread left open would otherwise make that drop fail with a warning."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _drop_test_databases(only_mine=True)
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
-from ninja import Field, NinjaAPI, Path, Router, Schema
+from ninja import Field, NinjaAPI, Path, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -182,17 +182,17 @@ REPORT_BODY = {
 
 
 @agent_router.post("/enroll", auth=None, response={201: EnrollOut, 403: Problem, 422: Problem})
-def enroll(request: HttpRequest, payload: EnrollIn) -> tuple[int, dict[str, Any]]:
+def enroll(request: HttpRequest, payload: EnrollIn) -> Status[dict[str, Any]]:
     done = ingest.enroll(payload.token, payload.name, audit.client_ip(request))
-    return 201, {"device_id": done.device.pk, "practice": done.device.practice.name,
-                 "credential": done.credential}
+    return Status(201, {"device_id": done.device.pk, "practice": done.device.practice.name,
+                        "credential": done.credential})
 
 
 @agent_router.post("/agent/reports", auth=DeviceAuth(),
                    response={201: StoredOut, 409: StoredOut, 400: Problem, 401: Problem,
                              413: Problem, 415: Problem, 422: Problem},
                    openapi_extra=REPORT_BODY)
-def upload_report(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def upload_report(request: HttpRequest) -> Status[dict[str, Any]]:
     device = request.auth  # type: ignore[attr-defined]
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -206,8 +206,8 @@ def upload_report(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     stored = ingest.store_report(device, request.body,
                                  request.META.get("HTTP_CONTENT_ENCODING", ""))
     # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
-    return (201 if stored.created else 409), {"id": stored.report.pk,
-                                              "duplicate": not stored.created}
+    return Status(201 if stored.created else 409, {"id": stored.report.pk,
+                                                   "duplicate": not stored.created})
 
 
 @agent_router.get("/agent/me", auth=DeviceAuth(), response={200: DeviceOut, 401: Problem})
@@ -286,7 +286,7 @@ def create_token(request: HttpRequest, practice_id: Id, payload: TokenIn) -> Any
     token, clear = ingest.create_token(practice, by=by, days=payload.days,
                                        max_uses=payload.max_uses)
     audit.record("token.create", request=request, practice=practice, target=token.hint)
-    return 201, {**_token_out(token), "token": clear}
+    return Status(201, {**_token_out(token), "token": clear})
 
 
 @people_router.post("/tokens/{token_id}/revoke", response={200: TokenOut, 404: Problem})
