@@ -199,10 +199,7 @@ def upload_report(request: HttpRequest) -> Status[dict[str, Any]]:
     except ValueError:
         length = 0
     if length > settings.REPORT_MAX_BYTES:
-        raise ingest.IngestError(
-            413, "too-large",
-            f"Rapport trop volumineux (plus de {settings.REPORT_MAX_BYTES} octets).",
-            f"Report too large (over {settings.REPORT_MAX_BYTES} bytes).")
+        raise ingest.too_large()
     stored = ingest.store_report(device, request.body,
                                  request.META.get("HTTP_CONTENT_ENCODING", ""))
     # A replay is refused with 409 and changes nothing; the agent counts it as delivered.

@@ -116,7 +116,7 @@ def device_for(credential: str) -> Device | None:
     return found[0] if found else None  # the hash is unique
 
 
-def _too_large() -> IngestError:
+def too_large() -> IngestError:
     limit = settings.REPORT_MAX_BYTES
     return IngestError(413, "too-large", f"Rapport trop volumineux (plus de {limit} octets).",
                        f"Report too large (over {limit} bytes).")
@@ -139,7 +139,7 @@ def unpack(body: bytes, encoding: str) -> bytes:
         raise IngestError(400, "not-gzip", "Le rapport compressé est illisible.",
                           "The compressed report is unreadable.") from exc
     if len(text) > settings.REPORT_MAX_BYTES:
-        raise _too_large()
+        raise too_large()
     if not inflater.eof or inflater.unused_data:
         # stored as received: it must decompress to exactly what was checked here
         raise IngestError(400, "not-gzip", "Le rapport compressé est tronqué ou suivi "
@@ -150,7 +150,7 @@ def unpack(body: bytes, encoding: str) -> bytes:
 
 def parse_report(text: bytes) -> dict[str, Any]:
     if len(text) > settings.REPORT_MAX_BYTES:
-        raise _too_large()
+        raise too_large()
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
