@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -10,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 from dentsec.i18n import language_is_set, set_language, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,10 +49,7 @@ def handle_errors(fn: F) -> F:
         except KeyboardInterrupt:
             error_exit(tr("interrompu.", "interrupted."), 130)
         except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                error_exit(tr("le disque est plein", "the disk is full")
-                           + (f" ({exc.filename})" if exc.filename else ""))
-            error_exit(f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""))
+            error_exit(tr(*os_reason(exc)))
         return None
 
     return wrapper  # type: ignore[return-value]
