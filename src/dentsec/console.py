@@ -9,15 +9,23 @@ from typing import Any, TypeVar
 
 import click
 
+from dentsec import click_fr
 from dentsec.errors import DentsecError, os_reason
 from dentsec.i18n import language_is_set, set_language, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Every command module imports this one: Click's own texts follow --lang from here on.
+click_fr.install()
+
 
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None or not language_is_set():
         set_language(value)
+        # Click made the --help option (and its text) before --lang was read: re-word it.
+        help_option = ctx.command.get_help_option(ctx)
+        if help_option is not None:
+            help_option.help = click_fr.gettext("Show this message and exit.")
     return value
 
 

@@ -48,13 +48,14 @@ def named(ctx: Ctx) -> Outcome:
 def daily_admin(ctx: Ctx) -> Outcome:
     fam = ctx.family(Accounts)
     is_admin = need(fam, "current_user_is_admin", fam.current_user_is_admin)
-    user = fam.current_user or "?"
-    ev = [f"accounts.current_user = {user}", f"accounts.current_user_is_admin = {is_admin}"]
+    user = fam.current_user
+    ev = [f"accounts.current_user = {user or '?'}", f"accounts.current_user_is_admin = {is_admin}"]
+    fr, en = (f"La session de travail « {user} »", f"The working session '{user}'") if user \
+        else ("La session de travail", "The working session")
     if is_admin:
-        return failed(f"La session de travail « {user} » a les droits d'administrateur.",
-                      f"The working session '{user}' has administrator rights.", ev)
-    return passed(f"La session « {user} » est un compte standard.",
-                  f"Session '{user}' is a standard account.", ev)
+        return failed(f"{fr} a les droits d'administrateur.",
+                      f"{en} has administrator rights.", ev)
+    return passed(f"{fr} est un compte standard.", f"{en} is a standard account.", ev)
 
 
 @check("ACC-ADMIN-COUNT")
