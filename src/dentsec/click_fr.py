@@ -104,8 +104,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def install() -> None:
     """Make Click ask us for its texts (idempotent)."""
     for name in CLICK_MODULES:
-        module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+        names = vars(importlib.import_module(f"click.{name}"))
+        if "_" in names:
+            names["_"] = gettext
+        if "ngettext" in names:
+            names["ngettext"] = ngettext
