@@ -156,9 +156,9 @@ def dormant(ctx: Ctx) -> Outcome:
         raise Unknown("accounts.last_logon",
                       ctx.family(Accounts).unknown.get("last_logon", "not recorded"))
     if len(seen) < len(people):
-        return unknown("Dernière connexion inconnue pour : "
-                       + names(a.name for a in people if a.last_logon is None) + ".",
-                       "Last logon unknown for: "
-                       + names(a.name for a in people if a.last_logon is None) + ".")
+        unseen = names(a.name for a in people if a.last_logon is None)
+        why = ctx.family(Accounts).unknown.get("last_logon", "not recorded")
+        return unknown(f"Dernière connexion inconnue pour : {unseen}.",
+                       f"Last logon unknown for: {unseen}.", [f"accounts.last_logon: {why}"])
     return passed("Tous les comptes actifs ont servi récemment.",
                   "Every enabled account was used recently.")

@@ -33,7 +33,7 @@ def _bar(score: int | None, width: int = 20) -> str:
     return f"[{color}]{'█' * filled}[/{color}][dim]{'░' * (width - filled)}[/dim] {score:3d}"
 
 
-def _hanging(label_width: int) -> Table:
+def hanging(label_width: int) -> Table:
     """Rows of a label and a text that wraps under itself, not under the label (a hanging
     indent): long French sentences stay readable at any terminal width."""
     grid = Table.grid(padding=(0, 1))
@@ -67,7 +67,7 @@ def show(report: Report, console: Console) -> None:
     fixes = report.top_fixes()
     if fixes:
         console.print(f"\n[bold]{tr('Les corrections prioritaires', 'Fixes that matter most')}[/bold]")
-        grid = _hanging(3)
+        grid = hanging(3)
         for n, f in enumerate(fixes, start=1):
             rem = f.remediation(report.os_family)
             lines = [f"[{STYLE[f.status]}]{escape(pick(f.message))}[/{STYLE[f.status]}]",
@@ -100,7 +100,7 @@ def show(report: Report, console: Console) -> None:
 
     for rule, findings in by_rule(report):
         console.print(f"\n[bold underline]{rule_title(rule)}[/bold underline]")
-        grid = _hanging(15)
+        grid = hanging(15)
         for f in findings:
             style = STYLE[f.status]
             lines = [f"{escape(pick(f.check.title))} [dim]{f.check.id}[/dim]"]
