@@ -50,6 +50,8 @@ class Policy:
     renewal_days: int = 180
     """A renewal *reminder* (CNIL 2022: change on suspicion; periodic renewal for admins)."""
     renewal_scope: Literal["all", "admins"] = "all"
+    password_min_guesses_log10: float = 10.0
+    """Guesses an offline attack (stolen password file, KeePass database) must need."""
     # rule 2
     eol_warn_days: int = 180
     update_warn_days: int = 30

@@ -145,7 +145,7 @@ def review(kp: Any, policy: Policy, now: datetime | None = None) -> VaultReport:
         verdict = assess(password, policy)
         if not verdict.acceptable:
             weak.append(WeakEntry(ref, verdict.feedback, verdict.score,
-                                  verdict.common is not None, verdict.policy.ok))
+                                  verdict.common, verdict.policy.ok))
         changed = password_changed(entry)
         if changed is not None and (now - changed).days > policy.renewal_days:
             old.append(OldEntry(ref, changed, (now - changed).days))

@@ -1,4 +1,11 @@
-"""The French word lists: read once, normalised for lookups (see data/README.md)."""
+"""The word lists the checker knows, read once on first use (see data/README.md).
+
+Every list is ranked, most likely first: a word's guess count is its rank in its list
+(an attacker tries the list in that order). Lists without a frequency order (communes
+beyond the large towns) count half their size, the average an attacker spends on them.
+Lookups are made on folded text: lower case, no accents, no spaces, hyphens or
+apostrophes ("Saint-Étienne" is "saintetienne").
+"""
 
 from __future__ import annotations
 
@@ -11,18 +18,28 @@ from dentsec.paths import data_path
 
 DATA = Path(__file__).parent / "data"
 
-# kind -> file; the kind names are also the zxcvbn dictionary names (prefixed "fr_").
-SOURCES: dict[str, Path] = {
-    "passwords": data_path("french_passwords_top20000.txt"),
-    "first_names": DATA / "fr_first_names.txt",
-    "surnames": DATA / "fr_surnames.txt",
-    "cities": DATA / "fr_cities.txt",
-    "clubs": DATA / "fr_football_clubs.txt",
-    "words": DATA / "fr_words.txt",
+# kind -> files, ranked in that order; the kind names are the ones explanations use.
+SOURCES: dict[str, tuple[Path, ...]] = {
+    "passwords": (data_path("french_passwords_top20000.txt"),),
+    "famous": (DATA / "fr_famous.txt",),
+    "dental": (DATA / "fr_dental.txt",),
+    "brands": (DATA / "fr_brands.txt",),
+    "first_names": (DATA / "fr_first_names_insee.txt", DATA / "fr_first_names_extra.txt",
+                    DATA / "fr_first_names.txt"),
+    "surnames": (DATA / "fr_surnames_insee.txt", DATA / "fr_surnames.txt"),
+    "cities": (DATA / "fr_cities.txt",),
+    "clubs": (DATA / "fr_football_clubs.txt",),
+    "words": (DATA / "fr_words.txt",),
 }
+COMMUNES = DATA / "fr_communes.txt"  # unranked tail of "cities", with postcodes
 PASSPHRASE_WORDS = DATA / "passphrase_words.txt"
+KINDS = tuple(SOURCES)
+MIN_LENGTH = 3  # shorter entries only from the hand-written lists and the top words
+SHORT_WORDS_RANK = 200  # "le", "de", "un": as likely as any two characters
+HAND_WRITTEN = frozenset({"famous", "dental", "brands"})
 
-_SEPARATORS = re.compile(r"[\s\-'’.]+")
+_SQUASH = re.compile(r"[\s\-'’._,]+")
+_FIRST_LETTERS = re.compile(r"[^\W\d_]+|\d+")
 
 
 def fold(text: str) -> str:
@@ -32,33 +49,84 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def squash(text: str) -> str:
+    """The lookup form: folded, without spaces, hyphens, apostrophes or dots."""
+    return _SQUASH.sub("", text.lower() if text.isascii() else fold(text))
+
+
 def _read(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [ln for ln in lines if ln and ln[0] != "#"]
+
+
+def _key(entry: str) -> str:
+    # Most entries are already lower-case ASCII letters: skip the slow path for them.
+    return entry if entry.isalnum() and entry.islower() and entry.isascii() else squash(entry)
 
 
 @functools.cache
 def ranked(kind: str) -> tuple[str, ...]:
-    """Entries of one list, most common first, lower case, each followed by its spelling
-    without accents and without spaces or hyphens when those differ ("saint-étienne" ->
-    "saintétienne", "saintetienne")."""
+    """Lookup forms of one list, most likely first, without duplicates."""
     out: dict[str, None] = {}
-    for entry in _read(SOURCES[kind]):
-        lower = entry.lower()
-        out.setdefault(lower, None)
-        if not lower.isalnum():
-            lower = _SEPARATORS.sub("", lower)
-            out.setdefault(lower, None)
-        if not lower.isascii():  # fold() is the slow part: only where it changes something
-            out.setdefault(fold(lower), None)
-    out.pop("", None)  # an entry made of separators only
+    for path in SOURCES[kind]:
+        out.update(dict.fromkeys(map(_key, _read(path))))
+    out.pop("", None)
     return tuple(out)
 
 
 @functools.cache
 def lookup(kind: str) -> frozenset[str]:
-    """Every spelling of one list (accent-free ones included), for membership tests."""
     return frozenset(ranked(kind))
+
+
+def first_letters(sentence: str) -> str:
+    """"allons enfants de la patrie" -> "aedlp" (numbers kept whole)."""
+    return "".join(w if w.isdigit() else w[0] for w in _FIRST_LETTERS.findall(fold(sentence)))
+
+
+@functools.cache
+def famous_sentences() -> tuple[tuple[str, ...], ...]:
+    """Each famous sentence as its folded words."""
+    return tuple(tuple(_FIRST_LETTERS.findall(fold(s))) for s in _read(SOURCES["famous"][0]))
+
+
+@functools.cache
+def communes() -> dict[str, str]:
+    """Folded commune name -> its postcodes, space-separated ("" when unknown)."""
+    out: dict[str, str] = {}
+    for line in _read(COMMUNES):
+        name, _, codes = line.partition("\t")
+        out[name] = codes
+    return out
+
+
+@functools.cache
+def postcodes() -> frozenset[str]:
+    return frozenset(" ".join(communes().values()).split())
+
+
+@functools.cache
+def vocabulary() -> tuple[dict[str, tuple[int, str]], int]:
+    """(lookup form -> (guesses, kind) of its cheapest reading, longest entry)."""
+    vocab: dict[str, tuple[int, str]] = {}
+
+    def merge(entries: dict[str, tuple[int, str]]) -> None:
+        for word in entries.keys() & vocab.keys():  # few: keep the cheaper reading
+            if vocab[word][0] <= entries[word][0]:
+                entries[word] = vocab[word]
+        vocab.update(entries)
+
+    for kind in KINDS:
+        short_ok = kind in HAND_WRITTEN
+        merge({word: (rank, kind) for rank, word in enumerate(ranked(kind), 1)
+               if len(word) >= MIN_LENGTH or short_ok or (
+                   rank <= SHORT_WORDS_RANK and kind == "words")})
+        if kind == "famous":
+            merge({first_letters(" ".join(words)): (rank, kind)
+                   for rank, words in enumerate(famous_sentences(), 1) if len(words) >= 3})
+    tail = len(communes()) // 2
+    merge(dict.fromkeys(communes(), (tail, "cities")))
+    return vocab, max(map(len, vocab))
 
 
 @functools.cache
