@@ -18,7 +18,7 @@ from functools import cache
 from math import comb
 
 from dentsec.passwords.keyboards import layouts
-from dentsec.passwords.wordlists import communes, postcodes, vocabulary
+from dentsec.passwords.wordlists import PREFIX, communes, postcodes, vocabulary
 
 # Leetspeak readings; the characters with a second reading ("1" is i or l) get a second pass.
 LEET = str.maketrans({"4": "a", "@": "a", "8": "b", "(": "c", "3": "e", "€": "e", "6": "g",
@@ -35,6 +35,7 @@ MIN_WALK = 3
 MIN_SEQUENCE = 3
 YEAR_SPACE = 20  # years near today are tried first: at least 20 of them (zxcvbn's rule)
 DAY_MONTH = 366
+
 _DATE_SEP = re.compile(r"(\d{1,2})([./\-_ ])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
 
 
@@ -84,46 +85,65 @@ def _year_guesses(year: int) -> float:
 
 
 def dictionary(password: str, folded: str) -> list[Piece]:
-    vocab, longest = vocabulary()
-    cities = communes()
-    n = len(password)
+    """Listed words, read as typed, with leetspeak put back, or with separators inside
+    removed ("Bor-deaux")."""
+    vocab, reach = vocabulary()
     readings = [folded]
     if LEET_CHARS.intersection(folded):
         readings.append(folded.translate(LEET))
         second = folded.translate(LEET_SECOND).translate(LEET)
         if second != readings[1]:
             readings.append(second)
-    has_sep = bool(SEPARATORS.intersection(folded))
     out: list[Piece] = []
-    for i in range(n):
-        for j in range(i + 2, min(n, i + longest + 2) + 1):
-            seen: set[str] = set()
-            for number, reading in enumerate(readings):
-                word = reading[i:j]
-                tags: tuple[str, ...] = ("leet",) if number else ()
-                factor = 2.0 ** sum(1 for a, b in zip(folded[i:j], word, strict=True)
-                                    if a != b) if number else 1.0
-                if has_sep and SEPARATORS.intersection(word[1:-1]):
-                    inner = len(word)
-                    word = "".join(c for c in word if c not in SEPARATORS)
-                    factor *= SEPARATOR_FACTOR ** (inner - len(word))
-                    tags += ("separator",)
-                if word in seen:
-                    continue
-                seen.add(word)
-                hit = vocab.get(word)
-                if hit is None:
-                    continue
-                token = password[i:j]
-                case = case_factor(token)
-                if case > 1:
-                    tags = ("case", *tags)
-                guesses = hit[0] * case * factor
-                out.append(Piece(i, j, hit[1], guesses, tags))
-                codes = cities.get(word)
-                if codes:
-                    out.extend(_postcode_after(folded, i, j, guesses, tags, codes))
+    for number, reading in enumerate(readings):
+        spans = list(range(len(reading) + 1))
+        _scan(password, folded, reading, spans, number > 0, vocab, reach, out)
+        if SEPARATORS.intersection(reading):
+            kept = [k for k, c in enumerate(reading) if c not in SEPARATORS]
+            squashed = "".join(reading[k] for k in kept)
+            _scan(password, folded, squashed, [*kept, len(reading)], number > 0, vocab,
+                  reach, out)
     return out
+
+
+def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool,
+          vocab: dict[str, tuple[int, str]], reach: dict[str, int], out: list[Piece]) -> None:
+    """Look up every substring of ``reading``; spans[k] is where its k-th character sits
+    in the password (they differ once separators are removed)."""
+    cities = communes()
+    n = len(reading)
+    squashed = spans[-1] != n
+    for i in range(n - 1):
+        # Beyond three characters, only as far as the longest word with this beginning.
+        limit = min(n, i + max(reach.get(reading[i:i + PREFIX], PREFIX), 3))
+        for j in range(i + 2, limit + 1):
+            word = reading[i:j]
+            hit = vocab.get(word)
+            if hit is None:
+                continue
+            a, b = spans[i], spans[j - 1] + 1
+            inner = (b - a) - (j - i)  # separators removed from inside the word
+            plain = folded[a:b]
+            if (squashed and not inner) or (leet and plain == word and not inner):
+                continue  # the plain reading finds this one already
+            tags: tuple[str, ...] = ()
+            guesses = float(hit[0])
+            case = case_factor(password[a:b])
+            if case > 1:
+                tags += ("case",)
+                guesses *= case
+            if leet and not (inner == 0 and plain == word):
+                swapped = sum(1 for c in plain if c in LEET_CHARS)
+                if swapped:
+                    tags += ("leet",)
+                    guesses *= 2.0 ** swapped
+            if inner:
+                tags += ("separator",)
+                guesses *= SEPARATOR_FACTOR ** inner
+            out.append(Piece(a, b, hit[1], guesses, tags))
+            codes = cities.get(word)
+            if codes:
+                out.extend(_postcode_after(folded, a, b, guesses, tags, codes))
 
 
 def _postcode_after(folded: str, i: int, j: int, guesses: float, tags: tuple[str, ...],

@@ -36,6 +36,7 @@ PASSPHRASE_WORDS = DATA / "passphrase_words.txt"
 KINDS = tuple(SOURCES)
 MIN_LENGTH = 3  # shorter entries only from the hand-written lists and the top words
 SHORT_WORDS_RANK = 200  # "le", "de", "un": as likely as any two characters
+PREFIX = 4
 HAND_WRITTEN = frozenset({"famous", "dental", "brands"})
 
 _SQUASH = re.compile(r"[\s\-'’._,]+")
@@ -106,8 +107,9 @@ def postcodes() -> frozenset[str]:
 
 
 @functools.cache
-def vocabulary() -> tuple[dict[str, tuple[int, str]], int]:
-    """(lookup form -> (guesses, kind) of its cheapest reading, longest entry)."""
+def vocabulary() -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
+    """(lookup form -> (guesses, kind) of its cheapest reading, first 4 characters ->
+    length of the longest entry starting with them)."""
     vocab: dict[str, tuple[int, str]] = {}
 
     def merge(entries: dict[str, tuple[int, str]]) -> None:
@@ -126,7 +128,11 @@ def vocabulary() -> tuple[dict[str, tuple[int, str]], int]:
                    for rank, words in enumerate(famous_sentences(), 1) if len(words) >= 3})
     tail = len(communes()) // 2
     merge(dict.fromkeys(communes(), (tail, "cities")))
-    return vocab, max(map(len, vocab))
+    reach: dict[str, int] = {}
+    for word in vocab:
+        if len(word) > PREFIX and reach.get(word[:PREFIX], 0) < len(word):
+            reach[word[:PREFIX]] = len(word)
+    return vocab, reach
 
 
 @functools.cache
