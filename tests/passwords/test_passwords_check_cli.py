@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dentsec.passwords.cli import password
+
+from .conftest import DENTSEC, dentsec
 
 KEYS = {"policy_ok", "policy_failures", "score", "guesses_log10", "common", "breached",
         "acceptable", "feedback"}
@@ -55,17 +60,65 @@ def test_password_is_never_an_argument() -> None:
     assert result.exit_code == 2  # no such argument: it must come from the prompt or stdin
 
 
-def test_hidden_prompt() -> None:
-    result = CliRunner().invoke(password, ["check", "--format", "json"],
-                                input="Velours-Orage7-Falaise#Pivoine\n")
-    assert result.exit_code == 0
-    assert "Velours" not in result.output  # hidden input is not echoed
+def _in_terminal(args: list[str], typed: str) -> tuple[int, str]:
+    """Run the real command in a pseudo-terminal (its controlling terminal), type
+    ``typed`` at its prompt; (exit status, everything the terminal showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a new session whose terminal is the pty
+        os.execv(DENTSEC, [DENTSEC, *args])
+    shown = b""
+    typed_yet = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+        if not typed_yet and b":" in shown:
+            os.write(fd, typed.encode() + b"\n")
+            typed_yet = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_hidden_prompt_in_a_terminal() -> None:
+    code, shown = _in_terminal(["password", "check", "--format", "json", "--lang", "fr"],
+                               "Velours-Orage7-Falaise#Pivoine")
+    assert code == 0, shown
+    assert "Mot de passe" in shown and '"acceptable": true' in shown
+    assert "Velours" not in shown  # hidden input is not echoed
+
+
+def test_without_a_terminal_says_to_use_stdin(isolated: dict[str, str]) -> None:
+    result = dentsec(["password", "check"], "Velours-Orage7-Falaise#Pivoine\n", isolated)
+    assert result.exit_code == 2
+    assert "--stdin" in result.stderr and "terminal" in result.stderr
+    assert "GetPassWarning" not in result.stderr and "Warning" not in result.stderr
+    assert result.stdout == "" and "Velours" not in result.stderr
+    vault = dentsec(["password", "vault", "absent.kdbx"], "x\n", isolated)
+    assert vault.exit_code == 2 and "--password-stdin" in vault.stderr
+
+
+def test_empty_stdin_is_an_error(isolated: dict[str, str]) -> None:
+    for lang, words in (("fr", "entrée standard est vide"), ("en", "standard input is empty")):
+        result = dentsec(["password", "check", "--stdin", "--lang", lang], "", isolated)
+        assert result.exit_code == 2
+        assert words in result.stderr
+        assert result.stdout == ""
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=400))
 def test_any_input_gives_one_verdict_per_line(data: bytes) -> None:
     code, rows = _check(data)
+    if not data:  # nothing at all: an error, not a silent success
+        assert code == 2 and not rows
+        return
     assert code in (0, 1)
     lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
     assert len(rows) == lines

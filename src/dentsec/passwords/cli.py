@@ -39,9 +39,32 @@ def stdin_lines() -> Iterator[str]:
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def _hidden(prompt: str) -> str:
+def _hidden(prompt: str, flag: str, example: str) -> str:
+    """Read a secret at a hidden prompt; without a terminal (a pipe, a scheduled task)
+    there is none to hide it in, so say how to pass it on standard input instead."""
+    if not sys.stdin.isatty():
+        raise DentsecError(
+            "Aucun terminal pour saisir le mot de passe en masqué. Envoyez-le sur l'entrée "
+            f"standard avec l'option {flag}, une valeur par ligne (par exemple : "
+            f"{example} < fichier).",
+            f"No terminal to type the password hidden. Send it on standard input with the "
+            f"{flag} option, one value per line (for example: {example} < file).")
     value: str = click.prompt(prompt, hide_input=True, prompt_suffix=" : ", err=True)
     return value
+
+
+def _nonempty(lines: Iterator[str]) -> Iterator[str]:
+    """``lines``, or an error if there is not even one: empty input is a mistake (a file
+    or a pipe that gave nothing), not a success."""
+    first = next(lines, None)
+    if first is None:
+        raise DentsecError(
+            "Rien à vérifier : l'entrée standard est vide. Envoyez un mot de passe par ligne "
+            "(par exemple : dentsec password check --stdin < fichier).",
+            "Nothing to check: standard input is empty. Send one password per line (for "
+            "example: dentsec password check --stdin < file).")
+    yield first
+    yield from lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +96,8 @@ def check(from_stdin: bool, online: bool, fmt: str, policy_file: Path | None) ->
     from dentsec.passwords.assess import assess
 
     policy = load_policy(policy_file)
-    passwords = stdin_lines() if from_stdin else iter([_hidden(tr("Mot de passe", "Password"))])
+    passwords = _nonempty(stdin_lines()) if from_stdin else iter(
+        [_hidden(tr("Mot de passe", "Password"), "--stdin", "dentsec password check --stdin")])
     client = None
     if online:
         from dentsec.passwords.hibp import HibpClient  # httpx is slow to import
@@ -264,7 +288,8 @@ def vault(database: Path, key_file: Path | None, password_stdin: bool, fmt: str,
 
     policy = load_policy(policy_file)
     master = next(stdin_lines(), "") if password_stdin else \
-        _hidden(tr("Mot de passe maître", "Master password"))
+        _hidden(tr("Mot de passe maître", "Master password"), "--password-stdin",
+                f"dentsec password vault {database.name} --password-stdin")
     report = _safely(review, open_vault(database, master, key_file), policy)
     if fmt == "json":
         _echo_json(report.to_json())
