@@ -82,6 +82,25 @@ def piece_name(piece: Piece) -> str:
     return _t(PIECE_NAMES[piece.kind])
 
 
+def bits_explained(cover: Cover) -> tuple[float, str]:
+    """The strength in bits (log2 of the guesses) and where they come from, by piece."""
+    bits = math.log2(cover.guesses)
+    parts = " + ".join(f"{piece_name(p)} ({_bits(p.guesses)})" for p in cover.pieces)
+    joins = len(cover.pieces) - 1
+    return bits, tr(
+        f"environ {bits:.0f} bits, les essais d'un pirate qui connaît ces méthodes : "
+        f"{parts}" + (f", plus {joins} bit{'s' if joins > 1 else ''} pour l'ordre des "
+                      "morceaux" if joins else "") + ".",
+        f"about {bits:.0f} bits, the guesses of an attacker who knows these methods: "
+        f"{parts}" + (f", plus {joins} bit{'s' if joins > 1 else ''} for the order of the "
+                      "pieces" if joins else "") + ".")
+
+
+def _bits(guesses: float) -> str:
+    bits = math.log2(max(guesses, 1.0))
+    return f"{bits:.0f} bits" if bits >= 1.5 else tr("1 bit ou moins", "1 bit or less")
+
+
 def score_of(guesses_log10: float) -> int:
     return sum(1 for step in SCORE_STEPS if guesses_log10 >= step)
 

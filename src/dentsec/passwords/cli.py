@@ -183,7 +183,7 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
     if method in ("passphrase", "random"):
         made = gen.passphrase(policy, words) if method == "passphrase" else \
             gen.random_password(policy, length)
-        _show_generated(method, made.password, [], policy, fmt, made.entropy_bits)
+        _show_generated(method, made.password, [], policy, fmt, made.entropy_bits, made.why)
         sys.exit(0)
     if from_stdin:
         sentence = next(stdin_lines(), "")
@@ -194,6 +194,16 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
                "able to guess it)"), err=True)
     if not sentence.strip():
         raise DentsecError("Aucune phrase saisie.", "No sentence given.")
+    from dentsec.passwords.sentence import is_famous
+
+    if is_famous(sentence):
+        raise DentsecError(
+            "Cette phrase est connue (hymne, chanson, film, proverbe ou titre) : les pirates "
+            "essaient ces phrases, en entier comme en premières lettres. Choisissez une phrase "
+            "personnelle, que vous seul connaissez (un souvenir, une habitude du cabinet).",
+            "This sentence is well known (anthem, song, film, proverb or title): attackers try "
+            "such sentences, in full and as first letters. Pick a personal sentence only you "
+            "know (a memory, a habit of the practice).")
     if method == "sentence":
         from dentsec.passwords import sentence as module
     else:
@@ -201,31 +211,39 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
     steps = module.derive(sentence)
     made_password = module.password_of(steps)
     rows = [(s.source, s.written, s.why) for s in steps]
-    acceptable = _show_generated(method, made_password, rows, policy, fmt, None)
+    acceptable = _show_generated(method, made_password, rows, policy, fmt, None, "")
     sys.exit(0 if acceptable else 1)
 
 
 def _show_generated(method: str, made: str, steps: list[tuple[str, str, str]], policy: Policy,
-                    fmt: str, entropy_bits: float | None) -> bool:
-    from dentsec.passwords.assess import assess
+                    fmt: str, drawn_bits: float | None, drawn_why: str) -> bool:
+    """``drawn_bits``: entropy of a random draw; a sentence's password is measured by the
+    checker instead (its bits are the guesses an attacker needs)."""
+    from dentsec.passwords.assess import assess, bits_explained
 
     verdict = assess(made, policy)
     advice = _method_advice(method, verdict) if not verdict.acceptable else []
+    if drawn_bits is None:
+        bits, why = bits_explained(verdict.cover)
+    else:
+        bits, why = drawn_bits, drawn_why
     if fmt == "json":
         _echo_json({"method": method, "password": made,
                     "steps": [{"source": a, "written": b, "why": c} for a, b, c in steps],
-                    "entropy_bits": round(entropy_bits, 1) if entropy_bits else None,
+                    "entropy_bits": round(bits, 1), "bits_why": why,
                     **verdict.to_json(), "advice": advice})
         return bool(verdict.acceptable)
     if steps:
         click.echo(tr("Étapes :", "Steps:"))
         width = max(len(a) for a, _, _ in steps)
-        for source, written, why in steps:
-            click.echo(f"  {source:<{width}}  →  {written:<5} {why}")
+        for source, written, reason in steps:
+            click.echo(f"  {source:<{width}}  →  {written:<5} {reason}")
     click.echo(tr("Mot de passe : ", "Password: ") + click.style(made, bold=True))
-    if entropy_bits:
-        click.echo(tr(f"Tiré au hasard : environ {entropy_bits:.0f} bits d'entropie.",
-                      f"Drawn at random: about {entropy_bits:.0f} bits of entropy."))
+    if drawn_bits is not None:
+        click.echo(tr(f"Tiré au hasard : environ {bits:.0f} bits d'entropie : {why}",
+                      f"Drawn at random: about {bits:.0f} bits of entropy: {why}"))
+    else:
+        click.echo(tr(f"Force : {why}", f"Strength: {why}"))
     _print_verdict(tr("Vérification", "Check"), verdict)
     for line in advice:
         click.echo(f"  → {line}")

@@ -80,15 +80,15 @@ def lookup(kind: str) -> frozenset[str]:
     return frozenset(ranked(kind))
 
 
-def first_letters(sentence: str) -> str:
-    """"allons enfants de la patrie" -> "aedlp" (numbers kept whole)."""
-    return "".join(w if w.isdigit() else w[0] for w in _FIRST_LETTERS.findall(fold(sentence)))
+def words_of(sentence: str) -> tuple[str, ...]:
+    """"L'été, 2 chats" -> ("l", "ete", "2", "chats")."""
+    return tuple(_FIRST_LETTERS.findall(fold(sentence)))
 
 
 @functools.cache
 def famous_sentences() -> tuple[tuple[str, ...], ...]:
     """Each famous sentence as its folded words."""
-    return tuple(tuple(_FIRST_LETTERS.findall(fold(s))) for s in _read(SOURCES["famous"][0]))
+    return tuple(words_of(s) for s in _read(SOURCES["famous"][0]))
 
 
 @functools.cache
@@ -123,8 +123,8 @@ def vocabulary() -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
         merge({word: (rank, kind) for rank, word in enumerate(ranked(kind), 1)
                if len(word) >= MIN_LENGTH or short_ok or (
                    rank <= SHORT_WORDS_RANK and kind == "words")})
-        if kind == "famous":
-            merge({first_letters(" ".join(words)): (rank, kind)
+        if kind == "famous":  # also as first letters: "allons enfants…" -> "aedlp"
+            merge({"".join(w if w.isdigit() else w[0] for w in words): (rank, kind)
                    for rank, words in enumerate(famous_sentences(), 1) if len(words) >= 3})
     tail = len(communes()) // 2
     merge(dict.fromkeys(communes(), (tail, "cities")))
