@@ -313,11 +313,26 @@ def vault(database: Path, key_file: Path | None, password_stdin: bool, fmt: str,
         _echo_json(report.to_json())
     else:
         _print_vault(database, report)
-    sys.exit(1 if report.reused or report.weak or report.old or report.empty else 0)
+    sys.exit(1 if report.to_fix else 0)
+
+
+def _title(title: str) -> str:
+    return title or tr("(sans titre)", "(untitled)")
+
+
+def _near_why(group: Any) -> str:
+    reasons = []
+    if group.same_base:
+        reasons.append(tr("mêmes lettres, chiffres ou symboles changés",
+                          "same letters, digits or symbols changed"))
+    if group.close:
+        reasons.append(tr("un ou deux caractères de différence",
+                          "one or two characters apart"))
+    return " ; ".join(reasons)
 
 
 def _where(ref: Any) -> str:
-    parts = [ref.title or tr("(sans titre)", "(untitled)")]
+    parts = [_title(ref.title)]
     if ref.url:
         parts.append(ref.url)
     if ref.group:
@@ -331,7 +346,12 @@ def _print_vault(database: Path, report: Any) -> None:
     sections = (
         (tr("Mots de passe réutilisés (un mot de passe par service !)",
             "Reused passwords (one password per service!)"),
-         [" = ".join(_where(r) for r in group) for group in report.reused]),
+         [" = ".join(_title(r.title) for r in group) for group in report.reused]),
+        (tr("Mots de passe presque identiques (un pirate qui en connaît un essaie les "
+            "autres en premier)", "Nearly identical passwords (an attacker who knows one "
+            "tries the others first)"),
+         [" ≈ ".join(_title(t) for t in group.titles) + " — " + _near_why(group)
+          for group in report.near]),
         (tr("Mots de passe faibles ou courants", "Weak or common passwords"),
          [f"{_where(w.entry)} — " + " ".join(w.feedback) for w in report.weak]),
         (tr(f"Inchangés depuis plus de {report.renewal_days} jours",
@@ -339,6 +359,10 @@ def _print_vault(database: Path, report: Any) -> None:
          [tr(f"{_where(o.entry)} — changé le {o.changed:%d/%m/%Y} ({o.age_days} jours)",
              f"{_where(o.entry)} — changed on {o.changed:%Y-%m-%d} ({o.age_days} days)")
           for o in report.old]),
+        (tr("Expirés (date d'expiration KeePass passée) : à changer",
+            "Expired (KeePass expiry date passed): to change"),
+         [tr(f"{_where(x.entry)} — expiré le {x.expired:%d/%m/%Y}",
+             f"{_where(x.entry)} — expired on {x.expired:%Y-%m-%d}") for x in report.expired]),
         (tr("Entrées sans mot de passe", "Entries without a password"),
          [_where(e) for e in report.empty]),
     )
