@@ -135,3 +135,17 @@ def test_unexpected_failure_does_not_quote_the_password(monkeypatch) -> None:  #
                                 input=b"Canari-Secret-42!\n")
     assert result.exit_code == 2
     assert "KeyError" in result.output and "Canari" not in result.output
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(st.characters(blacklist_characters="\r\n"), max_size=60),
+       st.text(st.characters(blacklist_characters="\r\n"), max_size=20),
+       st.sampled_from(["fr", "en"]), st.sampled_from(["text", "json"]))
+def test_no_password_in_any_output_for_any_unicode(head: str, tail: str, lang: str,
+                                                   fmt: str) -> None:
+    secret = head + "Ωcanari" + tail  # a marker no message contains
+    result = CliRunner().invoke(password, ["check", "--stdin", "--format", fmt, "--lang",
+                                           lang], input=(secret + "\n").encode())
+    assert result.exit_code in (0, 1)
+    assert "Ωcanari" not in result.output
+    assert "Traceback" not in result.output

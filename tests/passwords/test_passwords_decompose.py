@@ -8,6 +8,7 @@ rules; samples/heldout_*.tsv were written before and only ever checked at the en
 from __future__ import annotations
 
 import math
+import random
 import secrets
 import subprocess
 import sys
@@ -182,3 +183,34 @@ def test_word_lists_load_on_first_check_only() -> None:
             "from dentsec.passwords.wordlists import vocabulary;"
             "assert vocabulary.cache_info().currsize == 0")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_drawn_families_are_refused_whole() -> None:
+    """Drawn from the lists, so not tuned on a few examples: every one is refused."""
+    from dentsec.passwords.wordlists import ranked
+
+    rng = random.Random(2026)
+    common, names, towns = ranked("passwords"), ranked("first_names")[:2000], ranked("cities")
+    for _ in range(200):
+        symbol = rng.choice("!?*#@.$")
+        for made in (rng.choice(common).capitalize() + str(rng.randint(1950, 2026)) + symbol,
+                     rng.choice(names).capitalize() + rng.choice(towns).capitalize()
+                     + str(rng.randint(10, 99)) + symbol):
+            verdict = assess(made, POLICY)
+            assert not verdict.policy.ok or not verdict.acceptable, verdict.kinds
+
+
+def test_drawn_private_sentences_are_never_refused() -> None:
+    """First letters of sentences of words drawn from the 3,000 commonest, with a number."""
+    from dentsec.passwords.wordlists import ranked
+
+    rng = random.Random(2026)
+    words = [w for w in ranked("words")[:3000] if w.isalpha() and len(w) > 1]  # no lone "l"
+    for _ in range(300):
+        chosen = [rng.choice(words) for _ in range(rng.randint(10, 14))]
+        chosen[0] = chosen[0].capitalize()
+        chosen.insert(rng.randint(1, len(chosen) - 1), str(rng.randint(2, 99)))
+        made = password_of(derive(" ".join(chosen) + " !"))
+        verdict = assess(made, POLICY)
+        assert verdict.acceptable or not verdict.policy.ok, (verdict.guesses_log10,
+                                                             verdict.kinds)

@@ -37,6 +37,9 @@ KINDS = tuple(SOURCES)
 MIN_LENGTH = 3  # shorter entries only from the hand-written lists and the top words
 SHORT_WORDS_RANK = 200  # "le", "de", "un": as likely as any two characters
 PREFIX = 4
+# Famous lines of fewer words give initials ("aac") that ordinary first-letter passwords
+# contain by chance, and that cost little as arbitrary characters anyway.
+FAMOUS_INITIALS = 5
 HAND_WRITTEN = frozenset({"famous", "dental", "brands"})
 
 _SQUASH = re.compile(r"[\s\-'’._,]+")
@@ -125,7 +128,8 @@ def vocabulary() -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
                    rank <= SHORT_WORDS_RANK and kind == "words")})
         if kind == "famous":  # also as first letters: "allons enfants…" -> "aedlp"
             merge({"".join(w if w.isdigit() else w[0] for w in words): (rank, kind)
-                   for rank, words in enumerate(famous_sentences(), 1) if len(words) >= 3})
+                   for rank, words in enumerate(famous_sentences(), 1)
+                   if len(words) >= FAMOUS_INITIALS})
     tail = len(communes()) // 2
     merge(dict.fromkeys(communes(), (tail, "cities")))
     reach: dict[str, int] = {}
