@@ -41,6 +41,7 @@ FAMILIES: list[tuple[str, str, set[str]]] = [
     ("famous song line", "AllonsEnfantsDeLaPatrie1!", {"famous"}),
     ("famous line, first letters", "Aedlp!1789xyz", {"famous"}),
     ("film title", "LaGrandeVadrouille66!", {"famous"}),
+    ("song title, words separated", "La-Vie-En-Rose-1947", {"famous", "year"}),
     ("common sentence", "ViveLaFrance!2024", {"famous"}),
     ("dental term", "Implantologie2025!", {"dental"}),
     ("dental term, two", "Couronne+Bridge2024", {"dental"}),

@@ -18,7 +18,7 @@ from functools import cache
 from math import comb
 
 from dentsec.passwords.keyboards import layouts
-from dentsec.passwords.wordlists import PREFIX, communes, postcodes, vocabulary
+from dentsec.passwords.wordlists import PREFIX, communes, postcodes, vocabulary, word_starts
 
 # Leetspeak readings; the characters with a second reading ("1" is i or l) get a second pass.
 LEET = str.maketrans({"4": "a", "@": "a", "8": "b", "(": "c", "3": "e", "€": "e", "6": "g",
@@ -31,6 +31,7 @@ SEPARATORS = frozenset(" -_.'’,")
 # put "!" and "." far ahead); any other symbol costs as much as brute force.
 COMMON_SYMBOLS = "!.*?@#$-_&+/%=,;:"
 SEPARATOR_FACTOR = 10  # hashcat "insert at position": a few positions, a few separators
+ONE_START = frozenset({0})
 MIN_WALK = 3
 MIN_SEQUENCE = 3
 YEAR_SPACE = 20  # years near today are tried first: at least 20 of them (zxcvbn's rule)
@@ -111,6 +112,7 @@ def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool
     """Look up every substring of ``reading``; spans[k] is where its k-th character sits
     in the password (they differ once separators are removed)."""
     cities = communes()
+    starts_of = word_starts()
     n = len(reading)
     squashed = spans[-1] != n
     for i in range(n - 1):
@@ -128,7 +130,11 @@ def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool
                 continue  # the plain reading finds this one already
             tags: tuple[str, ...] = ()
             guesses = float(hit[0])
-            case = case_factor(password[a:b])
+            starts = starts_of.get(word, ONE_START)
+            capitals = {k - i for k in range(i, j) if password[spans[k]].isupper()}
+            # Capitals on each word's first letter ("LaVieEnRose") are one rule, as is
+            # capitalising the first letter.
+            case = 2.0 if capitals and capitals <= starts else case_factor(password[a:b])
             if case > 1:
                 tags += ("case",)
                 guesses *= case
@@ -138,8 +144,13 @@ def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool
                     tags += ("leet",)
                     guesses *= 2.0 ** swapped
             if inner:
-                tags += ("separator",)
-                guesses *= SEPARATOR_FACTOR ** inner
+                gaps = {k - i for k in range(i + 1, j) if spans[k] != spans[k - 1] + 1}
+                used = {c for c in password[a:b] if c in SEPARATORS}
+                if gaps <= starts and len(used) == 1:  # one separator between the words
+                    guesses *= len(SEPARATORS)
+                else:
+                    tags += ("separator",)
+                    guesses *= SEPARATOR_FACTOR ** inner
             out.append(Piece(a, b, hit[1], guesses, tags))
             codes = cities.get(word)
             if codes:

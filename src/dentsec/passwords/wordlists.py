@@ -42,6 +42,7 @@ PREFIX = 4
 FAMOUS_INITIALS = 5
 HAND_WRITTEN = frozenset({"famous", "dental", "brands"})
 
+_GAPS = "-'’._,"  # with white space: what squash() removes
 _SQUASH = re.compile(r"[\s\-'’._,]+")
 _FIRST_LETTERS = re.compile(r"[^\W\d_]+|\d+")
 
@@ -92,6 +93,28 @@ def words_of(sentence: str) -> tuple[str, ...]:
 def famous_sentences() -> tuple[tuple[str, ...], ...]:
     """Each famous sentence as its folded words."""
     return tuple(words_of(s) for s in _read(SOURCES["famous"][0]))
+
+
+@functools.cache
+def word_starts() -> dict[str, frozenset[int]]:
+    """Where each word begins inside the lookup form of a multi-word entry of the small
+    lists ("lavieenrose" -> 0, 2, 5, 7): capitals or separators there are one rule."""
+    out: dict[str, frozenset[int]] = {}
+    for kind in ("famous", "dental", "brands", "cities", "clubs"):
+        for path in SOURCES[kind]:
+            for entry in _read(path):
+                starts, position, after_gap = set(), 0, True
+                for c in entry.lower() if entry.isascii() else fold(entry):
+                    if c.isspace() or c in _GAPS:
+                        after_gap = True
+                        continue
+                    if after_gap:
+                        starts.add(position)
+                    after_gap = False
+                    position += 1
+                if len(starts) > 1:
+                    out.setdefault(squash(entry), frozenset(starts))
+    return out
 
 
 @functools.cache
