@@ -43,6 +43,7 @@ FAMILIES: list[tuple[str, str, set[str]]] = [
     ("film title", "LaGrandeVadrouille66!", {"famous"}),
     ("song title, words separated", "La-Vie-En-Rose-1947", {"famous", "year"}),
     ("common sentence", "ViveLaFrance!2024", {"famous"}),
+    ("days of the week", "Jeudi-Vendredi-2025", {"calendar", "year"}),
     ("dental term", "Implantologie2025!", {"dental"}),
     ("dental term, two", "Couronne+Bridge2024", {"dental"}),
     ("practice software", "Visiodent2024!", {"brands"}),

@@ -21,14 +21,15 @@ from dentsec.passwords.wordlists import lookup
 
 # Score 0..4 by guesses, zxcvbn's steps; 4 = beyond the default offline bar.
 SCORE_STEPS = (3.0, 6.0, 8.0, 10.0)
-LISTED = frozenset({"passwords", "famous", "dental", "brands", "first_names", "surnames",
-                    "cities", "city_postcode", "clubs", "words"})
+LISTED = frozenset({"passwords", "famous", "dental", "brands", "calendar", "first_names",
+                    "surnames", "cities", "city_postcode", "clubs", "words"})
 
 PIECE_NAMES: dict[str, tuple[str, str]] = {
     "passwords": ("mot de passe courant", "common password"),
     "famous": ("phrase, chanson ou titre connus", "famous sentence, song or title"),
     "dental": ("mot du métier (dentaire, médical)", "word of the trade (dental, medical)"),
     "brands": ("logiciel ou marque", "software or brand"),
+    "calendar": ("jour, mois ou saison", "day, month or season"),
     "first_names": ("prénom", "first name"),
     "surnames": ("nom de famille", "surname"),
     "cities": ("ville", "town"),

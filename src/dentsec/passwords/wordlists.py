@@ -24,6 +24,7 @@ SOURCES: dict[str, tuple[Path, ...]] = {
     "famous": (DATA / "fr_famous.txt",),
     "dental": (DATA / "fr_dental.txt",),
     "brands": (DATA / "fr_brands.txt",),
+    "calendar": (DATA / "fr_calendar.txt",),
     "first_names": (DATA / "fr_first_names_insee.txt", DATA / "fr_first_names_extra.txt",
                     DATA / "fr_first_names.txt"),
     "surnames": (DATA / "fr_surnames_insee.txt", DATA / "fr_surnames.txt"),
@@ -40,7 +41,7 @@ PREFIX = 4
 # Famous lines of fewer words give initials ("aac") that ordinary first-letter passwords
 # contain by chance, and that cost little as arbitrary characters anyway.
 FAMOUS_INITIALS = 5
-HAND_WRITTEN = frozenset({"famous", "dental", "brands"})
+HAND_WRITTEN = frozenset({"famous", "dental", "brands", "calendar"})
 
 _GAPS = "-'’._,"  # with white space: what squash() removes
 _SQUASH = re.compile(r"[\s\-'’._,]+")
