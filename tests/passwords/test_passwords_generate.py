@@ -188,3 +188,27 @@ def test_cli_generators(method: str) -> None:
     data = json.loads(result.output)
     assert data["policy_ok"] and data["acceptable"]
     assert len(data["password"]) >= (16 if method == "random" else 12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_sentence_methods_never_fail_on_any_text(text: str) -> None:
+    from dentsec.passwords.sentence import is_famous
+
+    for steps in (derive(text), phonetic(text)):
+        rest = text
+        for step in steps:  # every part of the sentence, in order, each written somehow
+            assert step.written and step.source in rest
+            rest = rest[rest.index(step.source) + len(step.source):]
+    is_famous(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["vélo", "croissant", "cadeau", "préféré", "Pierre", "cent",
+                                 "oiseau", "ensuite", "chaque", "jeudi", "gâteau", "Zoé"]),
+                min_size=1, max_size=8))
+def test_phonetic_parts_spell_the_word(words: list[str]) -> None:
+    from dentsec.passwords.phonetic import _cut, _spoken
+
+    for word in words:
+        assert "".join(part for part, _ in _cut(_spoken(word))) == _spoken(word)

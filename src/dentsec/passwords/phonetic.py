@@ -132,7 +132,7 @@ def derive(phrase: str) -> list[Step]:
             steps.append(Step(text, WORDS[key], tr(f"se prononce comme « {WORDS[key]} »",
                                                    f"sounds like \"{WORDS[key]}\"")))
             continue
-        if not key[0].isalpha():
+        if not key[:1].isalpha():
             steps.append(Step(text, text, tr("gardé tel quel", "kept as is")))
             continue
         parts = _cut(_spoken(text))
