@@ -170,7 +170,8 @@ def test_every_cover_spans_the_password_in_order() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=80)
+@given(st.text(st.characters(categories=["Nd", "No", "Nl", "P", "S"]), max_size=20)
+       | st.text(max_size=80)
        | st.lists(st.sampled_from(["soleil", "2024", "!", "@", "azerty", "Lyon", "3", "0",
                                    "marie", "1", "$", "chat", "-", "69003", "14/07"]),
                   max_size=8).map("".join))
@@ -178,6 +179,11 @@ def test_decomposition_never_fails_and_covers(text: str) -> None:
     cover = decompose(text)
     assert cover.guesses >= 1
     assert sum(p.j - p.i for p in cover.pieces) == len(text[:MAX_LENGTH])
+
+
+@pytest.mark.parametrize("text", ["፩፩፩፩", "19፩9", "²²/¹²/²⁰²⁴", "١٢/٠٣/١٩٩٠"])
+def test_digits_of_other_scripts(text: str) -> None:
+    assert decompose(text).guesses >= 1
 
 
 def test_word_lists_load_on_first_check_only() -> None:

@@ -36,8 +36,9 @@ MIN_WALK = 3
 MIN_SEQUENCE = 3
 YEAR_SPACE = 20  # years near today are tried first: at least 20 of them (zxcvbn's rule)
 DAY_MONTH = 366
+ASCII_DIGITS = frozenset("0123456789")
 
-_DATE_SEP = re.compile(r"(\d{1,2})([./\-_ ])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
+_DATE_SEP = re.compile(r"([0-9]{1,2})([./\-_ ])([0-9]{1,2})(?:\2([0-9]{4}|[0-9]{2}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,17 +177,17 @@ def numbers(folded: str) -> list[Piece]:
     n = len(folded)
     codes = postcodes()
     for i in range(n):
-        if not folded[i].isdigit():
+        if folded[i] not in ASCII_DIGITS:
             continue
         four = folded[i:i + 4]
-        if len(four) == 4 and four.isdigit() and four[:2] in ("19", "20"):
+        if len(four) == 4 and _digits(four) and four[:2] in ("19", "20"):
             out.append(Piece(i, i + 4, "year", _year_guesses(int(four))))
         five = folded[i:i + 5]
         if len(five) == 5 and five in codes:
             out.append(Piece(i, i + 5, "postcode", float(len(codes))))
         for length in (4, 6, 8):
             digits = folded[i:i + length]
-            if len(digits) == length and digits.isdigit():
+            if len(digits) == length and _digits(digits):
                 guesses = _plain_date(digits)
                 if guesses:
                     out.append(Piece(i, i + length, "date", guesses))
@@ -200,6 +201,11 @@ def numbers(folded: str) -> list[Piece]:
             if year and len(year) == 4:  # also the date with a two-digit year prefix
                 out.append(Piece(i, m.end() - 2, "date", DAY_MONTH * 4.0 * 100))
     return out
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: other scripts' digits ("፩") are not what int() reads."""
+    return text.isascii() and text.isdigit()
 
 
 def _valid(day: int, month: int) -> bool:
