@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from dentsec.checks.policy import Policy
 from dentsec.passwords import generate
 from dentsec.passwords.assess import assess
-from dentsec.passwords.decompose import BRUTEFORCE, MAX_LENGTH, decompose
+from dentsec.passwords.decompose import BRUTEFORCE, JOIN, MAX_LENGTH, decompose
 from dentsec.passwords.sentence import derive, password_of
 from dentsec.passwords.wordlists import passphrase_words
 
@@ -179,6 +179,11 @@ def test_decomposition_never_fails_and_covers(text: str) -> None:
     cover = decompose(text)
     assert cover.guesses >= 1
     assert sum(p.j - p.i for p in cover.pieces) == len(text[:MAX_LENGTH])
+    kinds = [p.kind for p in cover.pieces]
+    assert all(not (a == b == BRUTEFORCE) for a, b in zip(kinds, kinds[1:], strict=False))
+    if cover.pieces:  # the pieces account for the guess count
+        product = math.prod(p.guesses for p in cover.pieces) * JOIN ** (len(kinds) - 1)
+        assert math.isclose(max(product, 1.0), cover.guesses, rel_tol=1e-9)
 
 
 @pytest.mark.parametrize("text", ["፩፩፩፩", "19፩9", "²²/¹²/²⁰²⁴", "١٢/٠٣/١٩٩٠"])

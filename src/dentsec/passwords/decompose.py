@@ -62,15 +62,16 @@ def _decompose(password: str, memo: dict[str, Cover]) -> Cover:
     j, in_run = n, run[n] < known[n]
     total = min(run[n], known[n]) / JOIN
     while j > 0:
-        if in_run:
+        if in_run:  # a run always follows a known piece or the start
             i = run_from[j]
             out.append(Piece(i, j, BRUTEFORCE, _run_cost(password[i:j])))
+            j, in_run = i, False
         else:
             last = known_by[j]
             assert last is not None  # known[j] is finite only where a piece ends
             out.append(last)
-            i = last.i
-        j, in_run = i, run[i] < known[i]
+            j = last.i
+            in_run = run[j] < known[j]
     cover = Cover(max(total, 1.0), tuple(reversed(out)))
     memo[password] = cover
     return cover
