@@ -149,3 +149,17 @@ def test_no_password_in_any_output_for_any_unicode(head: str, tail: str, lang: s
     assert result.exit_code in (0, 1)
     assert "Ωcanari" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_refusal_names_the_pieces_not_the_password(isolated: dict[str, str]) -> None:
+    made_up = ["Juliette1987!", "DrLefebvre1975!", "Pontarlier25300!", "LaVieEnRose1947!"]
+    result = dentsec(["password", "check", "--stdin"], "\n".join(made_up) + "\n", isolated)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "prénom + année + symbole" in out
+    assert "mot du métier (dentaire, médical) + nom de famille + année + symbole" in out
+    assert "ville et son code postal + symbole" in out
+    assert "phrase, chanson ou titre connus" in out
+    assert out.count("À CHANGER") == 4 and "10^10" in out
+    for secret in made_up:
+        assert secret not in out and secret[:6].lower() not in out.lower()
