@@ -37,6 +37,7 @@ MIN_SEQUENCE = 3
 YEAR_SPACE = 20  # years near today are tried first: at least 20 of them (zxcvbn's rule)
 DAY_MONTH = 366
 ASCII_DIGITS = frozenset("0123456789")
+TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))
 
 _DATE_SEP = re.compile(r"([0-9]{1,2})([./\-_ ])([0-9]{1,2})(?:\2([0-9]{4}|[0-9]{2}))?")
 
@@ -112,7 +113,6 @@ def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool
           vocab: dict[str, tuple[int, str]], reach: dict[str, int], out: list[Piece]) -> None:
     """Look up every substring of ``reading``; spans[k] is where its k-th character sits
     in the password (they differ once separators are removed)."""
-    cities = communes()
     starts_of = word_starts()
     n = len(reading)
     squashed = spans[-1] != n
@@ -153,9 +153,10 @@ def _scan(password: str, folded: str, reading: str, spans: list[int], leet: bool
                     tags += ("separator",)
                     guesses *= SEPARATOR_FACTOR ** inner
             out.append(Piece(a, b, hit[1], guesses, tags))
-            codes = cities.get(word)
-            if codes:
-                out.extend(_postcode_after(folded, a, b, guesses, tags, codes))
+            if folded[b:b + 2] in TWO_DIGITS:  # only then read the postcodes
+                codes = communes().get(word)
+                if codes:
+                    out.extend(_postcode_after(folded, a, b, guesses, tags, codes))
 
 
 def _postcode_after(folded: str, i: int, j: int, guesses: float, tags: tuple[str, ...],
@@ -175,7 +176,6 @@ def numbers(folded: str) -> list[Piece]:
     """Years (19xx, 20xx), dates day first (15081990, 15/08/90, 1508), postcodes."""
     out: list[Piece] = []
     n = len(folded)
-    codes = postcodes()
     for i in range(n):
         if folded[i] not in ASCII_DIGITS:
             continue
@@ -183,8 +183,8 @@ def numbers(folded: str) -> list[Piece]:
         if len(four) == 4 and _digits(four) and four[:2] in ("19", "20"):
             out.append(Piece(i, i + 4, "year", _year_guesses(int(four))))
         five = folded[i:i + 5]
-        if len(five) == 5 and five in codes:
-            out.append(Piece(i, i + 5, "postcode", float(len(codes))))
+        if len(five) == 5 and _digits(five) and five in postcodes():
+            out.append(Piece(i, i + 5, "postcode", float(len(postcodes()))))
         for length in (4, 6, 8):
             digits = folded[i:i + length]
             if len(digits) == length and _digits(digits):

@@ -9,7 +9,10 @@ apostrophes ("Saint-Étienne" is "saintetienne").
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
 from pathlib import Path
@@ -65,9 +68,15 @@ def _read(path: Path) -> list[str]:
     return [ln for ln in lines if ln and ln[0] != "#"]
 
 
-def _key(entry: str) -> str:
-    # Most entries are already lower-case ASCII letters: skip the slow path for them.
-    return entry if entry.isalnum() and entry.islower() and entry.isascii() else squash(entry)
+@functools.cache
+def _squash_table() -> dict[int, str | None]:
+    """squash() for one character at a time, for the letters French lists use, so that a
+    whole file is folded by one str.translate (its lines were the slow part of start-up)."""
+    table: dict[int, str | None] = {ord(c): None for c in " \t-'’._,"}
+    for code in range(0x80, 0x250):
+        char = chr(code)
+        table[code] = None if char.isspace() else squash(char)
+    return table
 
 
 @functools.cache
@@ -75,7 +84,9 @@ def ranked(kind: str) -> tuple[str, ...]:
     """Lookup forms of one list, most likely first, without duplicates."""
     out: dict[str, None] = {}
     for path in SOURCES[kind]:
-        out.update(dict.fromkeys(map(_key, _read(path))))
+        lines = path.read_text(encoding="utf-8").lower().translate(_squash_table())
+        out.update(dict.fromkeys(k if k.isascii() else squash(k)
+                                 for k in lines.split("\n") if k and k[0] != "#"))
     out.pop("", None)
     return tuple(out)
 
@@ -118,6 +129,14 @@ def word_starts() -> dict[str, frozenset[int]]:
     return out
 
 
+_COMMUNE_NAME = re.compile(r"^[^\t\n#]+", re.MULTILINE)
+
+
+@functools.cache
+def commune_names() -> tuple[str, ...]:
+    return tuple(_COMMUNE_NAME.findall(COMMUNES.read_text(encoding="utf-8")))
+
+
 @functools.cache
 def communes() -> dict[str, str]:
     """Folded commune name -> its postcodes, space-separated ("" when unknown)."""
@@ -146,20 +165,28 @@ def vocabulary() -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
         vocab.update(entries)
 
     for kind in KINDS:
-        short_ok = kind in HAND_WRITTEN
-        merge({word: (rank, kind) for rank, word in enumerate(ranked(kind), 1)
-               if len(word) >= MIN_LENGTH or short_ok or (
-                   rank <= SHORT_WORDS_RANK and kind == "words")})
+        words = ranked(kind)
+        entries = dict(zip(words, zip(itertools.count(1), itertools.repeat(kind)),
+                           strict=False))
+        if kind not in HAND_WRITTEN:  # short entries only from the top of the words
+            for word in list(itertools.compress(words, map(MIN_LENGTH.__gt__,
+                                                               map(len, words)))):
+                if kind != "words" or entries[word][0] > SHORT_WORDS_RANK:
+                    del entries[word]
+        merge(entries)
         if kind == "famous":  # also as first letters: "allons enfants…" -> "aedlp"
             merge({"".join(w if w.isdigit() else w[0] for w in words): (rank, kind)
                    for rank, words in enumerate(famous_sentences(), 1)
                    if len(words) >= FAMOUS_INITIALS})
-    tail = len(communes()) // 2
-    merge(dict.fromkeys(communes(), (tail, "cities")))
-    reach: dict[str, int] = {}
-    for word in vocab:
-        if len(word) > PREFIX and reach.get(word[:PREFIX], 0) < len(word):
-            reach[word[:PREFIX]] = len(word)
+    names = commune_names()
+    merge(dict.fromkeys(names, (len(names) // 2, "cities")))
+    # Shortest first, so that each beginning ends with its longest length; written with
+    # builtins only, as this runs on 100,000 words at every start.
+    ordered = sorted(vocab, key=len)
+    lengths = list(map(len, ordered))
+    longer = bisect.bisect_right(lengths, PREFIX)
+    reach = dict(zip(map(operator.itemgetter(slice(PREFIX)), ordered[longer:]),
+                     lengths[longer:], strict=True))
     return vocab, reach
 
 
