@@ -155,3 +155,28 @@ def test_banded_distance_agrees_with_levenshtein(a: str, b: str, limit: int) -> 
 
 def test_base_word() -> None:
     assert base_word("P@ssw0rd-1") == base_word("password") == "password"
+
+
+@st.composite
+def _edited(draw: st.DrawFn) -> tuple[str, str]:
+    """A password and a copy with one or two characters changed, added or removed."""
+    first = draw(st.text(min_size=6, max_size=16))
+    other = first
+    for _ in range(draw(st.integers(1, 2))):
+        at = draw(st.integers(0, len(other)))
+        char = draw(st.characters())
+        other = draw(st.sampled_from([other[:at] + char + other[at:],
+                                      other[:at] + other[at + 1:],
+                                      other[:at] + char + other[at + 1:]]))
+    return first, other
+
+
+@given(_edited())
+def test_near_reuse_finds_every_small_edit(pair: tuple[str, str]) -> None:
+    from dentsec.passwords.vault import EntryRef, near_reuse
+
+    first, other = pair
+    if first == other or len(other) < 6:
+        return
+    groups = near_reuse({first: [EntryRef("A", "", "")], other: [EntryRef("B", "", "")]})
+    assert [set(g.titles) for g in groups] == [{"A", "B"}]
