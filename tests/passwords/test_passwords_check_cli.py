@@ -166,3 +166,16 @@ def test_refusal_names_the_pieces_not_the_password(isolated: dict[str, str]) -> 
     assert out.count("À CHANGER") == 4 and "10^10" in out
     for secret in made_up:
         assert secret not in out and secret[:6].lower() not in out.lower()
+
+
+def test_offline_bar_from_the_policy_file(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("password_min_guesses_log10 = 6\n")
+    _, default = _check(b"SoleilBleu2024!\n")
+    _, online_grade = _check(b"SoleilBleu2024!\n", "--policy", str(policy))
+    assert default[0]["acceptable"] is False and default[0]["min_guesses_log10"] == 10
+    assert online_grade[0]["acceptable"] is True and online_grade[0]["min_guesses_log10"] == 6
+    policy.write_text("password_min_guesses_log10 = -1\n")
+    result = CliRunner().invoke(password, ["check", "--stdin", "--policy", str(policy)],
+                                input=b"x\n")
+    assert result.exit_code == 2 and "positive" in result.output
