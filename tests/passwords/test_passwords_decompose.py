@@ -58,6 +58,7 @@ FAMILIES: list[tuple[str, str, set[str]]] = [
     ("leetspeak", "Ch4t34u!1999x", {"year"}),
     ("leetspeak, common", "P@ssw0rd!2024", {"passwords"}),
     ("sequence", "Abcdef123456!x", {"sequence"}),
+    ("word backwards", "Elliesram2024!", {"cities"}),
 ]
 
 

@@ -48,6 +48,7 @@ TAG_NAMES = {
     "leet": ("des lettres remplacées par des chiffres ou symboles (@ pour a…)",
              "letters swapped for look-alike digits or symbols (@ for a…)"),
     "separator": ("un séparateur glissé dans un mot", "a separator inside a word"),
+    "reversed": ("un mot écrit à l'envers", "a word written backwards"),
 }
 CLASS_NAMES = {
     "lower": ("une minuscule", "a lower-case letter"),

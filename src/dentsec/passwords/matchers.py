@@ -33,6 +33,7 @@ COMMON_SYMBOLS = "!.*?@#$-_&+/%=,;:"
 SEPARATOR_FACTOR = 10  # hashcat "insert at position": a few positions, a few separators
 ONE_START = frozenset({0})
 MIN_WALK = 3
+MIN_REVERSED = 4  # shorter words read backwards are mostly chance ("el", "sel")
 MIN_SEQUENCE = 3
 YEAR_SPACE = 20  # years near today are tried first: at least 20 of them (zxcvbn's rule)
 DAY_MONTH = 366
@@ -106,6 +107,26 @@ def dictionary(password: str, folded: str) -> list[Piece]:
             squashed = "".join(reading[k] for k in kept)
             _scan(password, folded, squashed, [*kept, len(reading)], number > 0, vocab,
                   reach, out)
+    out.extend(_reversed(password, folded, vocab, reach))
+    return out
+
+
+def _reversed(password: str, folded: str, vocab: dict[str, tuple[int, str]],
+              reach: dict[str, int]) -> list[Piece]:
+    """Listed words written backwards ("lielos"): hashcat's "r" rule, one of its first."""
+    backwards = folded[::-1]
+    n = len(backwards)
+    out = []
+    for i in range(n - MIN_REVERSED + 1):
+        limit = min(n, i + reach.get(backwards[i:i + PREFIX], PREFIX))
+        for j in range(i + MIN_REVERSED, limit + 1):
+            word = backwards[i:j]
+            hit = vocab.get(word)
+            if hit is None or word == word[::-1]:  # a palindrome reads the same either way
+                continue
+            a, b = n - j, n - i
+            out.append(Piece(a, b, hit[1], hit[0] * 2.0 * case_factor(password[a:b]),
+                             ("reversed",)))
     return out
 
 
