@@ -84,6 +84,8 @@ class Policy:
     renewal_days: int = bounded(180, ge=1, le=3650)
     """A renewal *reminder* (CNIL 2022: change on suspicion; periodic renewal for admins)."""
     renewal_scope: Literal["all", "admins"] = "all"
+    password_min_guesses_log10: float = 10.0
+    """Guesses an offline attack (stolen password file, KeePass database) must need."""
     # rule 2
     eol_warn_days: int = bounded(180, ge=0, le=3650)
     update_warn_days: int = bounded(30, ge=1, le=3650)
