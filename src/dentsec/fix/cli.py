@@ -1,0 +1,145 @@
+"""``dentsec fix``: show, confirm, apply, verify, undo; ``--list`` and ``--history``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from dentsec.checks.policy import load_policy
+from dentsec.console import handle_errors, lang_option
+from dentsec.errors import DentsecError
+from dentsec.i18n import pick, tr
+
+EXIT_OK, EXIT_NOT_FIXED = 0, 1
+
+
+def _confirm(yes: bool, question_fr: str, question_en: str) -> None:
+    """Ask the person at the workstation; without a terminal only --yes may answer."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise DentsecError("Pas de terminal pour confirmer : relancez avec --yes pour "
+                           "accepter ces changements. Rien n'a été modifié.",
+                           "No terminal to confirm: run again with --yes to accept these "
+                           "changes. Nothing was changed.")
+    if not click.confirm(tr(question_fr, question_en), default=False):
+        raise DentsecError("Annulé : rien n'a été modifié.", "Cancelled: nothing was changed.")
+
+
+def _user() -> str | None:
+    import getpass
+    import os
+
+    return os.environ.get("SUDO_USER") or getpass.getuser()
+
+
+def _list(root: str, policy_file: Path | None) -> None:
+    from dentsec.fix.catalog import fixes_for
+    from dentsec.fix.flow import FIXABLE, verdicts
+
+    os_family, found = verdicts(root, load_policy(policy_file))
+    rows = [(check, fix) for check, v in sorted(found.items()) if v.status in FIXABLE
+            for fix in fixes_for(check, os_family)[:1]]
+    if not rows:
+        click.echo(tr("Aucun correctif automatique pour les contrôles en échec de ce poste.",
+                      "No automatic fix for this workstation's failing checks."))
+        return
+    click.echo(tr("Correctifs disponibles (dentsec fix CONTRÔLE) :",
+                  "Available fixes (dentsec fix CHECK):"))
+    for check, fix in rows:
+        click.echo(f"  {check:<18} {found[check].status:<8} {fix.name:<28} {pick(fix.title)}")
+
+
+def _history(fmt: str) -> None:
+    from dentsec.fix import store
+
+    records = store.history()
+    if fmt == "json":
+        keys = ("id", "fix", "check", "os", "root", "who", "started_at", "finished_at",
+                "status", "verdict_before", "verdict_after", "message", "undone_at")
+        click.echo(json.dumps({"schema": "dentsec.fix-history/1",
+                               "fixes": [{k: r.get(k) for k in keys} for r in records]},
+                              ensure_ascii=False, indent=2))
+        return
+    if not records:
+        click.echo(tr("Aucun correctif dans l'historique.", "No fix in the history."))
+        return
+    for r in records:
+        after = r.get("verdict_after") or "-"
+        click.echo(f"{r['id']}  {r['check']:<16} {r['status']:<12} "
+                   f"{r.get('verdict_before')} → {after}  {r['who']}")
+        if r.get("message"):
+            click.echo(f"    {pick(r['message'])}")
+
+
+@click.command()
+@click.argument("check", required=False)
+@click.option("--list", "list_", is_flag=True,
+              help="Correctifs possibles pour les contrôles en échec / fixes for failing checks.")
+@click.option("--undo", "undo_id", metavar="FIX-ID|last",
+              help="Annuler un correctif / undo a fix.")
+@click.option("--history", is_flag=True, help="Historique des correctifs / fix history.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Format de --history.")
+@click.option("--dry-run", is_flag=True,
+              help="Montrer les changements sans rien modifier / show changes, change nothing.")
+@click.option("--yes", is_flag=True, help="Confirmer sans question / confirm without asking.")
+@click.option("--device-wide", is_flag=True,
+              help="Réglages de toutes les personnes du poste / every person's settings.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Corriger une arborescence Linux hors ligne / fix an offline Linux tree.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Politique du cabinet (TOML) / practice policy (TOML).")
+@lang_option
+@handle_errors
+def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt: str,
+        dry_run: bool, yes: bool, device_wide: bool, root: Path | None,
+        policy_file: Path | None) -> None:
+    """Corriger un contrôle en échec, avec aperçu, confirmation et annulation.
+
+    Fix a failing check, with preview, confirmation and undo. Exit status: 0 fixed (or
+    nothing to do), 1 not fixed (previous state restored), 2 error.
+    """
+    from dentsec.fix import flow
+
+    if root is not None and not root.is_dir():
+        raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
+    chosen = [name for name, on in (("CHECK", bool(check)), ("--list", list_),
+                                    ("--undo", bool(undo_id)), ("--history", history)) if on]
+    if len(chosen) != 1:
+        raise DentsecError("Indiquez un contrôle (dentsec fix PWD-MIN-LENGTH), ou --list, "
+                           "--undo ID ou --history (une seule de ces demandes).",
+                           "Name a check (dentsec fix PWD-MIN-LENGTH), or --list, --undo ID "
+                           "or --history (only one of them).")
+    target_root = str(root.resolve()) if root else "/"
+    if history:
+        _history(fmt)
+        return
+    if list_:
+        _list(target_root, policy_file)
+        return
+    policy = load_policy(policy_file)
+    if undo_id:
+        _, _, text = flow.undo_preview(undo_id)
+        click.echo(text)
+        if dry_run:
+            return
+        _confirm(yes, "Annuler ce correctif ?", "Undo this fix?")
+        click.echo(flow.undo(undo_id, str(root.resolve()) if root else None, policy).message)
+        return
+    assert check is not None
+    prepared = flow.prepare(check, target_root, policy, device_wide, _user())
+    click.echo(flow.preview(prepared))
+    if dry_run:
+        click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
+                      "\nPreview only (--dry-run): nothing was changed."))
+        return
+    _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
+    outcome = flow.apply(prepared)
+    click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
+               err=not outcome.ok)
+    if not outcome.ok:
+        sys.exit(EXIT_NOT_FIXED)
