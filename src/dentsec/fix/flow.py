@@ -32,6 +32,13 @@ FIXABLE = ("fail", "warn", "unknown")
 class Verdict:
     status: str
     message: Text
+    evidence: tuple[str, ...] = ()
+
+    def told(self) -> str:
+        """The verdict as the practice reads it, with the reason of an unknown."""
+        why = f" ({'; '.join(self.evidence)[:300]})" if self.evidence and \
+            self.status in ("unknown", "na") else ""
+        return f"{self.status} : {pick(self.message)}{why}"
 
 
 def verdicts(root: str, policy: Policy) -> tuple[str, dict[str, Verdict]]:
@@ -39,7 +46,8 @@ def verdicts(root: str, policy: Policy) -> tuple[str, dict[str, Verdict]]:
     from dentsec import engine
 
     report = engine.audit_live(root=None if root == "/" else root, policy=policy)
-    return report.os_family, {str(f.check.id): Verdict(str(f.status), f.message)
+    return report.os_family, {str(f.check.id): Verdict(str(f.status), f.message,
+                                                        tuple(f.evidence))
                               for f in report.findings}
 
 
@@ -308,10 +316,10 @@ def apply(p: Prepared) -> Outcome:
     verdict = after.get(p.check)
     status = verdict.status if verdict else "unknown"
     if status != "pass":
-        said = pick(verdict.message) if verdict else ""
+        said = verdict.told() if verdict else status
         return roll_back(
-            f"Après correction, {p.check} n'est toujours pas réussi ({status} : {said})",
-            f"After the fix, {p.check} still does not pass ({status}: {said})",
+            f"Après correction, {p.check} n'est toujours pas réussi ({said}).",
+            f"After the fix, {p.check} still does not pass ({said}).",
             status, "rolled-back")
     others = [f"{c} : {after[c].status}" for c in p.fix.checks if c != p.check and c in after]
     extra = f" ({', '.join(others)})" if others else ""
