@@ -25,7 +25,9 @@ def _confirm(yes: bool, question_fr: str, question_en: str) -> None:
                            "accepter ces changements. Rien n'a été modifié.",
                            "No terminal to confirm: run again with --yes to accept these "
                            "changes. Nothing was changed.")
-    if not click.confirm(tr(question_fr, question_en), default=False):
+    answer = click.prompt(tr(question_fr, question_en) + tr(" [o/N]", " [y/N]"), default="",
+                          show_default=False, err=True)
+    if answer.strip().lower() not in ("o", "oui", "y", "yes"):
         raise DentsecError("Annulé : rien n'a été modifié.", "Cancelled: nothing was changed.")
 
 
