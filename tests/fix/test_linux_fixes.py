@@ -197,3 +197,18 @@ def test_no_fix_or_unknown_check(weak: Path, cli: Cli, check: str) -> None:
     res = cli("fix", check, "--root", str(weak), "--yes")
     assert res.exit_code == 2
     assert ("Aucun correctif automatique" in res.output) or ("Contrôle inconnu" in res.output)
+
+
+def test_a_link_out_of_the_tree_is_never_followed(weak: Path, cli: Cli, tmp_path: Path) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    security = weak / "etc/security"
+    for item in security.iterdir():
+        item.rename(outside / item.name)
+    security.rmdir()
+    security.symlink_to(outside)  # /etc/security of the tree points out of it
+    before = sorted(p.name for p in outside.iterdir())
+    res = cli("fix", "PWD-LOCKOUT", "--root", str(weak), "--yes")
+    assert res.exit_code == 2
+    assert "/etc/security/faillock.conf sort de l'arborescence" in res.output
+    assert sorted(p.name for p in outside.iterdir()) == before

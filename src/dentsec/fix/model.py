@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dentsec.checks.catalog import Text
 from dentsec.checks.policy import Policy
 from dentsec.errors import DentsecError
+from dentsec.host.base import OutsideRoot, under_root
 
 
 class Refused(DentsecError):
@@ -87,7 +88,16 @@ class Target:
         return self.root == "/"
 
     def real(self, path: str) -> str:
-        return path if self.live else os.path.join(self.root, path.lstrip("/"))
+        """Where ``path`` is on this machine; a folder linking out of the tree is refused,
+        so a fix of a tree never writes the auditing machine's own files."""
+        if self.live:
+            return path
+        try:
+            folder = under_root(self.root, os.path.dirname(path))
+        except OutsideRoot:
+            raise Refused(f"{path} sort de l'arborescence {self.root} (lien) : refusé.",
+                          f"{path} leads out of the tree {self.root} (link): refused.") from None
+        return os.path.join(folder, os.path.basename(path))
 
     def state(self, path: str) -> FileState:
         """What ``path`` holds now (never cached: the flow compares before writing)."""
