@@ -11,6 +11,8 @@ import click
 from dentsec.checks.policy import load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
+from dentsec.fix.model import Fix
+from dentsec.fix.scripts.model import ScriptFix
 from dentsec.i18n import pick, tr
 
 EXIT_OK, EXIT_NOT_FIXED = 0, 1
@@ -38,13 +40,17 @@ def _user() -> str | None:
     return os.environ.get("SUDO_USER") or getpass.getuser()
 
 
-def _list(root: str, policy_file: Path | None) -> None:
-    from dentsec.fix.catalog import fixes_for
+def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
+    from dentsec.fix.catalog import fixes_for, scripts_for
     from dentsec.fix.flow import FIXABLE, verdicts
 
-    os_family, found = verdicts(root, load_policy(policy_file))
-    rows = [(check, fix) for check, v in sorted(found.items()) if v.status in FIXABLE
-            for fix in fixes_for(check, os_family)[:1]]
+    os_family, found = verdicts(root, load_policy(policy_file), evidence)
+    rows: list[tuple[str, Fix | ScriptFix]] = []
+    for check, v in sorted(found.items()):
+        candidates: list[Fix | ScriptFix] = [*fixes_for(check, os_family),
+                                             *scripts_for(check, os_family)]
+        if v.status in FIXABLE and candidates:
+            rows.append((check, candidates[0]))
     if not rows:
         click.echo(tr("Aucun correctif automatique pour les contrôles en échec de ce poste.",
                       "No automatic fix for this workstation's failing checks."))
@@ -53,6 +59,46 @@ def _list(root: str, policy_file: Path | None) -> None:
                   "Available fixes (dentsec fix CHECK):"))
     for check, fix in rows:
         click.echo(f"  {check:<18} {found[check].status:<8} {fix.name:<28} {pick(fix.title)}")
+    if any(isinstance(fix, ScriptFix) for _, fix in rows):
+        click.echo(tr("Scripts à faire lancer par un administrateur : dentsec fix CONTRÔLE "
+                      f"--script --os {os_family} --output DOSSIER",
+                      "Scripts for an administrator to run: dentsec fix CHECK --script "
+                      f"--os {os_family} --output FOLDER"))
+
+
+def _script(check: str, os_family: str, output: Path | None) -> None:
+    from dentsec.fileio import atomic_write_text
+    from dentsec.fix.catalog import scripts_for
+    from dentsec.fix.scripts.model import APPLY, UNDO
+    from dentsec.fix.scripts.render import render
+
+    found = scripts_for(check.upper(), os_family)
+    if not found:
+        raise DentsecError(f"Aucun script de correction pour {check.upper()} sur {os_family}.",
+                           f"No fix script for {check.upper()} on {os_family}.")
+    if output is None:
+        raise DentsecError("Indiquez où écrire les scripts : --output DOSSIER.",
+                           "Say where to write the scripts: --output FOLDER.")
+    fix = found[0]
+    click.echo(f"{fix.name} ({', '.join(fix.checks)}) : {pick(fix.title)}\n\n{pick(fix.changes)}\n")
+    click.echo(tr("Ce que cela peut gêner :", "What it could break:") + f"\n  {pick(fix.risks)}\n")
+    paths = {}
+    for action in (APPLY, UNDO):
+        paths[action] = output / f"{fix.name}-{action}{fix.extension}"
+        atomic_write_text(paths[action], render(fix, action), 0o644)
+        click.echo(tr(f"Écrit : {paths[action]}", f"Written: {paths[action]}"))
+    if fix.os == "windows":
+        run = ("powershell.exe -NoProfile -ExecutionPolicy Bypass -File {script} "
+               f"-StateFile C:\\ProgramData\\dentsec\\{fix.name}.json")
+        how_fr, how_en = "Dans PowerShell lancé en administrateur :", "In PowerShell run as administrator:"
+    else:
+        run = f"sudo sh {{script}} /var/db/dentsec-{fix.name}.state"
+        how_fr, how_en = "Dans le Terminal :", "In Terminal:"
+    click.echo("\n" + tr(how_fr, how_en))
+    click.echo("  " + run.format(script=paths[APPLY].name))
+    click.echo(tr("Annulation (même fichier d'état) :", "Undo (same state file):"))
+    click.echo("  " + run.format(script=paths[UNDO].name))
+    click.echo(tr("Puis vérifiez : dentsec audit", "Then check: dentsec audit"))
 
 
 def _history(fmt: str) -> None:
@@ -95,11 +141,20 @@ def _history(fmt: str) -> None:
               help="Corriger une arborescence Linux hors ligne / fix an offline Linux tree.")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Politique du cabinet (TOML) / practice policy (TOML).")
+@click.option("--evidence", type=click.Path(exists=True, path_type=Path),
+              help="Avec --list : d'après un paquet de preuves / with --list: from a bundle.")
+@click.option("--script", "script", is_flag=True,
+              help="Écrire les scripts Windows/macOS du correctif / write the fix scripts.")
+@click.option("--os", "os_family", type=click.Choice(["windows", "macos"]),
+              help="Avec --script : système visé / with --script: target system.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Avec --script : dossier des scripts / with --script: scripts folder.")
 @lang_option
 @handle_errors
 def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt: str,
         dry_run: bool, yes: bool, device_wide: bool, root: Path | None,
-        policy_file: Path | None) -> None:
+        policy_file: Path | None, evidence: Path | None, script: bool,
+        os_family: str | None, output: Path | None) -> None:
     """Corriger un contrôle en échec, avec aperçu, confirmation et annulation.
 
     Fix a failing check, with preview, confirmation and undo. Exit status: 0 fixed (or
@@ -121,7 +176,13 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
         _history(fmt)
         return
     if list_:
-        _list(target_root, policy_file)
+        _list(target_root, policy_file, evidence)
+        return
+    if script:
+        from dentsec.host.live import current_os_family
+
+        assert check is not None
+        _script(check, os_family or current_os_family(), output)
         return
     policy = load_policy(policy_file)
     if undo_id:

@@ -41,11 +41,14 @@ class Verdict:
         return f"{self.status} : {pick(self.message)}{why}"
 
 
-def verdicts(root: str, policy: Policy) -> tuple[str, dict[str, Verdict]]:
-    """(OS family, check id -> verdict) of a fresh audit of ``root`` ("/" = this machine)."""
+def verdicts(root: str, policy: Policy,
+             evidence: Path | None = None) -> tuple[str, dict[str, Verdict]]:
+    """(OS family, check id -> verdict) of a fresh audit of ``root`` ("/" = this machine),
+    or of a recorded evidence bundle."""
     from dentsec import engine
 
-    report = engine.audit_live(root=None if root == "/" else root, policy=policy)
+    report = (engine.audit_evidence(evidence, policy) if evidence is not None
+              else engine.audit_live(root=None if root == "/" else root, policy=policy))
     return report.os_family, {str(f.check.id): Verdict(str(f.status), f.message,
                                                         tuple(f.evidence))
                               for f in report.findings}
