@@ -210,5 +210,7 @@ def test_undo_after_someone_changed_the_file(weak: Path, cli: Cli, snapshot: Sna
     (weak / "etc/security/faillock.conf").write_text("deny = 3\n", encoding="utf-8")
     res = cli("fix", "--undo", "last", "--yes")
     assert res.exit_code == 0
-    assert "modifiés depuis le correctif" in res.output
+    assert "ATTENTION : modifiés depuis le correctif ; ces changements ultérieurs seront perdus : " \
+        "/etc/security/faillock.conf" in res.output  # told before the confirmation
+    assert "modifiés depuis le correctif, remis quand même" in res.output
     assert snapshot(weak) == before

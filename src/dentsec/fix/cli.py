@@ -117,8 +117,10 @@ def _history(fmt: str) -> None:
         return
     for r in records:
         after = r.get("verdict_after") or "-"
+        where = "" if r.get("root") in (None, "/") else tr(f"  (arborescence {r['root']})",
+                                                            f"  (tree {r['root']})")
         click.echo(f"{r['id']}  {r['check']:<16} {r['status']:<12} "
-                   f"{r.get('verdict_before')} → {after}  {r['who']}")
+                   f"{r.get('verdict_before')} → {after}  {r['who']}{where}")
         if r.get("message"):
             click.echo(f"    {pick(r['message'])}")
 
@@ -186,9 +188,11 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
         return
     policy = load_policy(policy_file)
     if undo_id:
-        _, _, text = flow.undo_preview(undo_id)
+        _, _, text = flow.undo_preview(undo_id, policy)
         click.echo(text)
         if dry_run:
+            click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
+                          "\nPreview only (--dry-run): nothing was changed."))
             return
         _confirm(yes, "Annuler ce correctif ?", "Undo this fix?")
         click.echo(flow.undo(undo_id, str(root.resolve()) if root else None, policy).message)

@@ -331,7 +331,20 @@ def apply(p: Prepared) -> Outcome:
                   f"{p.check} now passes{extra}. Undo: dentsec fix --undo {fix_id}")
 
 
-def undo_preview(fix_id: str) -> tuple[Path, dict[str, Any], str]:
+def _changed_since(target: Target, record: dict[str, Any]) -> list[str]:
+    """Files someone changed after the fix (their later changes are lost by an undo)."""
+    out = []
+    for change in record["changes"]:
+        now = target.state(str(change["path"]))
+        if change["link"] is not None:
+            if now.link != change["link"]:
+                out.append(str(change["path"]))
+        elif _sha(now.content) != change["after_sha256"]:
+            out.append(str(change["path"]))
+    return out
+
+
+def undo_preview(fix_id: str, policy: Policy) -> tuple[Path, dict[str, Any], str]:
     """The record of a fix and what undoing it will put back."""
     folder, record = store.load(fix_id)
     if record["status"] != "applied":
@@ -345,26 +358,24 @@ def undo_preview(fix_id: str) -> tuple[Path, dict[str, Any], str]:
     for entry in record["files"]:
         how = tr("restauré", "restored") if entry["existed"] else tr("supprimé", "removed")
         lines.append(f"  {entry['path']} ({how})")
+    changed = _changed_since(Target(str(record["root"]), policy), record)
+    if changed:
+        lines.append(tr("ATTENTION : modifiés depuis le correctif ; ces changements ultérieurs "
+                        "seront perdus : ", "WARNING: changed since the fix; these later "
+                        "changes will be lost: ") + ", ".join(changed))
     return folder, record, "\n".join(lines)
 
 
 def undo(fix_id: str, root: str | None, policy: Policy) -> Outcome:
     """Put back exactly what the fix saved, then tell the check's verdict again."""
-    folder, record, _ = undo_preview(fix_id)
+    folder, record, _ = undo_preview(fix_id, policy)
     target_root = str(record["root"])
     if root is not None and os.path.abspath(root) != os.path.abspath(target_root):
         raise DentsecError(
             f"Le correctif {record['id']} a été appliqué sur {target_root}, pas sur {root}.",
             f"Fix {record['id']} was applied to {target_root}, not to {root}.")
     target = Target(target_root, policy)
-    changed = []
-    for change in record["changes"]:
-        now = target.state(str(change["path"]))
-        if change["link"] is not None:
-            if now.link != change["link"]:
-                changed.append(str(change["path"]))
-        elif _sha(now.content) != change["after_sha256"]:
-            changed.append(str(change["path"]))
+    changed = _changed_since(target, record)
     blocked = [str(e["path"]) for e in record["files"] if not _writable(target, str(e["path"]))]
     if blocked:
         raise DentsecError(

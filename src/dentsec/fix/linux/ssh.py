@@ -93,6 +93,31 @@ def _allowed(values: dict[str, str], user: str) -> bool:
     return allow is None or any(fnmatch.fnmatch(user, p.split("@")[0]) for p in allow.split())
 
 
+KEY_LINE = re.compile(r"^(\s*)(\w+)(\s*=\s*|\s+)(\S+)(.*)$")
+
+
+def rewrite(target: Target, files: list[str]) -> dict[str, str]:
+    """New text of each configuration file: every root/password setting at "no", and the
+    settings no file sets written at the top of sshd_config (the first value wins)."""
+    settings = parse_sshd(config_lines(target, files))
+    out: dict[str, str] = {}
+    for path in files:
+        lines = []
+        for line in (target.text(path) or "").splitlines():
+            m = KEY_LINE.match(line)
+            name = m.group(2).lower() if m and not line.lstrip().startswith("#") else ""
+            if m and (name in WANTED or name in OLD_NAMES) and m.group(4).lower() != "no":
+                line = f"{m.group(1)}{m.group(2)}{m.group(3)}no{m.group(5)}"
+            lines.append(line)
+        if path == SSHD_CONFIG:
+            missing = [WANTED[k] for k in WANTED if k not in settings.values]
+            if missing:
+                lines = [f"# {MARK}: clés SSH seulement, pas de root",
+                         *[f"{k} no" for k in missing], *lines]
+        out[path] = "\n".join(lines) + "\n"
+    return out
+
+
 def _plan(target: Target) -> Plan:
     files = config_files(target)
     if not files:
@@ -111,29 +136,12 @@ def _plan(target: Target) -> Plan:
             "passwords off would lock the IT provider out. Install their key first "
             "(ssh-copy-id ADMIN@host), check they can log in with it, then run again.")
     password, root_login = ssh_password_and_root(settings)
-    edits: list[Edit] = []
-    key_re = re.compile(r"^(\s*)(\w+)(\s*=\s*|\s+)(\S+)(.*)$")
-    for path in files:
-        text = target.text(path) or ""
-        out = []
-        for line in text.splitlines():
-            m = key_re.match(line)
-            name = m.group(2).lower() if m and not line.lstrip().startswith("#") else ""
-            if m and (name in WANTED or name in OLD_NAMES) and m.group(4).lower() != "no":
-                line = f"{m.group(1)}{m.group(2)}{m.group(3)}no{m.group(5)}"
-            out.append(line)
-        if path == SSHD_CONFIG:
-            missing = [WANTED[k] for k in WANTED if k not in settings.values]
-            if missing:
-                # First value wins in sshd: lines at the top beat any later file.
-                out = [f"# {MARK}: clés SSH seulement, pas de root", *[f"{k} no" for k in missing],
-                       *out]
-        new = "\n".join(out) + "\n"
-        if new != text:
-            edits.append(Edit(path, new.encode()))
+    edits = [Edit(path, text.encode()) for path, text in rewrite(target, files).items()
+             if text != target.text(path)]
     changes = (Setting("PermitRootLogin", "yes" if root_login else "no", "no"),
                Setting("PasswordAuthentication", "yes" if password else "no", "no"))
-    edits[0] = Edit(edits[0].path, edits[0].content, settings=changes)
+    if edits:
+        edits[0] = Edit(edits[0].path, edits[0].content, settings=changes)
     unit = "ssh.service" if unit_file(target, "ssh.service") else "sshd.service"
     return Plan(tuple(edits),
                 commands=(("/usr/sbin/sshd", "-t"), ("systemctl", "reload", unit)),
