@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dentsec.checks.policy import load_policy
+from dentsec.checks.policy import Policy, load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.fix.model import Fix
@@ -64,6 +64,24 @@ def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
                       f"--script --os {os_family} --output DOSSIER",
                       "Scripts for an administrator to run: dentsec fix CHECK --script "
                       f"--os {os_family} --output FOLDER"))
+
+
+def _run_script(check: str, os_family: str, policy: Policy, dry_run: bool, yes: bool) -> None:
+    """Windows and macOS: the fix's script, run here after confirmation, then verified."""
+    from dentsec.fix.scripts import runner
+
+    prepared = runner.prepare(check, os_family, policy)
+    click.echo(runner.preview(prepared))
+    if dry_run:
+        click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
+                      "\nPreview only (--dry-run): nothing was changed."))
+        return
+    _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
+    outcome = runner.apply(prepared, policy)
+    click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
+               err=not outcome.ok)
+    if not outcome.ok:
+        sys.exit(EXIT_NOT_FIXED)
 
 
 def _script(check: str, os_family: str, output: Path | None) -> None:
@@ -188,16 +206,26 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
         return
     policy = load_policy(policy_file)
     if undo_id:
-        _, _, text = flow.undo_preview(undo_id, policy)
+        folder, record, text = flow.undo_preview(undo_id, policy)
         click.echo(text)
         if dry_run:
             click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
                           "\nPreview only (--dry-run): nothing was changed."))
             return
         _confirm(yes, "Annuler ce correctif ?", "Undo this fix?")
-        click.echo(flow.undo(undo_id, str(root.resolve()) if root else None, policy).message)
+        if "script" in record:
+            from dentsec.fix.scripts import runner
+
+            click.echo(runner.undo(folder, record, policy).message)
+        else:
+            click.echo(flow.undo(undo_id, str(root.resolve()) if root else None, policy).message)
         return
     assert check is not None
+    from dentsec.host.live import current_os_family
+
+    if root is None and current_os_family() != "linux":
+        _run_script(check, current_os_family(), policy, dry_run, yes)
+        return
     prepared = flow.prepare(check, target_root, policy, device_wide, _user())
     click.echo(flow.preview(prepared))
     if dry_run:

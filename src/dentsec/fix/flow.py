@@ -88,12 +88,7 @@ def prepare(check: str, root: str, policy: Policy, device_wide: bool = False,
             f"de « dentsec explain {check} ».",
             f"No automatic fix for {check} on this system: follow 'dentsec explain {check}'.")
     before = found[check]
-    if before.status not in FIXABLE:
-        state = {"pass": ("est déjà réussi", "already passes"),
-                 "na": ("est sans objet sur ce poste", "does not apply to this workstation")}
-        fr, en = state.get(before.status, (before.status, before.status))
-        raise Refused(f"Le contrôle {check} {fr} : rien à corriger.",
-                      f"Check {check} {en}: nothing to fix.")
+    refuse_verdict(check, before)
     fix = fixes[0]
     target = Target(root, policy, device_wide, user)
     if fix.per_person and not device_wide and (not target.live or not user):
@@ -241,6 +236,36 @@ class Outcome:
     record: dict[str, Any]
 
 
+def finish_record(folder: Path, record: dict[str, Any], status: str, verdict: str | None,
+                  fr: str, en: str) -> Outcome:
+    """Write the end of a fix run into its record; what the person is told."""
+    record.update(status=status, verdict_after=verdict, finished_at=store.now_iso(),
+                  message={"fr": fr, "en": en})
+    store.write_record(folder, record)
+    return Outcome(str(record["id"]), status in ("applied", "explained"), tr(fr, en), record)
+
+
+def refuse_verdict(check: str, before: Verdict) -> None:
+    """A check that passes or does not apply has nothing to fix."""
+    if before.status not in FIXABLE:
+        state = {"pass": ("est déjà réussi", "already passes"),
+                 "na": ("est sans objet sur ce poste", "does not apply to this workstation")}
+        fr, en = state.get(before.status, (before.status, before.status))
+        raise Refused(f"Le contrôle {check} {fr} : rien à corriger.",
+                      f"Check {check} {en}: nothing to fix.")
+
+
+def new_record(fix_id: str, name: str, check: str, checks: tuple[str, ...], os_family: str,
+               root: str, before: Verdict) -> dict[str, Any]:
+    """The record of a fix run as it starts (status ``applying``)."""
+    return {"schema": store.SCHEMA, "id": fix_id, "fix": name, "check": check,
+            "checks": list(checks), "os": os_family, "root": root, "who": store.who(),
+            "started_at": store.now_iso(), "finished_at": None, "status": "applying",
+            "verdict_before": before.status, "verdict_after": None, "message": None,
+            "undone_at": None, "files": [], "dirs_created": [], "commands": [],
+            "undo_commands": [], "changes": []}
+
+
 def apply(p: Prepared) -> Outcome:
     """Save, write, re-audit; restore everything when the check does not pass."""
     edits = p.plan.edits
@@ -263,17 +288,13 @@ def apply(p: Prepared) -> Outcome:
     dirs = _missing_dirs(p.target, edits)
     live_commands = [list(c) for c in p.plan.commands] if p.target.live else []
     undo_commands = [list(c) for c in p.plan.undo_commands] if p.target.live else []
-    record: dict[str, Any] = {
-        "schema": store.SCHEMA, "id": fix_id, "fix": p.fix.name, "check": p.check,
-        "checks": list(p.fix.checks), "os": p.fix.os, "root": p.target.root,
-        "who": store.who(), "started_at": store.now_iso(), "finished_at": None,
-        "status": "applying", "verdict_before": p.before.status, "verdict_after": None,
-        "message": None, "undone_at": None, "files": entries, "dirs_created": dirs,
-        "commands": live_commands, "undo_commands": undo_commands,
-        "changes": [{"path": e.path, "after_sha256": _sha(e.content), "link": e.link,
-                     "settings": [[s.name, s.before, s.after] for s in e.settings]}
-                    for e in edits],
-    }
+    record = new_record(fix_id, p.fix.name, p.check, p.fix.checks, p.fix.os, p.target.root,
+                        p.before)
+    record.update(files=entries, dirs_created=dirs, commands=live_commands,
+                  undo_commands=undo_commands,
+                  changes=[{"path": e.path, "after_sha256": _sha(e.content), "link": e.link,
+                            "settings": [[s.name, s.before, s.after] for s in e.settings]}
+                           for e in edits])
     try:
         store.write_record(folder, record)
     except DentsecError as exc:
@@ -284,10 +305,7 @@ def apply(p: Prepared) -> Outcome:
             from exc
 
     def finish(status: str, verdict: str | None, fr: str, en: str) -> Outcome:
-        record.update(status=status, verdict_after=verdict, finished_at=store.now_iso(),
-                      message={"fr": fr, "en": en})
-        store.write_record(folder, record)
-        return Outcome(fix_id, status == "applied", tr(fr, en), record)
+        return finish_record(folder, record, status, verdict, fr, en)
 
     def roll_back(why_fr: str, why_en: str, verdict: str | None, status: str) -> Outcome:
         lost = _restore(p.target, folder, entries, dirs)
