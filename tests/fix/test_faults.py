@@ -64,8 +64,10 @@ def _history(cli: Cli) -> list[dict[str, object]]:
     return fixes
 
 
-def _without(snap: Snapshot, prefix: str) -> Snapshot:
-    return {k: v for k, v in snap.items() if not k.startswith(prefix)}
+def _fix_folders(home: Path) -> list[Path]:
+    """Saved fix states (the lock file aside)."""
+    fixes = home / "fixes"
+    return [p for p in fixes.iterdir() if p.is_dir()] if fixes.exists() else []
 
 
 def test_disk_full_in_the_middle_of_a_fix(weak: Path, small_fs: Path, cli: Cli,
@@ -98,7 +100,7 @@ def test_disk_full_where_the_state_is_saved(weak: Path, small_fs: Path, cli: Cli
     assert res.exit_code == 2
     assert "Impossible" in res.output and "Rien n'a été modifié." in res.output
     assert snapshot(weak) == before
-    assert not any((home / "fixes").iterdir()) if (home / "fixes").exists() else True
+    assert _fix_folders(home) == []
 
 
 def test_file_changed_between_preview_and_confirmation(weak: Path, cli: Cli, snapshot: Snap,
@@ -183,7 +185,7 @@ def test_no_root_rights(weak: Path, snapshot: Snap) -> None:
         assert "Droits insuffisants pour modifier /etc/security/faillock.conf" in res.stderr
         assert "relancez en administrateur (sudo dentsec fix …). Rien n'a été modifié." in res.stderr
         assert snapshot(tree) == before
-        assert not (home / "fixes").exists() or not any((home / "fixes").iterdir())
+        assert _fix_folders(home) == []
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -214,3 +216,34 @@ def test_undo_after_someone_changed_the_file(weak: Path, cli: Cli, snapshot: Sna
         "/etc/security/faillock.conf" in res.output  # told before the confirmation
     assert "modifiés depuis le correctif, remis quand même" in res.output
     assert snapshot(weak) == before
+
+
+def test_an_interrupted_fix_is_undone_from_its_copies(weak: Path, cli: Cli, verdict: Verdict,
+                                                      snapshot: Snap, home: Path) -> None:
+    """A fix killed after writing but before its record was finished (power cut): the record
+    still says "applying"; the undo puts every file back from the copies saved first."""
+    before = snapshot(weak)
+    assert cli("fix", "PWD-MIN-LENGTH", "--root", str(weak), "--yes").exit_code == 0
+    [folder] = [p for p in (home / "fixes").iterdir() if p.is_dir()]
+    record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+    record.update(status="applying", finished_at=None, verdict_after=None, message=None)
+    (folder / "record.json").write_text(json.dumps(record), encoding="utf-8")
+    (weak / "etc/login.defs").write_bytes(b"PASS_MAX_DAYS\t18")  # torn by the power cut
+    res = cli("fix", "--undo", "last", "--yes")
+    assert res.exit_code == 0, res.output
+    assert "Ce correctif a été interrompu" in res.output
+    assert "ATTENTION" not in res.output
+    assert snapshot(weak) == before
+    assert verdict(weak, "PWD-MIN-LENGTH") == "fail"
+
+
+def test_one_fix_at_a_time(weak: Path, cli: Cli, snapshot: Snap) -> None:
+    from dentsec.fix import store
+
+    before = snapshot(weak)
+    with store.locked():
+        res = cli("fix", "PWD-LOCKOUT", "--root", str(weak), "--yes")
+    assert res.exit_code == 2
+    assert "Un autre correctif est en cours sur ce poste" in res.output
+    assert snapshot(weak) == before
+    assert cli("fix", "PWD-LOCKOUT", "--root", str(weak), "--yes").exit_code == 0

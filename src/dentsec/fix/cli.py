@@ -68,6 +68,7 @@ def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
 
 def _run_script(check: str, os_family: str, policy: Policy, dry_run: bool, yes: bool) -> None:
     """Windows and macOS: the fix's script, run here after confirmation, then verified."""
+    from dentsec.fix import store
     from dentsec.fix.scripts import runner
 
     prepared = runner.prepare(check, os_family, policy)
@@ -77,7 +78,8 @@ def _run_script(check: str, os_family: str, policy: Policy, dry_run: bool, yes: 
                       "\nPreview only (--dry-run): nothing was changed."))
         return
     _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
-    outcome = runner.apply(prepared, policy)
+    with store.locked():
+        outcome = runner.apply(prepared, policy)
     click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
                err=not outcome.ok)
     if not outcome.ok:
@@ -180,7 +182,7 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
     Fix a failing check, with preview, confirmation and undo. Exit status: 0 fixed (or
     nothing to do), 1 not fixed (previous state restored), 2 error.
     """
-    from dentsec.fix import flow
+    from dentsec.fix import flow, store
 
     if root is not None and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
@@ -213,12 +215,14 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
                           "\nPreview only (--dry-run): nothing was changed."))
             return
         _confirm(yes, "Annuler ce correctif ?", "Undo this fix?")
-        if "script" in record:
-            from dentsec.fix.scripts import runner
+        with store.locked():
+            if "script" in record:
+                from dentsec.fix.scripts import runner
 
-            click.echo(runner.undo(folder, record, policy).message)
-        else:
-            click.echo(flow.undo(undo_id, str(root.resolve()) if root else None, policy).message)
+                click.echo(runner.undo(folder, record, policy).message)
+            else:
+                click.echo(flow.undo(undo_id, str(root.resolve()) if root else None,
+                                     policy).message)
         return
     assert check is not None
     from dentsec.host.live import current_os_family
@@ -233,7 +237,8 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
                       "\nPreview only (--dry-run): nothing was changed."))
         return
     _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
-    outcome = flow.apply(prepared)
+    with store.locked():
+        outcome = flow.apply(prepared)
     click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
                err=not outcome.ok)
     if not outcome.ok:

@@ -365,18 +365,25 @@ def _changed_since(target: Target, record: dict[str, Any]) -> list[str]:
 def undo_preview(fix_id: str, policy: Policy) -> tuple[Path, dict[str, Any], str]:
     """The record of a fix and what undoing it will put back."""
     folder, record = store.load(fix_id)
-    if record["status"] != "applied":
+    if record["status"] not in store.IN_PLACE:
         raise DentsecError(
             f"Le correctif {record['id']} n'est pas en place (état : {record['status']}) : "
             "rien à annuler.",
             f"Fix {record['id']} is not in place (status: {record['status']}): nothing to undo.")
     lines = [tr(f"Annulation du correctif {record['id']} ({record['fix']}, {record['check']})",
-                f"Undoing fix {record['id']} ({record['fix']}, {record['check']})"),
-             tr("Fichiers remis comme avant le correctif :", "Files put back as before the fix:")]
+                f"Undoing fix {record['id']} ({record['fix']}, {record['check']})")]
+    if record["status"] == "applying":
+        lines.append(tr("Ce correctif a été interrompu (arrêt, coupure) : ses fichiers sont remis "
+                        "comme avant, depuis les copies faites avant le premier changement.",
+                        "This fix was interrupted (shutdown, power cut): its files are put back "
+                        "from the copies made before the first change."))
+    lines.append(tr("Fichiers remis comme avant le correctif :",
+                    "Files put back as before the fix:"))
     for entry in record["files"]:
         how = tr("restauré", "restored") if entry["existed"] else tr("supprimé", "removed")
         lines.append(f"  {entry['path']} ({how})")
-    changed = _changed_since(Target(str(record["root"]), policy), record)
+    interrupted = record["status"] == "applying"
+    changed = [] if interrupted else _changed_since(Target(str(record["root"]), policy), record)
     if changed:
         lines.append(tr("ATTENTION : modifiés depuis le correctif ; ces changements ultérieurs "
                         "seront perdus : ", "WARNING: changed since the fix; these later "
@@ -393,7 +400,7 @@ def undo(fix_id: str, root: str | None, policy: Policy) -> Outcome:
             f"Le correctif {record['id']} a été appliqué sur {target_root}, pas sur {root}.",
             f"Fix {record['id']} was applied to {target_root}, not to {root}.")
     target = Target(target_root, policy)
-    changed = _changed_since(target, record)
+    changed = [] if record["status"] == "applying" else _changed_since(target, record)
     blocked = [str(e["path"]) for e in record["files"] if not _writable(target, str(e["path"]))]
     if blocked:
         raise DentsecError(

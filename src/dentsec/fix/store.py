@@ -13,6 +13,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,37 @@ from dentsec.paths import dentsec_home
 
 SCHEMA = "dentsec.fix/1"
 ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[a-z0-9-]+(?:-\d+)?$")
-STATUSES = ("applying", "applied", "rolled-back", "failed", "undone")
+STATUSES = ("applying", "applied", "rolled-back", "failed", "undone", "explained")
+IN_PLACE = ("applied", "applying")
+"""What an undo puts back: a fix in place, or one interrupted (power cut, killed) after its
+copies were saved, whose files may be half changed."""
+
+
+@contextmanager
+def locked() -> Iterator[None]:
+    """One fix or undo at a time on this machine (another run waits for nothing: refused)."""
+    base = fixes_dir()
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = open(base / ".lock", "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise _cannot_save(base, exc) from exc
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the runner's scripts refuse an existing state instead
+            yield
+            return
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DentsecError("Un autre correctif est en cours sur ce poste : attendez qu'il "
+                               "se termine. Rien n'a été modifié.",
+                               "Another fix is running on this workstation: wait for it to "
+                               "finish. Nothing was changed.") from None
+        yield
+    finally:
+        handle.close()
 
 
 def fixes_dir() -> Path:
@@ -108,7 +140,7 @@ def write_record(folder: Path, record: dict[str, Any]) -> None:
 def load(fix_id: str) -> tuple[Path, dict[str, Any]]:
     """The folder and record of a fix id, or ``last`` (the latest fix still applied)."""
     if fix_id == "last":
-        applied = [r for r in history() if r["status"] == "applied"]
+        applied = [r for r in history() if r["status"] in IN_PLACE]
         if not applied:
             raise DentsecError("Aucun correctif appliqué à annuler.", "No applied fix to undo.")
         fix_id = str(applied[-1]["id"])
