@@ -4,6 +4,7 @@ every file byte-identical to before."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -212,3 +213,28 @@ def test_a_link_out_of_the_tree_is_never_followed(weak: Path, cli: Cli, tmp_path
     assert res.exit_code == 2
     assert "/etc/security/faillock.conf sort de l'arborescence" in res.output
     assert sorted(p.name for p in outside.iterdir()) == before
+
+
+def test_samba_without_smb1(weak: Path, cli: Cli, verdict: Verdict, snapshot: Snap) -> None:
+    out = roundtrip(weak, "FW-SMB1", cli, verdict, snapshot)
+    assert "server min protocol : NT1 → SMB2_02" in out
+    conf = weak / "etc/samba/smb.conf"
+
+    def samba_reads() -> str:
+        res = subprocess.run(["testparm", "-s", "--suppress-prompt",
+                              "--parameter-name=server min protocol", str(conf)],
+                             capture_output=True, text=True, check=False)
+        return res.stdout.strip()
+
+    if shutil.which("testparm") is None:
+        pytest.skip("testparm (samba-common-bin) absent: Samba's own reading not checked")
+    assert samba_reads() == "NT1"
+    assert cli("fix", "FW-SMB1", "--root", str(weak), "--yes").exit_code == 0
+    assert samba_reads() == "SMB2_02"  # Samba's own parser reads the file the fix wrote
+
+
+def test_remote_desktop_servers_off(weak: Path, cli: Cli, verdict: Verdict,
+                                    snapshot: Snap) -> None:
+    out = roundtrip(weak, "FW-REMOTE-DESKTOP", cli, verdict, snapshot)
+    assert "x11vnc.service : enabled → disabled" in out
+    assert "Le prestataire garde son accès par SSH avec sa clé" in out
