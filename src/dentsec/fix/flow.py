@@ -17,7 +17,7 @@ from typing import Any
 from dentsec import proc
 from dentsec.checks.catalog import Text
 from dentsec.checks.policy import Policy
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 from dentsec.fileio import atomic_write_bytes
 from dentsec.fix import store
 from dentsec.fix.catalog import fixes_for
@@ -325,9 +325,9 @@ def apply(p: Prepared) -> Outcome:
             _put(p.target, edit.path, FileState(edit.content, edit.link, edit.mode),
                  p.states[edit.path])
     except (OSError, DentsecError) as exc:
-        why = exc.message() if isinstance(exc, DentsecError) else (
-            f"{exc.strerror or exc} ({exc.filename or ''})")
-        return roll_back(f"Échec de l'écriture : {why}.", f"Write failed: {why}.", None, "failed")
+        why_fr, why_en = (exc.fr, exc.en) if isinstance(exc, DentsecError) else os_reason(exc)
+        return roll_back(f"Échec de l'écriture : {why_fr}.", f"Write failed: {why_en}.", None,
+                         "failed")
     if live_commands:
         problem = _run(live_commands)
         if problem:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 from dentsec.fileio import atomic_write_bytes, atomic_write_text
 from dentsec.fix.model import FileState
 from dentsec.paths import dentsec_home
@@ -98,11 +98,11 @@ def new_folder(fix_name: str) -> tuple[str, Path]:
 
 
 def _cannot_save(path: Path, exc: OSError) -> DentsecError:
+    fr, en = os_reason(exc)
     return DentsecError(
-        f"Impossible d'enregistrer l'état avant correction dans {path} : "
-        f"{exc.strerror or exc}. Rien n'a été modifié.",
-        f"Cannot save the state before the fix in {path}: {exc.strerror or exc}. "
-        "Nothing was changed.")
+        f"Impossible d'enregistrer l'état avant correction dans {path} : {fr}. "
+        "Rien n'a été modifié.",
+        f"Cannot save the state before the fix in {path}: {en}. Nothing was changed.")
 
 
 def save_copies(folder: Path, states: dict[str, FileState]) -> list[dict[str, Any]]:
