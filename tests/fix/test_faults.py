@@ -247,3 +247,28 @@ def test_one_fix_at_a_time(weak: Path, cli: Cli, snapshot: Snap) -> None:
     assert "Un autre correctif est en cours sur ce poste" in res.output
     assert snapshot(weak) == before
     assert cli("fix", "PWD-LOCKOUT", "--root", str(weak), "--yes").exit_code == 0
+
+
+def test_an_unreadable_file_is_told_not_raised(weak: Path, snapshot: Snap) -> None:
+    """Planning as an unprivileged account a fix whose file only root may read."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("dropping to an unprivileged account needs root and setpriv")
+    base = Path(tempfile.mkdtemp(prefix="dentsec-fix-nobody-"))
+    try:
+        base.chmod(0o755)
+        tree = base / "poste"
+        shutil.copytree(weak, tree, symlinks=True)
+        (tree / "etc/pam.d/common-auth").chmod(0o600)
+        home = base / "home"
+        home.mkdir()
+        home.chmod(0o777)
+        res = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              *FIX, "PWD-LOCKOUT", "--root", str(tree), "--dry-run"],
+                             capture_output=True, text=True, timeout=120, check=False,
+                             env=dict(os.environ, DENTSEC_HOME=str(home), DENTSEC_LANG="fr",
+                                      HOME=str(home)))
+        assert res.returncode == 2, res.stdout + res.stderr
+        assert "Traceback" not in res.stderr
+        assert "relancez en administrateur" in res.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

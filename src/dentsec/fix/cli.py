@@ -146,14 +146,14 @@ def _history(fmt: str) -> None:
 
 
 @click.command()
-@click.argument("check", required=False)
+@click.argument("check", required=False, metavar="CONTRÔLE")
 @click.option("--list", "list_", is_flag=True,
               help="Correctifs possibles pour les contrôles en échec / fixes for failing checks.")
 @click.option("--undo", "undo_id", metavar="FIX-ID|last",
               help="Annuler un correctif / undo a fix.")
 @click.option("--history", is_flag=True, help="Historique des correctifs / fix history.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Format de --history.")
+              help="Format de --history / format of --history.")
 @click.option("--dry-run", is_flag=True,
               help="Montrer les changements sans rien modifier / show changes, change nothing.")
 @click.option("--yes", is_flag=True, help="Confirmer sans question / confirm without asking.")

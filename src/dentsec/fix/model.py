@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from dentsec.checks.catalog import Text
 from dentsec.checks.policy import Policy
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 from dentsec.host.base import OutsideRoot, under_root
 
 
@@ -104,12 +104,20 @@ class Target:
         real = self.real(path)
         try:
             info = os.lstat(real)
+            if stat.S_ISLNK(info.st_mode):
+                return FileState(None, os.readlink(real), None)
+            with open(real, "rb") as fh:
+                return FileState(fh.read(), None, stat.S_IMODE(info.st_mode))
         except FileNotFoundError:
             return FileState(None, None, None)
-        if stat.S_ISLNK(info.st_mode):
-            return FileState(None, os.readlink(real), None)
-        with open(real, "rb") as fh:
-            return FileState(fh.read(), None, stat.S_IMODE(info.st_mode))
+        except OSError as exc:
+            fr, en = os_reason(exc)
+            hint_fr = " : relancez en administrateur (sudo dentsec fix …)" \
+                if isinstance(exc, PermissionError) else ""
+            hint_en = ": run as administrator (sudo dentsec fix …)" if hint_fr else ""
+            raise DentsecError(f"Lecture de {path} impossible ({fr}){hint_fr}. Rien n'a été "
+                               "modifié.", f"Cannot read {path} ({en}){hint_en}. Nothing was "
+                               "changed.") from exc
 
     def read(self, path: str) -> bytes | None:
         """File bytes as read for planning (one read per path, so the preview is stable)."""
