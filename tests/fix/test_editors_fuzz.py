@@ -135,3 +135,76 @@ def test_sshd_edit_closes_passwords_and_root(config: str) -> None:
         new = ssh.rewrite(target, ssh.config_files(target))
         lines = [ln for path in new for ln in new[path].splitlines()]
     assert ssh_password_and_root(parse_sshd(lines)) == (False, False)
+
+
+PAM_PASSWORD = st.lists(st.one_of(
+    st.sampled_from([
+        "password\t[success=1 default=ignore]\tpam_unix.so obscure yescrypt",
+        "password\trequisite\t\t\tpam_deny.so", "password\trequired\t\t\tpam_permit.so",
+        "password\trequisite\t\t\tpam_pwquality.so retry=3 minlen=8 dcredit=1",
+        "password\toptional\tpam_gnome_keyring.so", "# here are the per-package modules",
+        "@include common-something", ""]),
+    st.builds(lambda n: f"password\trequisite\tpam_pwquality.so minlen={n} ucredit={n % 3}",
+              st.integers(min_value=0, max_value=30))), max_size=8)
+PAM_AUTH = st.lists(st.sampled_from([
+    "auth\t[success=1 default=ignore]\tpam_unix.so nullok", "auth\trequisite\t\t\tpam_deny.so",
+    "auth\trequired\t\t\tpam_permit.so", "auth\toptional\t\t\tpam_cap.so",
+    "auth\t[success=2 default=ignore]\tpam_unix.so", "auth\trequired\tpam_faillock.so deny=50",
+    "# comment", ""]), max_size=8)
+
+
+def _tree(root: str, files: dict[str, str]) -> None:
+    from pathlib import Path
+
+    for rel, text in files.items():
+        path = Path(root) / rel.lstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    pam = Path(root) / "lib/x86_64-linux-gnu/security"
+    pam.mkdir(parents=True, exist_ok=True)
+    for module in ("pam_pwquality.so", "pam_faillock.so"):
+        (pam / module).write_bytes(b"placeholder\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(PAM_PASSWORD.map("\n".join), TEXT)
+def test_pwquality_plan_enforces_the_policy_or_refuses(stack: str, conf: str) -> None:
+    from tempfile import TemporaryDirectory
+
+    from dentsec.checks.policy import Policy
+    from dentsec.collect.linux.password_policy import policy_from_texts
+    from dentsec.fix.linux.passwords import COMMON_PASSWORD, PWQUALITY, _pwquality_plan
+    from dentsec.fix.model import Refused, Target
+
+    with TemporaryDirectory() as tmp:
+        _tree(tmp, {COMMON_PASSWORD: stack, PWQUALITY: conf})
+        try:
+            plan = _pwquality_plan(Target(tmp, Policy()))
+        except Refused:
+            assert "pam_unix.so" not in stack and "pam_pwquality.so" not in stack
+            return
+    new = {e.path: (e.content or b"").decode() for e in plan.edits}
+    got = policy_from_texts(new[COMMON_PASSWORD], None, new[PWQUALITY], {})
+    assert got.min_length is not None and got.min_length >= 12
+    assert got.min_classes is not None and got.min_classes >= 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(PAM_AUTH.map("\n".join))
+def test_faillock_plan_locks_or_refuses(stack: str) -> None:
+    from tempfile import TemporaryDirectory
+
+    from dentsec.checks.policy import Policy
+    from dentsec.collect.linux.password_policy import policy_from_texts
+    from dentsec.fix.linux.passwords import COMMON_AUTH, FAILLOCK, _faillock_plan
+    from dentsec.fix.model import Refused, Target
+
+    with TemporaryDirectory() as tmp:
+        _tree(tmp, {COMMON_AUTH: stack})
+        try:
+            plan = _faillock_plan(Target(tmp, Policy()))
+        except Refused:
+            return
+    new = {e.path: (e.content or b"").decode() for e in plan.edits}
+    got = policy_from_texts(None, new[COMMON_AUTH], "", {}, new[FAILLOCK])
+    assert got.lockout_threshold is not None and 0 < got.lockout_threshold <= 5

@@ -29,7 +29,9 @@ def set_option(text: str, key: str, value: str, sep: str = " = ",
         m = pattern.match(line)
         if m and not line.lstrip().startswith("#"):
             before = m.group(3).split("#", 1)[0].strip() or None
-            out.append(f"{m.group(1)}{key}{m.group(2)}{value}")
+            # Keep the file's own spacing, but never a separator its readers do not take.
+            kept = m.group(2) if ("=" in m.group(2)) == ("=" in sep) else sep
+            out.append(f"{m.group(1)}{key}{kept}{value}")
             found = True
         else:
             out.append(line)

@@ -6,6 +6,8 @@ pam-configs layout; options follow pwquality.conf(5), faillock.conf(5), login.de
 
 from __future__ import annotations
 
+import re
+
 from dentsec.collect.linux.password_policy import parse_pam, quality_length_classes
 from dentsec.collect.linux.textconf import parse_spaced, to_int
 from dentsec.fix.linux.common import MARK, need_pam_module, set_option
@@ -32,11 +34,18 @@ def _module_words(line: str) -> tuple[str, str, list[str]] | None:
 
 
 def _drop_args(line: str, names: tuple[str, ...]) -> str:
-    """The PAM line without ``name=…`` arguments (so the .conf file decides)."""
+    """The PAM line without ``name=…`` arguments (so the .conf file decides); its own
+    spacing (tabs between columns, spaces between arguments) is kept."""
     head, sep, comment = line.partition("#")
-    kept = [w for w in head.split("\t" if "\t" in head else " ")
-            if w.split("=", 1)[0] not in names or "=" not in w]
-    return ("\t" if "\t" in head else " ").join(kept).rstrip() + (sep + comment if sep else "")
+    parts = re.split(r"(\s+)", head)
+    kept: list[str] = []
+    for part in parts:
+        if "=" in part and part.split("=", 1)[0] in names:
+            if kept and not kept[-1].strip():
+                kept.pop()  # the space before the dropped argument
+            continue
+        kept.append(part)
+    return "".join(kept).rstrip() + (sep + comment if sep else "")
 
 
 def _pwquality_plan(target: Target) -> Plan:
