@@ -236,5 +236,5 @@ def test_samba_without_smb1(weak: Path, cli: Cli, verdict: Verdict, snapshot: Sn
 def test_remote_desktop_servers_off(weak: Path, cli: Cli, verdict: Verdict,
                                     snapshot: Snap) -> None:
     out = roundtrip(weak, "FW-REMOTE-DESKTOP", cli, verdict, snapshot)
-    assert "x11vnc.service : enabled → disabled" in out
+    assert "x11vnc.service : activé → désactivé" in out
     assert "Le prestataire garde son accès par SSH avec sa clé" in out

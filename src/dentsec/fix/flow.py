@@ -109,7 +109,9 @@ def prepare(check: str, root: str, policy: Policy, device_wide: bool = False,
 
 
 def _show(value: str | None) -> str:
-    return tr("(absent)", "(absent)") if value is None else value
+    if value is None:
+        return tr("(absent)", "(absent)")
+    return value if value else tr("(vide)", "(empty)")
 
 
 def preview(p: Prepared) -> str:

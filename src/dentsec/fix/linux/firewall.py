@@ -14,6 +14,7 @@ from dentsec.collect.linux.textconf import to_int
 from dentsec.fix.linux.common import MARK, installed, need_package, unit_file
 from dentsec.fix.linux.ssh import config_files, config_lines
 from dentsec.fix.model import Edit, Fix, Plan, Refused, Setting, Target
+from dentsec.i18n import tr
 
 NFT_CONF = "/etc/nftables.conf"
 WANTS = "/etc/systemd/system/sysinit.target.wants/nftables.service"
@@ -77,9 +78,12 @@ def _plan(target: Target) -> Plan:
     edits = (
         Edit(NFT_CONF, text.encode(), mode=0o755, settings=(
             Setting("input policy", None, "drop"),
-            Setting(f"SSH tcp/{port}", None, "ouvert depuis le réseau local / open from the LAN"),
-            Setting("ports justifiés / justified ports", None, ", ".join(kept) or "-"))),
-        Edit(WANTS, link=unit, settings=(Setting("nftables.service", None, "enabled"),)),
+            Setting(f"SSH tcp/{port}", None, tr("ouvert depuis le réseau local",
+                                                "open from the local network")),
+            Setting(tr("ports justifiés", "justified ports"), None,
+                    ", ".join(kept) or tr("aucun", "none")))),
+        Edit(WANTS, link=unit, settings=(Setting("nftables.service", None,
+                                                 tr("activé", "enabled")),)),
     )
     return Plan(edits,
                 commands=(("nft", "-c", "-f", NFT_CONF), ("nft", "-f", NFT_CONF)),

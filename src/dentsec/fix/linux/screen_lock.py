@@ -15,6 +15,7 @@ import tempfile
 from dentsec.collect.linux.screen_lock import IDLE, KDE_MARKERS, LOCK, LOCK_DELAY
 from dentsec.fix.linux.common import MARK, people
 from dentsec.fix.model import Edit, Fix, Plan, Refused, Setting, Target
+from dentsec.i18n import tr
 
 PROFILE = "/etc/dconf/profile/user"
 NAME = "00-dentsec-screen-lock"
@@ -100,7 +101,8 @@ def _plan(target: Target) -> Plan:
         Edit(f"{folder}/{NAME}", keyfile, settings=(
             Setting(IDLE, None, f"uint32 {minutes * 60}"), Setting(LOCK, None, "true"),
             Setting(LOCK_DELAY, None, "uint32 0"))),
-        Edit(f"{folder}/locks/{NAME}", locks, settings=(Setting("locks", None, "3 clés / keys"),)),
+        Edit(f"{folder}/locks/{NAME}", locks, settings=(Setting(tr("verrouillé", "locked"), None,
+                                                        ", ".join((IDLE, LOCK, LOCK_DELAY))),)),
         Edit(f"/etc/dconf/db/{db}", compiled, settings=(Setting("dconf compile", None, db),)),
     ]
     for user in people(target):

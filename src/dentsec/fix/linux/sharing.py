@@ -11,6 +11,7 @@ import re
 from dentsec.collect.linux.remote_access import VNC_PACKAGES
 from dentsec.fix.linux.common import MARK, installed
 from dentsec.fix.model import Edit, Fix, Plan, Refused, Setting, Target
+from dentsec.i18n import tr
 
 SMB_CONF = "/etc/samba/smb.conf"
 MIN_PROTOCOL = "SMB2_02"
@@ -81,7 +82,8 @@ def _remote_plan(target: Target) -> Plan:
         for unit in target.list_dir(f"{WANTS_DIR}/{folder}"):
             if any(word in unit for word in REMOTE_UNIT_WORDS):
                 edits.append(Edit(f"{WANTS_DIR}/{folder}/{unit}",
-                                  settings=(Setting(unit, "enabled", "disabled"),)))
+                                  settings=(Setting(unit, tr("activé", "enabled"),
+                                                    tr("désactivé", "disabled")),)))
                 units.append(unit)
     if not edits:
         raise Refused("Aucun service VNC ou xrdp activé au démarrage : rien à désactiver.",

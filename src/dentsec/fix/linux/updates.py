@@ -10,6 +10,7 @@ import re
 
 from dentsec.fix.linux.common import need_package, unit_file
 from dentsec.fix.model import Edit, Fix, Plan, Refused, Setting, Target
+from dentsec.i18n import tr
 
 APT_CONF_D = "/etc/apt/apt.conf.d"
 AUTO = f"{APT_CONF_D}/20auto-upgrades"
@@ -59,7 +60,7 @@ def _plan(target: Target) -> Plan:
                           f"The systemd unit {timer} (apt package) is missing: automatic "
                           "updates cannot be scheduled.")
         edits.append(Edit(f"{WANTS}/{timer}", link=unit,
-                          settings=(Setting(timer, None, "enabled"),)))
+                          settings=(Setting(timer, None, tr("activé", "enabled")),)))
     return Plan(tuple(edits), commands=(("systemctl", "daemon-reload"),
                                         ("systemctl", "start", *TIMERS)),
                 undo_commands=(("systemctl", "daemon-reload"),))
