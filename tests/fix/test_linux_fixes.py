@@ -4,6 +4,7 @@ every file byte-identical to before."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -148,6 +149,13 @@ def test_downloads_ask(weak: Path, cli: Cli, verdict: Verdict, snapshot: Snap) -
 def test_nftables(weak: Path, cli: Cli, verdict: Verdict, snapshot: Snap) -> None:
     out = roundtrip(weak, "FW-ENABLED", cli, verdict, snapshot)
     assert "SSH tcp/22" in out
+    assert cli("fix", "FW-ENABLED", "--root", str(weak), "--yes").exit_code == 0
+    if shutil.which("nft") and shutil.which("unshare") and os.geteuid() == 0:
+        # The file written into the tree passes the real nft's check, in a private
+        # network namespace (this machine's rules untouched).
+        res = subprocess.run(["unshare", "-n", "nft", "-c", "-f", str(weak / "etc/nftables.conf")],
+                             capture_output=True, text=True, check=False)
+        assert res.returncode == 0, res.stderr
 
 
 def test_dry_run_changes_nothing(weak: Path, cli: Cli, snapshot: Snap, home: Path) -> None:
