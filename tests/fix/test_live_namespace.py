@@ -58,7 +58,7 @@ def test_nftables_fix_live_in_a_throwaway_namespace(tmp_path: Path) -> None:
     assert "FW-ENABLED est maintenant réussi" in out  # the live audit reads the running rules
     assert "type filter hook input priority filter; policy drop;" in out
     assert "tcp dport 22 accept" in out  # SSH from the LAN kept
-    assert "Correctif annulé : fichiers rétablis. FW-ENABLED : fail." in out
+    assert "Correctif annulé : fichiers rétablis. FW-ENABLED : À corriger." in out
     assert out.rstrip().endswith("--- apres\n0")  # the table is gone again
     assert _sha("/etc/nftables.conf") == before  # this machine's /etc never changed
     kept = upper / "nftables.conf"

@@ -42,7 +42,7 @@ def _user() -> str | None:
 
 def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
     from dentsec.fix.catalog import fixes_for, scripts_for
-    from dentsec.fix.flow import FIXABLE, verdicts
+    from dentsec.fix.flow import FIXABLE, verdict_word, verdicts
 
     os_family, found = verdicts(root, load_policy(policy_file), evidence)
     rows: list[tuple[str, Fix | ScriptFix]] = []
@@ -58,7 +58,8 @@ def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
     click.echo(tr("Correctifs disponibles (dentsec fix CONTRÔLE) :",
                   "Available fixes (dentsec fix CHECK):"))
     for check, fix in rows:
-        click.echo(f"  {check:<18} {found[check].status:<8} {fix.name:<28} {pick(fix.title)}")
+        click.echo(f"  {check:<18} {verdict_word(found[check].status):<11} {fix.name:<28} "
+                   f"{pick(fix.title)}")
     if any(isinstance(fix, ScriptFix) for _, fix in rows):
         click.echo(tr("Scripts à faire lancer par un administrateur : dentsec fix CONTRÔLE "
                       f"--script --os {os_family} --output DOSSIER",
@@ -135,12 +136,14 @@ def _history(fmt: str) -> None:
     if not records:
         click.echo(tr("Aucun correctif dans l'historique.", "No fix in the history."))
         return
+    from dentsec.fix.flow import run_word, verdict_word
+
     for r in records:
-        after = r.get("verdict_after") or "-"
+        before, after = verdict_word(r.get("verdict_before")), verdict_word(r.get("verdict_after"))
         where = "" if r.get("root") in (None, "/") else tr(f"  (arborescence {r['root']})",
                                                             f"  (tree {r['root']})")
-        click.echo(f"{r['id']}  {r['check']:<16} {r['status']:<12} "
-                   f"{r.get('verdict_before')} → {after}  {r['who']}{where}")
+        click.echo(f"{r['id']}  {r['check']:<16} {run_word(str(r['status'])):<24} "
+                   f"{before} → {after}  {r['who']}{where}")
         if r.get("message"):
             click.echo(f"    {pick(r['message'])}")
 

@@ -23,9 +23,30 @@ from dentsec.fix import store
 from dentsec.fix.catalog import fixes_for
 from dentsec.fix.model import Edit, FileState, Fix, Plan, Refused, Target
 from dentsec.i18n import pick, tr
+from dentsec.vocab import Status
 
 FIXABLE = ("fail", "warn", "unknown")
 """Verdicts a fix may start from (unknown: the re-audit will prove it passes)."""
+
+
+RUN_WORDS: dict[str, tuple[str, str]] = {
+    "applying": ("interrompu ou en cours", "interrupted or running"),
+    "applied": ("appliqué", "applied"), "rolled-back": ("annulé car non réussi", "rolled back"),
+    "failed": ("échec, rétabli", "failed, restored"), "undone": ("annulé", "undone"),
+    "explained": ("expliqué", "explained")}
+
+
+def verdict_word(status: str | None) -> str:
+    """A check's verdict in the user's words (échec, réussi…); unknown tokens as they are."""
+    if status in set(Status):
+        return pick(Status(status).text)
+    return status or "-"
+
+
+def run_word(status: str) -> str:
+    """A fix run's status in the user's words."""
+    fr, en = RUN_WORDS.get(status, (status, status))
+    return tr(fr, en)
 
 
 @dataclass(frozen=True)
@@ -38,7 +59,7 @@ class Verdict:
         """The verdict as the practice reads it, with the reason of an unknown."""
         why = f" ({'; '.join(self.evidence)[:300]})" if self.evidence and \
             self.status in ("unknown", "na") else ""
-        return f"{self.status} : {pick(self.message)}{why}"
+        return f"{verdict_word(self.status)} : {pick(self.message)}{why}"
 
 
 def verdicts(root: str, policy: Policy,
@@ -116,8 +137,9 @@ def _show(value: str | None) -> str:
 
 def preview(p: Prepared) -> str:
     """What will change and what it could break, in the user's language."""
-    lines = [tr(f"Correctif {p.fix.name} pour {p.check} (actuellement : {p.before.status})",
-                f"Fix {p.fix.name} for {p.check} (now: {p.before.status})"),
+    now = verdict_word(p.before.status)
+    lines = [tr(f"Correctif {p.fix.name} pour {p.check} (actuellement : {now})",
+                f"Fix {p.fix.name} for {p.check} (now: {now})"),
              f"  {pick(p.fix.title)}", "", pick(p.fix.changes), "",
              tr("Ce qui va changer :", "What will change:")]
     if not p.target.live:
@@ -344,7 +366,8 @@ def apply(p: Prepared) -> Outcome:
             f"Après correction, {p.check} n'est toujours pas réussi ({said}).",
             f"After the fix, {p.check} still does not pass ({said}).",
             status, "rolled-back")
-    others = [f"{c} : {after[c].status}" for c in p.fix.checks if c != p.check and c in after]
+    others = [f"{c} : {verdict_word(after[c].status)}" for c in p.fix.checks
+              if c != p.check and c in after]
     extra = f" ({', '.join(others)})" if others else ""
     return finish("applied", status,
                   f"{p.check} est maintenant réussi{extra}. Annulation : dentsec fix --undo {fix_id}",
@@ -369,7 +392,7 @@ def undo_preview(fix_id: str, policy: Policy) -> tuple[Path, dict[str, Any], str
     folder, record = store.load(fix_id)
     if record["status"] not in store.IN_PLACE:
         raise DentsecError(
-            f"Le correctif {record['id']} n'est pas en place (état : {record['status']}) : "
+            f"Le correctif {record['id']} n'est pas en place ({run_word(record['status'])}) : "
             "rien à annuler.",
             f"Fix {record['id']} is not in place (status: {record['status']}): nothing to undo.")
     lines = [tr(f"Annulation du correctif {record['id']} ({record['fix']}, {record['check']})",
@@ -426,7 +449,7 @@ def undo(fix_id: str, root: str | None, policy: Policy) -> Outcome:
             + ", ".join(changed) + ")"
         note_en = " (changed since the fix, put back to the earlier state anyway: " \
             + ", ".join(changed) + ")"
-    status = verdict.status if verdict else "?"
+    status = verdict_word(verdict.status if verdict else None)
     return Outcome(str(record["id"]), True,
                    tr(f"Correctif annulé : fichiers rétablis{note_fr}. {record['check']} : {status}.",
                       f"Fix undone: files restored{note_en}. {record['check']}: {status}."),

@@ -25,6 +25,7 @@ from dentsec.fix.flow import (
     finish_record,
     new_record,
     refuse_verdict,
+    verdict_word,
     verdicts,
 )
 from dentsec.fix.scripts.model import APPLY, UNDO, ScriptFix
@@ -69,8 +70,8 @@ def prepare(check: str, os_family: str, policy: Policy) -> PreparedScript:
 def preview(p: PreparedScript) -> str:
     fix = p.fix
     return "\n".join([
-        tr(f"Correctif {fix.name} pour {p.check} (actuellement : {p.before.status})",
-           f"Fix {fix.name} for {p.check} (now: {p.before.status})"),
+        tr(f"Correctif {fix.name} pour {p.check} (actuellement : {verdict_word(p.before.status)})",
+           f"Fix {fix.name} for {p.check} (now: {verdict_word(p.before.status)})"),
         f"  {pick(fix.title)}", "", pick(fix.changes), "",
         tr("Ce que cela peut gêner :", "What it could break:"), f"  {pick(fix.risks)}", "",
         tr("Le script enregistre les valeurs actuelles avant tout changement ; annulation : "
@@ -155,7 +156,7 @@ def undo(folder: Path, record: dict[str, Any], policy: Policy,
     record.update(status="undone", undone_at=store.now_iso(), undone_by=store.who(),
                   verdict_after_undo=verdict.status if verdict else None)
     store.write_record(folder, record)
-    status = verdict.status if verdict else "?"
+    status = verdict_word(verdict.status if verdict else None)
     return Outcome(str(record["id"]), True,
                    tr(f"Correctif annulé. {record['check']} : {status}.",
                       f"Fix undone. {record['check']}: {status}."), record)
