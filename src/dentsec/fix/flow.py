@@ -22,18 +22,12 @@ from dentsec.fileio import atomic_write_bytes
 from dentsec.fix import store
 from dentsec.fix.catalog import fixes_for
 from dentsec.fix.model import Edit, FileState, Fix, Plan, Refused, Target
+from dentsec.fix.words import RUN_WORDS
 from dentsec.i18n import pick, tr
 from dentsec.vocab import Status
 
 FIXABLE = ("fail", "warn", "unknown")
 """Verdicts a fix may start from (unknown: the re-audit will prove it passes)."""
-
-
-RUN_WORDS: dict[str, tuple[str, str]] = {
-    "applying": ("interrompu ou en cours", "interrupted or running"),
-    "applied": ("appliqué", "applied"), "rolled-back": ("annulé car non réussi", "rolled back"),
-    "failed": ("échec, rétabli", "failed, restored"), "undone": ("annulé", "undone"),
-    "explained": ("expliqué", "explained")}
 
 
 def verdict_word(status: str | None) -> str:
