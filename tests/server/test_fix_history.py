@@ -69,3 +69,15 @@ def test_another_tenant_never_sees_the_history(client: Client, tenants: dict[str
     response = client.get(f"/poste/{a['device_staff'].pk}/")
     assert response.status_code in (403, 404)
     assert b"windows-firewall-profiles" not in response.content
+
+
+def test_fix_page_gives_the_guided_command(client: Client, tenants: dict[str, Any]) -> None:
+    a = tenants["a"]
+    login_client(client, a["lead"])
+    device = a["device_staff"]  # the Windows fixture report
+    page = client.get(f"/poste/{device.pk}/corriger/FW-SMB1/").content.decode()
+    assert "Correction guidée" in page and "PowerShell lancé en administrateur" in page
+    assert '<pre class="card" id="fix-command">dentsec fix FW-SMB1</pre>' in page
+    assert "demande la confirmation de la personne au poste" in page
+    no_fix = client.get(f"/poste/{device.pk}/corriger/BAK-RECENT/").content.decode()
+    assert "Correction guidée" not in no_fix

@@ -1,5 +1,6 @@
-"""The device page's list of `dentsec fix` runs, uploaded by the agent with its reports
-(``fix_history`` of the latest report, validated on upload by the report schema)."""
+"""`dentsec fix` in the console: the device page's list of fix runs, uploaded by the agent
+with its reports (``fix_history`` of the latest report, validated on upload by the report
+schema), and on a fix page the command that applies the guided fix at the workstation."""
 
 from __future__ import annotations
 
@@ -44,3 +45,29 @@ def fix_history(report: Any) -> dict[str, Any]:
                                         "Fixes run on this workstation"),
             "headers": [word("Quand", "When"), word("Contrôle", "Check"),
                         word("Résultat", "Result"), word("Par", "By")]}
+
+
+@register.inclusion_tag("console/_fix_command.html")
+def fix_command(check_id: str, os_family: str) -> dict[str, Any]:
+    """The command the person at the workstation runs; nothing when no guided fix exists."""
+    from dentsec.fix.catalog import fixes_for, scripts_for
+
+    english = (get_language() or "fr").startswith("en")
+    if not (fixes_for(check_id, os_family) or scripts_for(check_id, os_family)):
+        return {"command": ""}
+    if os_family == "windows":
+        command = f"dentsec fix {check_id}"
+        where = ("In PowerShell run as administrator, at the workstation:" if english else
+                 "Sur le poste, dans PowerShell lancé en administrateur :")
+    else:
+        command = f"sudo dentsec fix {check_id}"
+        where = ("In a terminal, at the workstation:" if english else
+                 "Sur le poste, dans un terminal :")
+    how = ("dentsec shows what will change and what it could break, asks the person at the "
+           "workstation to confirm, saves the current state, checks the result and restores "
+           "it if the check does not pass. Undo: dentsec fix --undo last" if english else
+           "dentsec montre ce qui va changer et ce que cela peut gêner, demande la confirmation "
+           "de la personne au poste, enregistre l'état actuel, vérifie le résultat et le "
+           "rétablit si le contrôle ne passe pas. Annulation : dentsec fix --undo last")
+    return {"command": command, "where": where, "how": how,
+            "title": "Guided fix" if english else "Correction guidée"}
