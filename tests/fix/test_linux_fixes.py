@@ -246,3 +246,11 @@ def test_remote_desktop_servers_off(weak: Path, cli: Cli, verdict: Verdict,
     out = roundtrip(weak, "FW-REMOTE-DESKTOP", cli, verdict, snapshot)
     assert "x11vnc.service : activé → désactivé" in out
     assert "Le prestataire garde son accès par SSH avec sa clé" in out
+
+
+def test_undo_of_a_tree_that_is_gone(weak: Path, cli: Cli) -> None:
+    assert cli("fix", "PWD-LOCKOUT", "--root", str(weak), "--yes").exit_code == 0
+    shutil.rmtree(weak)
+    res = cli("fix", "--undo", "last", "--yes")
+    assert res.exit_code == 2 and "n'existe plus" in res.output
+    assert not weak.exists()

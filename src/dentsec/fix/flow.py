@@ -113,6 +113,11 @@ def prepare(check: str, root: str, policy: Policy, device_wide: bool = False,
                       "--device-wide (every account).")
     plan = fix.plan(target)
     edits = tuple(e for e in plan.edits if _changed(target, e))
+    if not edits and fix.per_person and not device_wide:
+        raise Refused(f"Rien à changer dans les réglages de {user or '?'} : pour ceux de toutes "
+                      "les personnes du poste, ajoutez --device-wide.",
+                      f"Nothing to change in {user or '?'}'s settings: for every person of "
+                      "the workstation, add --device-wide.")
     if not edits:
         raise Refused(f"Les réglages de {fix.name} sont déjà en place, mais {check} ne passe "
                       f"pas : {pick(before.message)} Voir « dentsec explain {check} ».",
@@ -414,6 +419,10 @@ def undo(fix_id: str, root: str | None, policy: Policy) -> Outcome:
     """Put back exactly what the fix saved, then tell the check's verdict again."""
     folder, record, _ = undo_preview(fix_id, policy)
     target_root = str(record["root"])
+    if not os.path.isdir(target_root):
+        raise DentsecError(f"L'arborescence {target_root} de ce correctif n'existe plus : rien "
+                           "n'a été modifié.",
+                           f"This fix's tree {target_root} no longer exists: nothing was changed.")
     if root is not None and os.path.abspath(root) != os.path.abspath(target_root):
         raise DentsecError(
             f"Le correctif {record['id']} a été appliqué sur {target_root}, pas sur {root}.",
