@@ -15,7 +15,7 @@ from dentsec.fix.model import Fix
 from dentsec.fix.scripts.model import ScriptFix
 from dentsec.i18n import pick, tr
 
-EXIT_OK, EXIT_NOT_FIXED = 0, 1
+EXIT_NOT_FIXED = 1
 
 
 def _confirm(yes: bool, question_fr: str, question_en: str) -> None:

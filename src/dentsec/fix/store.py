@@ -26,7 +26,6 @@ from dentsec.paths import dentsec_home
 
 SCHEMA = "dentsec.fix/1"
 ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[a-z0-9-]+(?:-\d+)?$")
-STATUSES = ("applying", "applied", "rolled-back", "failed", "undone", "explained")
 IN_PLACE = ("applied", "applying")
 """What an undo puts back: a fix in place, or one interrupted (power cut, killed) after its
 copies were saved, whose files may be half changed."""
