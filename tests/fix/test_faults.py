@@ -272,3 +272,23 @@ def test_an_unreadable_file_is_told_not_raised(weak: Path, snapshot: Snap) -> No
         assert "relancez en administrateur" in res.stderr
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_ctrl_c_during_the_verification_restores(weak: Path, snapshot: Snap,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the files are written (during the re-audit): nothing stays changed."""
+    from dentsec.checks.policy import Policy
+    from dentsec.errors import DentsecError
+    from dentsec.fix import flow
+
+    before = snapshot(weak)
+    prepared = flow.prepare("PWD-LOCKOUT", str(weak), Policy())
+
+    def interrupted(*_: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(flow, "verdicts", interrupted)  # the person presses Ctrl-C here
+    with pytest.raises(DentsecError) as told:
+        flow.apply(prepared)
+    assert told.value.fr == "Interrompu. L'état précédent a été rétabli."
+    assert snapshot(weak) == before

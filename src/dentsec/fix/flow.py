@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -343,6 +344,19 @@ def apply(p: Prepared) -> Outcome:
                       why_en + " The previous state was restored.")
 
     try:
+        return _write_and_verify(p, fix_id, edits, live_commands, roll_back, finish)
+    except KeyboardInterrupt:
+        # Ctrl-C mid-way: nothing stays half changed.
+        outcome = roll_back("Interrompu.", "Interrupted.", None, "failed")
+        raise DentsecError(outcome.record["message"]["fr"],
+                           outcome.record["message"]["en"]) from None
+
+
+def _write_and_verify(p: Prepared, fix_id: str, edits: tuple[Edit, ...],
+                      live_commands: list[list[str]],
+                      roll_back: Callable[[str, str, str | None, str], Outcome],
+                      finish: Callable[[str, str | None, str, str], Outcome]) -> Outcome:
+    try:
         for edit in edits:
             os.makedirs(os.path.dirname(p.target.real(edit.path)), mode=0o755, exist_ok=True)
             _put(p.target, edit.path, FileState(edit.content, edit.link, edit.mode),
@@ -356,7 +370,12 @@ def apply(p: Prepared) -> Outcome:
         if problem:
             return roll_back(f"Commande en échec : {problem}.", f"Command failed: {problem}.",
                              None, "failed")
-    _, after = verdicts(p.target.root, p.target.policy)
+    try:
+        _, after = verdicts(p.target.root, p.target.policy)
+    except (OSError, DentsecError) as exc:
+        why_fr, why_en = (exc.fr, exc.en) if isinstance(exc, DentsecError) else os_reason(exc)
+        return roll_back(f"Vérification impossible : {why_fr}.", f"Cannot verify: {why_en}.",
+                         None, "failed")
     verdict = after.get(p.check)
     status = verdict.status if verdict else "unknown"
     if status != "pass":
