@@ -46,7 +46,8 @@ function Get-RegState([string]$Path, [string]$Name) {
         $key = Get-Item -LiteralPath $Path
         if ($key.GetValueNames() -contains $Name) {
             $state.Exists = $true
-            $state.Value = $key.GetValue($Name)
+            # Saved as stored: %SystemRoot% stays %SystemRoot% in an expandable string.
+            $state.Value = $key.GetValue($Name, $null, 'DoNotExpandEnvironmentNames')
             $state.Kind = $key.GetValueKind($Name).ToString()
         }
     }
