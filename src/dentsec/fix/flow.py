@@ -153,7 +153,8 @@ def preview(p: Prepared) -> str:
         else:
             action = tr("modifié", "changed")
         lines.append(f"  {edit.path} ({action})")
-        lines += [f"    {s.name} : {_show(s.before)} → {_show(s.after)}" for s in edit.settings]
+        lines += [f"    {s.name} : {_show(s.before)} → {_show(s.after)}" for s in edit.settings
+                  if s.before != s.after]
         if edit.link is not None:
             lines.append(f"    → {edit.link}")
     if p.plan.commands and p.target.live:

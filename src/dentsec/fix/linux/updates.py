@@ -50,8 +50,7 @@ def _plan(target: Target) -> Plan:
         if setting is None:
             auto = auto + ("" if auto.endswith("\n") or not auto else "\n") + f'{key} "1";\n'
             setting = Setting(key, None, "1")
-        if setting.before != setting.after:  # the preview lists changes only
-            auto_settings.append(setting)
+        auto_settings.append(setting)
     edits.insert(0, Edit(AUTO, auto.encode(), settings=tuple(auto_settings)))
     for timer in TIMERS:
         unit = unit_file(target, timer)
