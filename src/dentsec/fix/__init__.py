@@ -1,0 +1,1 @@
+"""``dentsec fix``: guided, confirmed, reversible fixes (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Windows and macOS fixes as generated scripts (see model.py)."""

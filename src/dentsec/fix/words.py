@@ -1,0 +1,10 @@
+"""The words for a fix run's status, shared by the CLI and the console (light: no imports)."""
+
+from __future__ import annotations
+
+RUN_WORDS: dict[str, tuple[str, str]] = {
+    "applying": ("interrompu ou en cours", "interrupted or running"),
+    "applied": ("appliqué", "applied"), "rolled-back": ("annulé car non réussi", "rolled back"),
+    "failed": ("échec, rétabli", "failed, restored"), "undone": ("annulé", "undone"),
+    "explained": ("expliqué", "explained")}
+"""(French, English) for each status of a fix record."""
