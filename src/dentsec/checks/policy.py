@@ -84,7 +84,7 @@ class Policy:
     renewal_days: int = bounded(180, ge=1, le=3650)
     """A renewal *reminder* (CNIL 2022: change on suspicion; periodic renewal for admins)."""
     renewal_scope: Literal["all", "admins"] = "all"
-    password_min_guesses_log10: float = 10.0
+    password_min_guesses_log10: float = bounded(10.0, ge=1, le=30)
     """Guesses an offline attack (stolen password file, KeePass database) must need."""
     # rule 2
     eol_warn_days: int = bounded(180, ge=0, le=3650)
