@@ -229,8 +229,6 @@ class Stored:
 
 FUTURE_TOLERANCE = timedelta(days=1)
 """A report dated further ahead than this is refused: the device's clock is wrong."""
-CLOCK_FLAG = timedelta(days=1)
-"""A device clock off by more than this is flagged on its page."""
 
 
 def _future(generated: datetime) -> IngestError:

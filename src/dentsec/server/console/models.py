@@ -130,6 +130,8 @@ def revoke(obj: EnrollmentToken | Device) -> bool:
 
 
 UNDO_REVOKE_WITHIN = timedelta(days=30)
+CLOCK_FLAG_SECONDS = 86400
+"""A device clock off by more than a day is flagged on its page."""
 
 
 class Device(models.Model):
@@ -174,6 +176,15 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def clock_flagged(self) -> bool:
+        return self.clock_offset is not None and abs(self.clock_offset) > CLOCK_FLAG_SECONDS
+
+    @property
+    def can_undo_revoke(self) -> bool:
+        return (self.revoked_at is not None and self.archived_at is None
+                and timezone.now() - self.revoked_at <= UNDO_REVOKE_WITHIN)
 
 
 class Report(models.Model):
