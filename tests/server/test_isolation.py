@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dentsec.server.console.api import api
+from dentsec.server.console.models import AccountLink
 
 from .conftest import login_client
 
@@ -53,7 +54,9 @@ def _fill(route: str, world: dict[str, Any]) -> str:
     b = world["b"]
     values = {"practice_id": b["practice"].pk, "device_id": b["device_staff"].pk,
               "token_id": b["token"].pk, "report_id": b["report"].pk,
-              "check_id": "BAK-RECENT"}
+              "check_id": "BAK-RECENT", "person_id": b["lead"].pk,
+              # a one-time link is a capability: one nobody was given opens nothing
+              "token": "dsl_" + "x" * 43}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -112,6 +115,9 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert b["token"].revoked_at is None
     assert b["device_staff"].revoked_at is None
     assert b["practice"].tokens.count() == 3
+    b["lead"].user.refresh_from_db()
+    assert b["lead"].user.has_usable_password()
+    assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
 
 
 def test_a_device_credential_reaches_only_its_own_device(client: Client,

@@ -16,11 +16,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dentsec.server import firstrun
@@ -28,7 +28,6 @@ from dentsec.server.console import accounts, alerts, audit, dashboard, ingest, s
 from dentsec.server.console.forms import (
     FirstRunForm,
     LoginForm,
-    PersonForm,
     PracticeForm,
     TokenForm,
     TotpForm,
@@ -37,6 +36,7 @@ from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
     ROLE_STAFF,
+    ROLES_WITH_TOTP,
     Practice,
     Profile,
     revoke,
@@ -108,16 +108,18 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         ip = audit.client_ip(request)
+        # Failures go to the Journal of the account's provider (and practice).
+        scope = accounts.journal_scope(accounts.find_profile(username))
         if security.throttled(username, ip):
             form.add_error(None, _("Trop d'essais. Réessayez dans 15 minutes."))
-            audit.record("login.throttled", request=request, target=username)
+            audit.record("login.throttled", request=request, target=username[:150], **scope)
             status = 429
         else:
             user = auth.authenticate(request, username=username,
                                      password=form.cleaned_data["password"])
             if user is None:
                 security.note_failure(username, ip)
-                audit.record("login.fail", request=request, target=username)
+                audit.record("login.fail", request=request, target=username[:150], **scope)
                 form.add_error(None, _("Identifiant ou mot de passe incorrect."))
                 status = 401
             else:
@@ -126,6 +128,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 profile = tenancy.profile_of(user)
                 if profile is not None and profile.needs_totp:
                     return redirect("console:totp")
+                security.clear_failures(username, ip)
                 return redirect("console:home")
     return render(request, "console/login.html", {"form": form}, status=status)
 
@@ -136,6 +139,14 @@ def logout(request: HttpRequest) -> HttpResponse:
         audit.record("logout", request=request)
     auth.logout(request)
     return redirect("console:login")
+
+
+def _second_factor_passed(request: HttpRequest, username: str, ip: str | None,
+                          action: str) -> None:
+    request.session.cycle_key()
+    request.session[security.SESSION_OTP_KEY] = True
+    security.clear_failures(username, ip)
+    audit.record(action, request=request)
 
 
 @login_required
@@ -151,13 +162,23 @@ def totp(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = request.user.get_username()
         ip = audit.client_ip(request)
+        code = form.cleaned_data["code"]
         if security.throttled(username, ip):
             form.add_error(None, _("Trop d'essais. Réessayez dans 15 minutes."))
             status = 429
-        elif security.verify_totp(profile, form.cleaned_data["code"]):
-            request.session.cycle_key()
-            request.session[security.SESSION_OTP_KEY] = True
-            audit.record("totp.ok", request=request)
+        elif security.looks_like_recovery_code(code) and security.use_recovery_code(profile,
+                                                                                     code):
+            _second_factor_passed(request, username, ip, "totp.recovery")
+            left = security.recovery_codes_left(profile)
+            messages.warning(request, ngettext(
+                "Code de secours accepté. Il vous en reste %(n)d : si vous avez perdu votre "
+                "téléphone, réactivez la double authentification depuis « Mon compte ».",
+                "Code de secours accepté. Il vous en reste %(n)d : si vous avez perdu votre "
+                "téléphone, réactivez la double authentification depuis « Mon compte ».",
+                left) % {"n": left})
+            return redirect("console:home")
+        elif security.verify_totp(profile, code):
+            _second_factor_passed(request, username, ip, "totp.ok")
             return redirect("console:home")
         else:
             security.note_failure(username, ip)
@@ -187,10 +208,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             request.session[security.SESSION_OTP_KEY] = True
             audit.record("totp.setup", request=request)
             messages.success(request, _("Double authentification activée."))
-            return redirect("console:home")
+            # Shown once, now: the way back in if the phone is lost.
+            return render(request, "console/recovery_codes.html",
+                          {"codes": security.new_recovery_codes(profile)})
         form.add_error(None, _("Code incorrect."))
     return render(request, "console/totp_setup.html",
-                  {"form": form, "secret": profile.totp_secret})
+                  {"form": form, "secret": profile.totp_secret,
+                   "required": profile.role in ROLES_WITH_TOTP})
 
 
 @login_required
@@ -373,28 +397,6 @@ def revoke_device(request: HttpRequest, profile: Profile, device_id: int) -> Htt
     if revoke(obj):
         audit.record("device.revoke", request=request, device=obj, target=obj.name)
     return redirect("console:device", device_id=obj.pk)
-
-
-@with_profile
-@managers_only
-@require_http_methods(["GET", "POST"])
-def people(request: HttpRequest, profile: Profile) -> HttpResponse:
-    form = PersonForm(request.POST or None)
-    form.fields["practice"].queryset = tenancy.practices(profile)  # type: ignore[attr-defined]
-    if profile.role != ROLE_PROVIDER_ADMIN:
-        form.fields["role"].choices = [(ROLE_STAFF, _("personnel"))]  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        member = accounts.create_member(data["practice"], data["username"], data["password"],
-                                        data["role"], data.get("email") or "")
-        audit.record("person.create", request=request, practice=data["practice"],
-                     target=f"{member.user.username} ({member.role})")
-        messages.success(request, _("Compte créé."))
-        return HttpResponseRedirect(reverse("console:people"))
-    return render(request, "console/people.html", {
-        "form": form,
-        "people": tenancy.people(profile).select_related("user", "practice")
-        .order_by("practice__name", "user__username")})
 
 
 @with_profile
