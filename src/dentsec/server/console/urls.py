@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, views
+from dentsec.server.console import account_views, device_views, views
 
 app_name = "console"
 
@@ -27,7 +27,12 @@ urlpatterns = [
     path("jeton/<int:token_id>/revoquer/", views.revoke_token, name="revoke-token"),
     path("postes/", views.my_devices, name="my-devices"),
     path("poste/<int:device_id>/", views.device, name="device"),
-    path("poste/<int:device_id>/revoquer/", views.revoke_device, name="revoke-device"),
+    path("poste/<int:device_id>/revoquer/", device_views.revoke_device, name="revoke-device"),
+    path("poste/<int:device_id>/retablir/", device_views.restore_device,
+         name="restore-device"),
+    path("poste/<int:device_id>/archiver/", device_views.archive_device,
+         name="archive-device"),
+    path("poste/<int:device_id>/renommer/", device_views.rename_device, name="rename-device"),
     path("poste/<int:device_id>/corriger/<str:check_id>/", views.fix, name="fix"),
     path("personnes/", account_views.people, name="people"),
     path("personnes/<int:person_id>/mot-de-passe/", account_views.reset_password,

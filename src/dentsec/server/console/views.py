@@ -267,7 +267,7 @@ def _practice(profile: Profile, practice_id: int) -> Practice:
 @managers_only
 def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
     obj = _practice(profile, practice_id)
-    devices = tenancy.devices(profile).filter(practice=obj)
+    devices = tenancy.active_devices(profile).filter(practice=obj)
     points = dashboard.trend(devices)
     latest = dashboard.latest_reports(devices)
     scores = dashboard.named_rule_scores(devices)
@@ -278,7 +278,7 @@ def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRe
         "fixes": dashboard.top_fixes(latest),
         "stale": devices.filter(Q(last_seen__lt=dashboard.stale_before())
                                 | Q(last_seen=None)).count(),
-        "alerts": tenancy.alerts(profile).filter(practice=obj, resolved_at=None)[:10],
+        "n_alerts": tenancy.alerts(profile).filter(practice=obj, resolved_at=None).count(),
     })
 
 
@@ -287,8 +287,11 @@ def _device_rows(request: HttpRequest, profile: Profile,
     devices = tenancy.devices(profile)
     if practice is not None:
         devices = devices.filter(practice=practice)
+    archived = request.GET.get("archives") == "1"
     return render(request, "console/devices.html", {
-        "practice": practice, "devices": devices.select_related("practice"),
+        "practice": practice, "archived": archived,
+        "devices": devices.filter(archived_at__isnull=not archived).select_related("practice"),
+        "n_archived": devices.exclude(archived_at=None).count(),
         "stale_before": dashboard.stale_before(), "today": timezone.localdate()})
 
 
@@ -348,7 +351,7 @@ def fix(request: HttpRequest, profile: Profile, device_id: int, check_id: str) -
     if finding is None:
         raise Http404
     others = []
-    scope = tenancy.devices(profile).filter(practice=obj.practice).exclude(pk=obj.pk)
+    scope = tenancy.active_devices(profile).filter(practice=obj.practice).exclude(pk=obj.pk)
     for other in dashboard.latest_reports(scope):
         if any(f["id"] == check_id and f["status"] == "fail" for f in other.findings):
             others.append(other.device)
@@ -387,16 +390,6 @@ def revoke_token(request: HttpRequest, profile: Profile, token_id: int) -> HttpR
         audit.record("token.revoke", request=request, practice=token.practice,
                      target=token.hint)
     return redirect("console:tokens", practice_id=token.practice_id)
-
-
-@with_profile
-@managers_only
-@require_POST
-def revoke_device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
-    obj = tenancy.get_or_404(tenancy.devices(profile), device_id)
-    if revoke(obj):
-        audit.record("device.revoke", request=request, device=obj, target=obj.name)
-    return redirect("console:device", device_id=obj.pk)
 
 
 @with_profile
