@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -24,7 +23,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dentsec.server import firstrun
-from dentsec.server.console import accounts, alerts, audit, dashboard, ingest, security, tenancy
+from dentsec.server.console import (
+    accounts,
+    alerts,
+    audit,
+    dashboard,
+    ingest,
+    security,
+    spreadsheet,
+    tenancy,
+)
 from dentsec.server.console.forms import (
     FirstRunForm,
     LoginForm,
@@ -311,15 +319,19 @@ def my_devices(request: HttpRequest, profile: Profile) -> HttpResponse:
 @with_profile
 @managers_only
 def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
+    """The practice's devices for a spreadsheet (see spreadsheet.py), times in local time."""
     obj = _practice(profile, practice_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dentsec-{obj.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["device", "last_seen", "os", "os_eol", "score", "critical"])
-    for d in tenancy.devices(profile).filter(practice=obj):
-        writer.writerow([d.name, d.last_seen.isoformat() if d.last_seen else "",
-                         f"{d.os_name} {d.os_version}".strip(),
-                         d.os_eol.isoformat() if d.os_eol else "", d.score, d.critical_count])
+    header = [_("Poste"), _("Dernier contact"), _("Système"), _("Fin de support"),
+              _("Score"), _("Problèmes critiques"), _("État")]
+    rows = ([d.name,
+             timezone.localtime(d.last_seen).strftime("%d/%m/%Y %H:%M") if d.last_seen else "",
+             f"{d.os_name} {d.os_version}".strip(),
+             d.os_eol.strftime("%d/%m/%Y") if d.os_eol else "", d.score, d.critical_count,
+             _("révoqué") if d.revoked_at else _("actif")]
+            for d in tenancy.devices(profile).filter(practice=obj, archived_at=None))
+    spreadsheet.write(response, header, rows)
     audit.record("practice.export", request=request, practice=obj, target=obj.name)
     return response
 
