@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from dentsec.server.console.api import api
+from dentsec.server.console.models import AccountLink, Device, Profile
 
 from .conftest import login_client
 
@@ -53,7 +55,9 @@ def _fill(route: str, world: dict[str, Any]) -> str:
     b = world["b"]
     values = {"practice_id": b["practice"].pk, "device_id": b["device_staff"].pk,
               "token_id": b["token"].pk, "report_id": b["report"].pk,
-              "check_id": "BAK-RECENT"}
+              "check_id": "BAK-RECENT", "person_id": b["lead"].pk,
+              # a one-time link is a capability: one nobody was given opens nothing
+              "token": "dsl_" + "x" * 43}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -99,19 +103,36 @@ def test_no_route_reaches_another_tenant(client: Client, tenants: dict[str, Any]
     assert checked >= 35  # 19 pages and 11 API operations at the time of writing
 
 
-def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
-    """The POST routes above did not revoke, create or change anything of tenant b."""
+def _post_everywhere(client: Client, tenants: dict[str, Any]) -> None:
     for role in ROLES:
         login_client(client, tenants["a"][role])
         for route, _ in _api_routes() + [(r, []) for r in _django_routes()]:
             if "{" in route:
                 client.post(_fill(route, tenants), b"{}", content_type="application/json")
+
+
+def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
+    """The POST routes above did not revoke, restore, rename, reset or create anything of
+    tenant b."""
     b = tenants["b"]
+    Profile.objects.filter(pk=b["lead"].pk).update(totp_secret="X" * 32, totp_confirmed=True)
+    _post_everywhere(client, tenants)
     b["token"].refresh_from_db()
     b["device_staff"].refresh_from_db()
     assert b["token"].revoked_at is None
     assert b["device_staff"].revoked_at is None
     assert b["practice"].tokens.count() == 3
+    b["lead"].refresh_from_db()
+    assert b["lead"].totp_confirmed and b["lead"].totp_secret == "X" * 32
+    b["lead"].user.refresh_from_db()
+    assert b["lead"].user.has_usable_password()
+    assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
+    # Once revoked, neither restored nor archived nor renamed from outside.
+    Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
+    _post_everywhere(client, tenants)
+    b["device_staff"].refresh_from_db()
+    assert b["device_staff"].revoked_at is not None
+    assert b["device_staff"].archived_at is None and b["device_staff"].name == "pc-b-staff"
 
 
 def test_a_device_credential_reaches_only_its_own_device(client: Client,

@@ -151,15 +151,19 @@ def create_admin(username: str, organisation: str | None, email: str,
     """Crée un administrateur du prestataire. / Create a provider administrator."""
     _django()
     _migrate()
-    from django.contrib.auth import get_user_model
-
     from dentsec.server import firstrun
-    from dentsec.server.console import accounts, audit
+    from dentsec.server.console import accounts, audit, names
     from dentsec.server.console.models import Provider
 
-    if get_user_model().objects.filter(username=username).exists():
-        raise DentsecError(f"l'identifiant {username} existe déjà",
-                           f"user name {username} already exists")
+    try:
+        username = names.checked_username(username)
+        if organisation is not None:
+            organisation = names.checked_name(organisation)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
+    if accounts.username_taken(username):
+        raise DentsecError(f"l'identifiant {username} existe déjà (majuscules comprises)",
+                           f"user name {username} already exists (whatever the case)")
     provider = None
     if organisation is None:
         provider = Provider.objects.order_by("pk").first()
@@ -176,6 +180,33 @@ def create_admin(username: str, organisation: str | None, email: str,
                   f"Administrator {username} created ({profile.provider.name})."))
 
 
+@server.command("reset-totp")
+@click.option("--username", required=True, help="Identifiant / user name.")
+@lang_option
+@handle_errors
+def reset_totp(username: str) -> None:
+    """Oublie la double authentification d'un compte (téléphone perdu, plus aucun code de
+    secours) : elle sera configurée à la prochaine connexion.
+
+    Forgets an account's second factor (lost phone, no recovery code left): it is set up
+    again at the next sign-in. For the server's operator, when no other administrator can.
+    """
+    _django()
+    _migrate()
+    from dentsec.server.console import accounts, audit
+
+    profile = accounts.find_profile(username)
+    if profile is None:
+        raise DentsecError(f"aucun compte « {username} »", f"no account '{username}'")
+    accounts.reset_totp(profile)
+    audit.record("person.totp-reset", actor=None, target=profile.user.username,
+                 **accounts.journal_scope(profile))
+    click.echo(tr(f"Double authentification de {profile.user.username} réinitialisée : "
+                  "elle sera configurée à la prochaine connexion.",
+                  f"Two-factor authentication of {profile.user.username} reset: it will be "
+                  "set up at the next sign-in."))
+
+
 @server.command("add-practice")
 @click.argument("name")
 @click.option("--organisation", default=None, help="Organisation (la première par défaut).")
@@ -185,9 +216,13 @@ def add_practice(name: str, organisation: str | None) -> None:
     """Ajoute un cabinet. / Add a practice."""
     _django()
     _migrate()
-    from dentsec.server.console import audit
+    from dentsec.server.console import audit, names
     from dentsec.server.console.models import Practice, Provider
 
+    try:
+        name = names.checked_name(name)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
     providers = Provider.objects.order_by("pk")
     provider = (providers.filter(name=organisation) if organisation else providers).first()
     if provider is None:

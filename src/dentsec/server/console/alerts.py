@@ -1,7 +1,10 @@
 """Alerts: device silent for 7 days, backup overdue, OS out of support, new critical finding.
 
 Each alert is created once per (device, kind, key) and e-mailed through Django's mail
-backend to the practice's leads and the provider's admins.
+backend to the practice's leads and the provider's admins. Each e-mail is sent and marked
+on its own: one that fails stays pending (logged) and is retried by the next sweep, and
+the others still go out. Headers built from stored names are cleaned (names.header_safe).
+A revoked device raises no alert and its pending ones are not sent.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dentsec.server.console import names
 from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
@@ -53,7 +57,8 @@ def _create(device: Device, kind: str, key: str) -> Alert | None:
 def on_report(device: Device, report: Report, failing_before: list[str]) -> list[Alert]:
     """Alerts raised or closed by a newly stored report (the device's latest)."""
     fails = _fails(report.data)
-    day = report.generated_at.date()
+    # Server time, not the device's clock: a report dated 2001 is judged today.
+    day = timezone.localdate(report.observed_at)
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_ALERTS, [device.pk])
         open_alerts: list[tuple[int, str, str]] = cursor.fetchall()
@@ -79,11 +84,8 @@ def on_report(device: Device, report: Report, failing_before: list[str]) -> list
     new = [alert for kind, key in wanted if (kind, key) not in known
            for alert in [_create(device, kind, key)] if alert is not None]
     if new:
-        try:
-            send_pending(new)
-        except (OSError, smtplib.SMTPException):
-            # The upload must not fail for a mail server; the daily sweep sends them later.
-            log.warning("alert e-mail not sent; will retry", exc_info=True)
+        # Never fails the upload: what cannot be sent now waits for the hourly sweep.
+        send_pending(new)
     return new
 
 
@@ -97,7 +99,8 @@ def sweep(now: datetime | None = None) -> list[Alert]:
         alert = _create(device, Alert.KIND_SILENT, device.last_seen.date().isoformat())
         if alert is not None:
             created.append(alert)
-    send_pending(Alert.objects.filter(emailed_at=None, resolved_at=None))
+    send_pending(Alert.objects.filter(emailed_at=None, resolved_at=None, device__revoked_at=None)
+                 .select_related("device", "practice").order_by("pk"))
     return created
 
 
@@ -127,21 +130,53 @@ def recipients(alert: Alert) -> list[str]:
     return sorted(set(emails))
 
 
+# The mail server is unreachable or hung up: every further message would fail the same way.
+_SERVER_DOWN = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
+                smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
+                smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)
+
+
+def _message(alert: Alert, connection: Any) -> EmailMessage | None:
+    to = recipients(alert)
+    if not to:
+        return None
+    text = describe(alert)
+    body = text + "\n\n" + _("Cabinet : %(practice)s") % {"practice": alert.practice.name}
+    return EmailMessage(names.header_safe("[dentsec] " + text), body, None, to,
+                        connection=connection)
+
+
 def send_pending(alerts: Iterable[Alert]) -> int:
+    """E-mail these alerts, each on its own; returns how many were sent. An alert with no
+    recipient is marked as done; one whose sending fails stays pending for the next sweep."""
     from django.conf import settings
 
-    messages = []
-    sent_ids = []
-    with translation.override(settings.LANGUAGE_CODE):
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        log.warning("mail server unavailable: alerts left for the next sweep", exc_info=True)
+        return 0
+    with translation.override(settings.LANGUAGE_CODE), connection:
         for alert in alerts:
-            to = recipients(alert)
-            if to:
-                subject = "[dentsec] " + describe(alert)
-                body = describe(alert) + "\n\n" + _(
-                    "Cabinet : %(practice)s") % {"practice": alert.practice.name}
-                messages.append((subject, body, None, to))
-            sent_ids.append(alert.pk)
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
-    Alert.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
-    return len(messages)
+            if alert.device.revoked_at is not None:
+                continue
+            try:
+                message = _message(alert, connection)
+                if message is not None:
+                    message.send()
+                    sent += 1
+            except _SERVER_DOWN:
+                log.warning("mail server unavailable: alerts left for the next sweep",
+                            exc_info=True)
+                break
+            except (OSError, smtplib.SMTPException, ValueError):
+                # A refused recipient, a header the backend rejects (ValueError is
+                # BadHeaderError's base): this one is retried later, the others go on.
+                log.warning("alert %s not e-mailed; retried at the next sweep", alert.pk,
+                            exc_info=True)
+                connection.close()  # the next message starts a clean session
+                continue
+            Alert.objects.filter(pk=alert.pk).update(emailed_at=timezone.now())
+    return sent

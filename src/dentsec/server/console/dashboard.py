@@ -41,9 +41,9 @@ def named_rule_scores(devices: QuerySet[Device]) -> list[tuple[str, str, int | N
 
 def trend(devices: QuerySet[Device], days: int = 90) -> list[tuple[date, int]]:
     since = timezone.now() - timedelta(days=days)
-    rows = (Report.objects.filter(device__in=devices, generated_at__gte=since)
+    rows = (Report.objects.filter(device__in=devices, observed_at__gte=since)
             .exclude(score=None)
-            .annotate(day=TruncDate("generated_at"))
+            .annotate(day=TruncDate("observed_at"))
             .values("day").annotate(avg=Avg("score")).order_by("day"))
     return [(row["day"], round(row["avg"])) for row in rows]
 
@@ -64,15 +64,10 @@ def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
 
 
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:
-    found = []
-    for device in devices.exclude(last_report_at=None):
-        if device.last_report_at is None:
-            continue
-        report = (Report.objects.filter(device=device, generated_at=device.last_report_at)
-                  .first())
-        if report is not None:
-            found.append(report)
-    return found
+    """The current report of each device (see ingest.store_report)."""
+    return list(Report.objects.filter(pk__in=devices.exclude(current_report=None)
+                                      .values("current_report_id"))
+                .select_related("device"))
 
 
 @dataclass
@@ -111,13 +106,14 @@ def stale_before(now: datetime | None = None) -> datetime:
 
 
 def ranked_practices(practices: QuerySet[Practice]) -> QuerySet[Practice]:
-    """Practices with their risk figures, riskiest first."""
+    """Practices with their risk figures, riskiest first (revoked devices left out)."""
     stale = stale_before()
+    active = Q(devices__revoked_at=None)
     return (practices.annotate(
-        n_devices=Count("devices"),
-        avg_score=Avg("devices__score"),
-        criticals=Sum("devices__critical_count"),
-        n_stale=Count("devices", filter=Q(devices__last_seen__lt=stale)
-                      | Q(devices__last_seen=None)),
+        n_devices=Count("devices", filter=active),
+        avg_score=Avg("devices__score", filter=active),
+        criticals=Sum("devices__critical_count", filter=active),
+        n_stale=Count("devices", filter=active & (Q(devices__last_seen__lt=stale)
+                                                  | Q(devices__last_seen=None))),
     ).order_by(F("criticals").desc(nulls_last=True), F("avg_score").asc(nulls_last=True),
                "name"))
