@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "serve": "dentsec.server.cli:serve",
     "server": "dentsec.server.cli:server",
     "agent": "dentsec.agent.cli:agent",
+    "scan": "dentsec.scan.cli:scan",
 }
 
 

@@ -1,0 +1,54 @@
+"""The JSON scan report, schema ``dentsec.scan/1`` (what the console stores and compares)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dentsec import __version__
+from dentsec.i18n import language, pick
+from dentsec.scan.model import Finding, ScanReport
+
+SCAN_SCHEMA = "dentsec.scan/1"
+
+
+def _finding(f: Finding, lang: str) -> dict[str, Any]:
+    return {
+        "id": f.kind.id, "status": f.status, "severity": f.kind.severity,
+        "proto": f.proto, "port": f.port,
+        "title": pick(f.kind.title, lang), "message": pick(f.message, lang),
+        "why": pick(f.kind.why, lang),
+        "remediation": {"practice": pick(f.kind.practice, lang), "it": pick(f.kind.it, lang)},
+        "evidence": list(f.evidence),
+    }
+
+
+def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
+    lang = lang or language()
+    return {
+        "schema": SCAN_SCHEMA,
+        "lang": lang,
+        "tool": {"name": "dentsec", "version": __version__},
+        "started_at": report.started_at.isoformat(timespec="seconds"),
+        "finished_at": report.finished_at.isoformat(timespec="seconds"),
+        "targets": list(report.targets),
+        "addresses": report.addresses,
+        "ports": {"choice": report.ports_label, "count": report.ports_count},
+        "privileged": report.privileged,
+        "engine": {"name": "nmap", "version": report.nmap_version,
+                   "argv": [list(a) for a in report.nmap_argv]},
+        "hosts": [{
+            "address": h.address, "names": list(h.names), "mac": h.mac, "vendor": h.vendor,
+            "timed_out": h.timed_out, "worst": h.worst,
+            "ports": [{"proto": p.proto, "port": p.port, "state": p.state,
+                       "service": p.service, "product": p.product, "tls": p.tls,
+                       "title": p.title} for p in h.ports],
+            "findings": [_finding(f, lang) for f in h.findings],
+        } for h in report.hosts],
+        "notes": [_finding(f, lang) for f in report.notes],
+        "counts": report.counts(),
+    }
+
+
+def render(report: ScanReport, lang: str | None = None) -> str:
+    return json.dumps(to_dict(report, lang), indent=2, ensure_ascii=False) + "\n"
