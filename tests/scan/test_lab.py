@@ -5,7 +5,6 @@ practice is told. Skipped, with the reason, where namespaces cannot be created."
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,7 +139,22 @@ def test_public_target_refused_inside_the_lab_too(lab: tuple[netlab.Lab, dict[st
     assert r.stdout == ""
 
 
-def test_stray_processes_end_with_the_lab() -> None:
-    """Nothing the lab started outlives it (checked by the module fixture's teardown)."""
-    assert subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
-                          check=True).returncode == 0
+def test_compare_tells_the_new_port(lab: tuple[netlab.Lab, dict[str, str]],
+                                    tmp_path: Path) -> None:
+    """Scan, then a web page appears on the workstation: the next scan, compared with the
+    first, says so. (Last in the module: it changes the lab.)"""
+    built, roles = lab
+    first = tmp_path / "first.json"
+    argv = [DENTSEC, "scan", roles["poste"], "--ports", "80,8080"]
+    r = built.run([*argv, "--format", "json", "--output", str(first)])
+    assert r.returncode == 0, r.stderr
+    built.web(roles["poste"], 8080, "Caméra IP")
+    r = built.run([*argv, "--compare", str(first)])
+    assert r.returncode == 1, r.stderr
+    assert "Depuis le scan précédent" in r.stdout
+    r = built.run([*argv, "--compare", str(first), "--format", "json"])
+    (line,) = json.loads(r.stdout)["changes"]
+    assert line.startswith("Nouveau port ouvert depuis le scan du")
+    assert line.endswith(f": tcp/8080 http sur {roles['poste']}.")
+    r = built.run([*argv, "--compare", str(tmp_path / "missing.json")])
+    assert r.returncode == 2 and "Scan précédent introuvable" in r.stderr

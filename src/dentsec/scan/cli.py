@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -34,6 +35,26 @@ def _host_policies(pairs: tuple[tuple[str, Path], ...]) -> dict[str, tuple[Justi
     return out
 
 
+def _previous(path: Path) -> dict[str, Any]:
+    import json
+
+    from dentsec.scan.render_json import SCAN_SCHEMA
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DentsecError(f"Scan précédent introuvable : {path}",
+                           f"Previous scan not found: {path}") from exc
+    except (OSError, ValueError) as exc:
+        raise DentsecError(f"Scan précédent illisible : {path} ({exc})",
+                           f"Previous scan unreadable: {path} ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != SCAN_SCHEMA:
+        raise DentsecError(
+            f"{path} n'est pas un rapport de scan dentsec (dentsec scan --format json).",
+            f"{path} is not a dentsec scan report (dentsec scan --format json).")
+    return data
+
+
 @click.command()
 @click.argument("targets", nargs=-1)
 @click.option("--ports", default="top", show_default=True,
@@ -53,13 +74,17 @@ def _host_policies(pairs: tuple[tuple[str, Path], ...]) -> dict[str, tuple[Justi
               type=(str, click.Path(dir_okay=False, path_type=Path)),
               metavar="ADRESSE FICHIER",
               help="Politique d'un appareil (ses ports justifiés) / one device's policy.")
+@click.option("--compare", "previous_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rapport JSON d'un scan précédent : dire ce qui est nouveau / a previous "
+                   "scan's JSON report: tell what is new.")
 @click.option("--time-limit", type=click.FloatRange(min=0.5, max=24 * 60), default=30.0,
               show_default=True, help="Durée maximale en minutes / time limit in minutes.")
 @lang_option
 @handle_errors
 def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
          allow_public: bool, policy_file: Path | None,
-         host_policies: tuple[tuple[str, Path], ...], time_limit: float) -> None:
+         host_policies: tuple[tuple[str, Path], ...], previous_file: Path | None,
+         time_limit: float) -> None:
     """Scanner les appareils du réseau du cabinet que vous nommez (adresse, réseau d'au plus
     /22 ou nom), avec nmap, et dire ce qu'ils exposent.
 
@@ -73,6 +98,7 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
     if fmt == "pdf" and output is None:
         raise DentsecError("Le rapport PDF s'écrit dans un fichier : ajoutez --output scan.pdf",
                            "The PDF report goes to a file: add --output scan.pdf")
+    previous = _previous(previous_file) if previous_file else None
     parsed = parse_targets(targets, allow_public)
     if ports not in ("top", "all"):
         nmap.parse_port_list(ports)  # refuse a bad list before nmap is even looked for
@@ -88,6 +114,16 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
     else:
         report = runner.scan(request)
 
+    changes: list[str] = []
+    if previous is not None:
+        from dentsec.scan.compare import changes as diff
+        from dentsec.scan.compare import describe
+        from dentsec.scan.render_json import to_dict
+
+        since = str(previous.get("started_at", "?"))[:16].replace("T", " ")
+        changes = describe(diff(previous, to_dict(report)), since) or [
+            tr(f"Rien de nouveau depuis le scan du {since}.",
+               f"Nothing new since the scan of {since}.")]
     text: str | None = None
     if fmt == "pdf":
         from dentsec.scan.render_html import render_pdf
@@ -98,7 +134,7 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
     elif fmt == "json":
         from dentsec.scan.render_json import render
 
-        text = render(report)
+        text = render(report, changes=changes if previous is not None else None)
     elif fmt == "html":
         from dentsec.scan.render_html import render as render_html
 
@@ -107,10 +143,11 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
         from dentsec.scan.render_terminal import render as render_terminal
 
         if output is None:
-            render_terminal(report, Console(highlight=False))
+            render_terminal(report, Console(highlight=False), changes)
         else:
             buf = io.StringIO()
-            render_terminal(report, Console(file=buf, width=100, no_color=True, highlight=False))
+            render_terminal(report, Console(file=buf, width=100, no_color=True, highlight=False),
+                            changes)
             text = buf.getvalue()
     if text is not None:
         if output is None:

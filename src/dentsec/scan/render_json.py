@@ -23,9 +23,11 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
     }
 
 
-def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
+def to_dict(report: ScanReport, lang: str | None = None,
+            changes: list[str] | None = None) -> dict[str, Any]:
+    """``changes``: sentences saying what is new since a previous scan, when compared."""
     lang = lang or language()
-    return {
+    out = {
         "schema": SCAN_SCHEMA,
         "lang": lang,
         "tool": {"name": "dentsec", "version": __version__},
@@ -48,7 +50,11 @@ def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
         "notes": [_finding(f, lang) for f in report.notes],
         "counts": report.counts(),
     }
+    if changes is not None:
+        out["changes"] = changes
+    return out
 
 
-def render(report: ScanReport, lang: str | None = None) -> str:
-    return json.dumps(to_dict(report, lang), indent=2, ensure_ascii=False) + "\n"
+def render(report: ScanReport, lang: str | None = None,
+           changes: list[str] | None = None) -> str:
+    return json.dumps(to_dict(report, lang, changes), indent=2, ensure_ascii=False) + "\n"

@@ -24,7 +24,7 @@ def _finding(console: Console, f: Finding) -> None:
         console.print(f"   [cyan]→ {escape(pick(f.kind.practice))}[/cyan]")
 
 
-def render(report: ScanReport, console: Console) -> None:
+def render(report: ScanReport, console: Console, changes: list[str] | None = None) -> None:
     head = (f"{tr('Cibles', 'Targets')} : {escape(', '.join(report.targets))}\n"
             f"{ports_phrase(report)} · nmap {escape(report.nmap_version)} · "
             f"{report.started_at:%d/%m/%Y %H:%M} UTC")
@@ -39,6 +39,10 @@ def render(report: ScanReport, console: Console) -> None:
         console.print(f"\n[bold underline]{escape(host_title(host))}[/bold underline]")
         for f in host.findings:
             _finding(console, f)
+    if changes:
+        console.print(f"\n[bold]{tr('Depuis le scan précédent', 'Since the previous scan')}[/bold]")
+        for line in changes:
+            console.print(f" • {escape(line)}")
     if report.notes:
         console.print(f"\n[bold]{tr('Limites de ce scan', 'Limits of this scan')}[/bold]")
         for f in report.notes:
