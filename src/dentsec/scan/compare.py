@@ -36,13 +36,18 @@ def open_ports(report: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def changes(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> Changes:
-    now = open_ports(current)
-    if previous is None:
+    """What changed between two scan reports (none for the first scan)."""
+    return between(open_ports(previous) if previous is not None else None, open_ports(current))
+
+
+def between(before: Mapping[str, Mapping[str, str]] | None,
+            now: Mapping[str, Mapping[str, str]]) -> Changes:
+    """The same, from the open ports of each scan (``open_ports``), as the console keeps."""
+    if before is None:
         return Changes((), (), (), ())
-    before = open_ports(previous)
     shared = [a for a in now if a in before]
 
-    def label(ports: dict[str, str], key: str) -> str:
+    def label(ports: Mapping[str, str], key: str) -> str:
         return f"{key} {ports[key]}".strip()
 
     return Changes(

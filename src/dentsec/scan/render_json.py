@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from dentsec import __version__
@@ -10,6 +12,14 @@ from dentsec.i18n import language, pick
 from dentsec.scan.model import Finding, ScanReport
 
 SCAN_SCHEMA = "dentsec.scan/1"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "scan-1.schema.json"
+
+
+@lru_cache(maxsize=1)
+def scan_schema() -> dict[str, Any]:
+    with open(SCHEMA_PATH, encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
 
 
 def _finding(f: Finding, lang: str) -> dict[str, Any]:

@@ -138,22 +138,10 @@ def parse_target(text: str, allow_public: bool = False,
     raw = text.strip()
     if not raw:
         raise DentsecError("Cible vide.", "Empty target.")
-    net = _as_network(raw) if "/" in raw or ":" in raw or raw[0].isdigit() else None
+    net = _literal(raw, allow_public)
     if net is not None:
-        if net.num_addresses > MAX_ADDRESSES:
-            raise DentsecError(
-                f"{raw} couvre {net.num_addresses} adresses : au plus {MAX_ADDRESSES} (un /22). "
-                "Nommez le réseau du cabinet, par exemple 192.168.1.0/24.",
-                f"{raw} covers {net.num_addresses} addresses: at most {MAX_ADDRESSES} (a /22). "
-                "Name the practice network, for example 192.168.1.0/24.")
-        judge(net, raw, allow_public)
         return [Target(raw, net)]
-    if not _HOSTNAME.match(raw) or raw.replace(".", "").isdigit():
-        raise DentsecError(
-            f"Cible non comprise : {raw!r}. Écrivez une adresse (192.168.1.10), un réseau "
-            "(192.168.1.0/24) ou un nom d'appareil (nas.local).",
-            f"Target not understood: {raw!r}. Write an address (192.168.1.10), a network "
-            "(192.168.1.0/24) or a device name (nas.local).")
+    _check_name(raw)
     targets = []
     for address in resolve(raw):
         resolved = _as_network(address)
@@ -164,6 +152,30 @@ def parse_target(text: str, allow_public: bool = False,
     if not targets:
         raise DentsecError(f"Nom d'appareil introuvable : {raw}", f"Device name not found: {raw}")
     return targets
+
+
+def _literal(raw: str, allow_public: bool) -> Network | None:
+    """The network an address or CIDR stands for, judged; None for what may be a name."""
+    net = _as_network(raw) if "/" in raw or ":" in raw or raw[0].isdigit() else None
+    if net is None:
+        return None
+    if net.num_addresses > MAX_ADDRESSES:
+        raise DentsecError(
+            f"{raw} couvre {net.num_addresses} adresses : au plus {MAX_ADDRESSES} (un /22). "
+            "Nommez le réseau du cabinet, par exemple 192.168.1.0/24.",
+            f"{raw} covers {net.num_addresses} addresses: at most {MAX_ADDRESSES} (a /22). "
+            "Name the practice network, for example 192.168.1.0/24.")
+    judge(net, raw, allow_public)
+    return net
+
+
+def _check_name(raw: str) -> None:
+    if not _HOSTNAME.match(raw) or raw.replace(".", "").isdigit():
+        raise DentsecError(
+            f"Cible non comprise : {raw!r}. Écrivez une adresse (192.168.1.10), un réseau "
+            "(192.168.1.0/24) ou un nom d'appareil (nas.local).",
+            f"Target not understood: {raw!r}. Write an address (192.168.1.10), a network "
+            "(192.168.1.0/24) or a device name (nas.local).")
 
 
 def parse_targets(texts: Sequence[str], allow_public: bool = False,
@@ -179,3 +191,20 @@ def parse_targets(texts: Sequence[str], allow_public: bool = False,
         for target in parse_target(text, allow_public, resolve):
             seen.setdefault(target.network, target)
     return list(seen.values())
+
+
+def validate(texts: Sequence[str], allow_public: bool = False) -> list[str]:
+    """Targets saved now and scanned later, elsewhere (the console's scan plan): addresses
+    and networks are judged now; names only checked, since only the practice network can
+    resolve them (the agent judges what they resolve to, before scanning)."""
+    if not texts:
+        parse_targets(texts)  # the "name what to scan" refusal
+    kept = []
+    for text in texts:
+        raw = text.strip()
+        if not raw:
+            raise DentsecError("Cible vide.", "Empty target.")
+        if _literal(raw, allow_public) is None:
+            _check_name(raw)
+        kept.append(raw)
+    return list(dict.fromkeys(kept))

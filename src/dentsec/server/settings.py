@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "dentsec.server.console",
+    "dentsec.server.netscan",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from dentsec.server.console.api import api
+from dentsec.server.netscan import api as _netscan_api  # noqa: F401 - mounts its routes on api
 
 urlpatterns = [
     path("api/", api.urls),
