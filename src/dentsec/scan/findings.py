@@ -191,7 +191,7 @@ def host_findings(host: Host, justified: tuple[JustifiedPort, ...] = (),
         if kid == "SCAN-SMB" and smb1 is not None and smb1.status == "fail":
             continue  # the SMBv1 failure says it already
         justification = _justification(port, justified)
-        ev = (f"{port.portid}/{port.proto} {port.state} {_where(port)}",)
+        ev = (f"{_where(port)} {port.state}",)
         if justification is not None:
             reason = justification.reason or "—"
             findings.append(Finding(kind("SCAN-JUSTIFIED"), "pass", _t(
