@@ -79,6 +79,7 @@ _ports = st.builds(Port, proto=st.sampled_from(["tcp", "udp"]),
 _hosts = st.builds(Host, address=st.ip_addresses().map(str),
                    addrtype=st.sampled_from(["ipv4", "ipv6"]),
                    state=st.sampled_from(["up", "down", "unknown"]),
+                   reason=st.sampled_from(["arp-response", "localhost-response", "echo-reply"]),
                    mac=st.none(), vendor=st.none(),
                    hostnames=st.lists(_word, max_size=2).map(tuple),
                    timed_out=st.booleans(), ports=st.lists(_ports, max_size=4).map(tuple),
@@ -99,7 +100,7 @@ def _document(hosts: list[Host], exit_: str) -> str:
     for h in hosts:
         attrs = {"timedout": "true"} if h.timed_out else {}
         hel = ET.SubElement(root, "host", attrs)
-        ET.SubElement(hel, "status", state=h.state, reason="arp-response", reason_ttl="0")
+        ET.SubElement(hel, "status", state=h.state, reason=h.reason, reason_ttl="0")
         ET.SubElement(hel, "address", addr=h.address, addrtype=h.addrtype)
         names = ET.SubElement(hel, "hostnames")
         for n in h.hostnames:

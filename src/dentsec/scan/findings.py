@@ -222,4 +222,4 @@ def host_report(host: Host, names: tuple[str, ...], justified: tuple[JustifiedPo
         address=host.address, names=names, mac=host.mac, vendor=host.vendor,
         ports=tuple(open_port(p) for p in host.ports if p.state in ("open", "open|filtered")),
         findings=tuple(host_findings(host, justified, ports_examined)),
-        timed_out=host.timed_out)
+        timed_out=host.timed_out, scanner=host.reason == "localhost-response")

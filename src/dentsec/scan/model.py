@@ -91,6 +91,8 @@ class HostReport:
     ports: tuple[OpenPort, ...]
     findings: tuple[Finding, ...]
     timed_out: bool = False
+    scanner: bool = False
+    """The workstation that ran the scan."""
 
     @property
     def worst(self) -> Status:

@@ -61,6 +61,9 @@ class Host:
     address: str
     addrtype: str
     state: str
+    reason: str = ""
+    """Why nmap holds it up: ``arp-response``, ``localhost-response`` (the scanning
+    machine itself)…"""
     mac: str | None = None
     vendor: str | None = None
     hostnames: tuple[str, ...] = ()
@@ -160,7 +163,8 @@ def _host(el: ET.Element) -> Host:
     ports_el = el.find("ports")
     ports = tuple(_port(p) for p in ports_el.findall("port")) if ports_el is not None else ()
     names = tuple(_req(h, "name") for h in el.iterfind("hostnames/hostname") if h.get("name"))
-    return Host(address=address, addrtype=addrtype, state=_req(status, "state"), mac=mac,
+    return Host(address=address, addrtype=addrtype, state=_req(status, "state"),
+                reason=_req(status, "reason"), mac=mac,
                 vendor=vendor, hostnames=names, timed_out=el.get("timedout") == "true",
                 ports=ports, scripts=_scripts(el.find("hostscript")))
 

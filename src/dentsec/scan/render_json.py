@@ -51,7 +51,7 @@ def to_dict(report: ScanReport, lang: str | None = None,
                    "argv": [list(a) for a in report.nmap_argv]},
         "hosts": [{
             "address": h.address, "names": list(h.names), "mac": h.mac, "vendor": h.vendor,
-            "timed_out": h.timed_out, "worst": h.worst,
+            "timed_out": h.timed_out, "scanner": h.scanner, "worst": h.worst,
             "ports": [{"proto": p.proto, "port": p.port, "state": p.state,
                        "service": p.service, "product": p.product, "tls": p.tls,
                        "title": p.title} for p in h.ports],
