@@ -139,3 +139,39 @@ def test_bad_uploads_are_refused_clearly(planned: dict[str, Any], client: Any) -
     assert r.status_code == 400
     r = client.post("/api/v1/agent/scans", data=b"{}", content_type="application/json")
     assert r.status_code == 401
+
+
+def test_enrolled_devices_are_linked_and_their_justified_ports_honoured(
+        planned: dict[str, Any], client: Any) -> None:
+    """The scanning workstation and a device reached by its name are linked to their
+    devices; a new port that device's policy justifies is told, not alerted."""
+    from tests.server.conftest import load_report
+
+    from dentsec.server.console import ingest
+    from dentsec.server.netscan.models import NetworkScan, ScanAlert
+
+    server = planned["device_shared"]  # "pc-a-shared"
+    audit = load_report()
+    audit["generated_at"] = "2026-11-25T08:30:00+00:00"
+    audit["policy"] = {"password_min_length": 12, "justified_ports": [
+        {"port": 5432, "proto": "tcp", "reason": "Logiciel du cabinet"}]}
+    ingest.store_report(server, json.dumps(audit).encode())
+
+    day1 = datetime(2026, 11, 1, 8, tzinfo=UTC)
+
+    def named(data: dict[str, Any]) -> dict[str, Any]:
+        for h in data["hosts"]:
+            if h["address"] == "198.51.100.14":
+                h["names"] = ["pc-a-shared.lan"]
+        return data
+
+    first = named(lab_scan(day1, drop_port=("198.51.100.14", 5432)))
+    assert _post(client, planned["credential"], first).status_code == 201
+    r = _post(client, planned["credential"], named(lab_scan(day1 + timedelta(days=1))))
+    assert r.status_code == 201
+    assert r.json()["new_ports"] == [["198.51.100.14", "tcp/5432 postgresql"]]
+    latest = NetworkScan.objects.filter(practice=planned["practice"]).first()
+    assert latest is not None
+    assert latest.devices == {"198.51.100.1": planned["device_staff"].pk,
+                              "198.51.100.14": server.pk}
+    assert not ScanAlert.objects.filter(scan=latest).exists()

@@ -38,6 +38,9 @@ class NetworkScan(models.Model):
     """address -> {"tcp/445": "microsoft-ds"}: what the next scan is compared with."""
     changes = models.JSONField(default=dict)
     """new_hosts, new_ports, gone_hosts, closed_ports against the previous scan."""
+    devices = models.JSONField(default=dict)
+    """address -> id of the enrolled device it is (the scanning workstation, or a device
+    whose name the practice typed as a target)."""
     body = models.BinaryField(default=b"")
     """The scan's JSON as uploaded, zlib-compressed."""
 

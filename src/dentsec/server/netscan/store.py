@@ -81,6 +81,33 @@ def parse_scan(text: bytes) -> dict[str, Any]:
     return data
 
 
+def linked_devices(device: Device, data: dict[str, Any]) -> dict[str, Device]:
+    """Which scanned hosts are enrolled devices: the scanning workstation itself, and hosts
+    reached by a name that is a device's name (``poste-accueil`` or ``poste-accueil.lan``)."""
+    by_name = {d.name.lower(): d for d in
+               Device.objects.filter(practice_id=device.practice_id, revoked_at=None)}
+    links: dict[str, Device] = {}
+    for host in data["hosts"]:
+        address = str(host["address"])
+        if host.get("scanner"):
+            links[address] = device
+        for name in host.get("names", []):
+            found = by_name.get(name.lower()) or by_name.get(name.lower().split(".")[0])
+            if found is not None:
+                links[address] = found
+    return links
+
+
+def justified_ports(device: Device) -> set[str]:
+    """``{"tcp/3389"}``: the ports the device's latest audit report says its policy
+    justifies (``policy.justified_ports``)."""
+    report = device.reports.order_by("-generated_at").first()
+    policy = report.data.get("policy") if report is not None else None
+    ports = policy.get("justified_ports") if isinstance(policy, dict) else None
+    return {f"{p.get('proto', 'tcp')}/{p['port']}" for p in ports or []
+            if isinstance(p, dict) and isinstance(p.get("port"), int)}
+
+
 @dataclass(frozen=True)
 class Stored:
     scan: NetworkScan
@@ -111,6 +138,11 @@ def store_scan(device: Device, body: bytes, encoding: str = "") -> Stored:
                     .filter(practice_id=device.practice_id).order_by("-started_at").first())
         now_open = compare.open_ports(data)
         found = compare.between(previous.open_ports if previous else None, now_open)
+        links = linked_devices(device, data)
+        justified = {a: justified_ports(d) for a, d in links.items()}
+        # A newly open port the device's own policy justifies is expected, not an alarm.
+        alarming = [(a, p) for a, p in found.new_ports
+                    if p.split(" ", 1)[0] not in justified.get(a, set())]
         scan = NetworkScan.objects.create(
             practice_id=device.practice_id, device=device, digest=digest, started_at=started,
             hosts=len(data["hosts"]), fail_count=int(data["counts"].get("fail", 0)),
@@ -119,13 +151,14 @@ def store_scan(device: Device, body: bytes, encoding: str = "") -> Stored:
                      "new_ports": [list(p) for p in found.new_ports],
                      "gone_hosts": list(found.gone_hosts),
                      "closed_ports": [list(p) for p in found.closed_ports]},
+            devices={a: d.pk for a, d in links.items()},
             body=zlib.compress(orjson.dumps(data)))
         new = [ScanAlert.objects.create(practice_id=device.practice_id, scan=scan,
                                         kind=ScanAlert.KIND_NEW_HOST, key=a)
                for a in found.new_hosts]
         new += [ScanAlert.objects.create(practice_id=device.practice_id, scan=scan,
                                          kind=ScanAlert.KIND_NEW_PORT, key=f"{a} {p}"[:120])
-                for a, p in found.new_ports]
+                for a, p in alarming]
     if new:
         try:
             send_pending(new)
