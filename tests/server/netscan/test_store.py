@@ -142,20 +142,17 @@ def test_bad_uploads_are_refused_clearly(planned: dict[str, Any], client: Any) -
 
 
 def test_enrolled_devices_are_linked_and_their_justified_ports_honoured(
-        planned: dict[str, Any], client: Any) -> None:
+        planned: dict[str, Any], client: Any, make_report: Any) -> None:
     """The scanning workstation and a device reached by its name are linked to their
     devices; a new port that device's policy justifies is told, not alerted."""
-    from tests.server.conftest import load_report
-
     from dentsec.server.console import ingest
     from dentsec.server.netscan.models import NetworkScan, ScanAlert
 
     server = planned["device_shared"]  # "pc-a-shared"
-    audit = load_report()
-    audit["generated_at"] = "2026-11-25T08:30:00+00:00"
-    audit["policy"] = {"password_min_length": 12, "justified_ports": [
-        {"port": 5432, "proto": "tcp", "reason": "Logiciel du cabinet"}]}
-    ingest.store_report(server, json.dumps(audit).encode())
+    ingest.store_report(server, make_report(
+        at=datetime(2026, 11, 25, 8, 30, tzinfo=UTC),
+        policy={"password_min_length": 12, "justified_ports": [
+            {"port": 5432, "proto": "tcp", "reason": "Logiciel du cabinet"}]}))
 
     day1 = datetime(2026, 11, 1, 8, tzinfo=UTC)
 
