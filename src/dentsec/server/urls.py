@@ -8,5 +8,6 @@ from dentsec.server.netscan import api as _netscan_api  # noqa: F401 - mounts it
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dentsec.server.netscan.urls")),
     path("", include("dentsec.server.console.urls")),
 ]
