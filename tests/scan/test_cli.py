@@ -120,3 +120,16 @@ def test_a_device_that_hangs_is_reported_incomplete(silent_listener: int) -> Non
     incomplete = [f for f in host["findings"] if f["id"] == "SCAN-INCOMPLETE"]
     assert incomplete and incomplete[0]["status"] == "unknown"
     assert "pas fini dans le temps imparti" in incomplete[0]["message"]
+
+
+@pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap absent: .ci/setup.d/50-scan.sh")
+def test_ipv4_and_ipv6_together() -> None:
+    """One nmap run per address family (-6 for IPv6), both in one report; loopback only."""
+    import json
+
+    r = _dentsec("127.0.0.1", "::1", "--ports", "1", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert [h["address"] for h in report["hosts"]] == ["127.0.0.1", "::1"]
+    argvs = report["engine"]["argv"]
+    assert argvs[0][-1] == "127.0.0.1" and argvs[1][-2:] == ["-6", "::1"]

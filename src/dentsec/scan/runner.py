@@ -77,7 +77,8 @@ def scan(request: ScanRequest) -> ScanReport:
                   "administrateur (sudo, ou « Exécuter en tant qu'administrateur »).",
             "en": f"UDP ports ({udp}, including UPnP/SSDP) not examined: the scan must run as "
                   "administrator (sudo, or 'Run as administrator')."}, evidence=("unprivileged",)))
-    hosts.sort(key=lambda h: ipaddress.ip_address(h.address))
+    hosts.sort(key=lambda h: (ipaddress.ip_address(h.address).version,
+                              ipaddress.ip_address(h.address)))
     return ScanReport(
         started_at=started, finished_at=datetime.now(UTC),
         targets=tuple(dict.fromkeys(t.text for t in request.targets)),
