@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dentsec.errors import DentsecError
 from dentsec.scan import nmap
@@ -43,6 +45,21 @@ def test_nmap_missing_says_how_to_install_it(tmp_path: Path) -> None:
 def test_a_bad_port_list_is_refused(ports: str) -> None:
     r = _dentsec("127.0.0.1", "--ports", ports)
     assert r.returncode == 2 and "port" in r.stderr.lower() and r.stdout == ""
+
+
+@given(st.text(max_size=30))
+def test_any_port_list_is_understood_or_refused_with_a_reason(text: str) -> None:
+    try:
+        tcp, udp = nmap.parse_port_list(text)
+    except DentsecError as exc:
+        assert exc.fr and exc.en
+        return
+    assert (tcp or udp) and all(1 <= p <= 65535 for p in tcp | udp)
+
+
+@given(st.frozensets(st.integers(1, 65535), min_size=1, max_size=50))
+def test_compact_lists_round_trip(ports: frozenset[int]) -> None:
+    assert nmap.parse_port_list(nmap.compact(ports))[0] == ports
 
 
 def test_port_lists() -> None:
