@@ -69,3 +69,10 @@ def test_html_escapes_what_devices_say() -> None:
 def test_pdf_is_a_pdf() -> None:
     set_language("fr")
     assert render_html.render_pdf(_report()).startswith(b"%PDF-")
+
+
+def test_html_tells_what_changed_when_compared() -> None:
+    set_language("fr")
+    page = render_html.render(_report(), ["Nouvel appareil depuis le scan du 2026-11-30 : x."])
+    assert 'id="changes"' in page and "Nouvel appareil depuis le scan du 2026-11-30" in page
+    assert 'id="changes"' not in render_html.render(_report())

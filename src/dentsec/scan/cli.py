@@ -129,7 +129,7 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
         from dentsec.scan.render_html import render_pdf
 
         assert output is not None
-        atomic_write_bytes(output, render_pdf(report))
+        atomic_write_bytes(output, render_pdf(report, changes if previous is not None else None))
         click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
     elif fmt == "json":
         from dentsec.scan.render_json import render
@@ -138,7 +138,7 @@ def scan(targets: tuple[str, ...], ports: str, fmt: str, output: Path | None,
     elif fmt == "html":
         from dentsec.scan.render_html import render as render_html
 
-        text = render_html(report)
+        text = render_html(report, changes if previous is not None else None)
     else:
         from dentsec.scan.render_terminal import render as render_terminal
 

@@ -18,15 +18,16 @@ _env = Environment(
 )
 
 
-def render(report: ScanReport) -> str:
+def render(report: ScanReport, changes: list[str] | None = None) -> str:
+    """``changes``: what is new since a previous scan (``--compare``), when compared."""
     return _env.get_template("scan.html.j2").render(
-        r=report, lang=language(), version=__version__,
+        r=report, lang=language(), version=__version__, changes=changes,
         hosts=sorted(report.hosts, key=lambda h: STATUS_ORDER[h.worst]),
         ports=ports_phrase(report), summary=summary(report), tr=tr, pick=pick,
         status_label=status_label, severity_label=severity_label, host_title=host_title)
 
 
-def render_pdf(report: ScanReport) -> bytes:
+def render_pdf(report: ScanReport, changes: list[str] | None = None) -> bytes:
     try:
         import weasyprint  # type: ignore[import-untyped]
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
@@ -36,5 +37,5 @@ def render_pdf(report: ScanReport) -> bytes:
             "The PDF report needs WeasyPrint: pip install 'dentsec[pdf]' (on Windows, prefer "
             f"the HTML report and the browser's 'Print to PDF'). Detail: {exc}",
         ) from exc
-    pdf: bytes = weasyprint.HTML(string=render(report)).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=render(report, changes)).write_pdf()
     return pdf
