@@ -21,7 +21,8 @@ def host_title(host: HostReport) -> str:
     if host.names:
         parts.append("(" + ", ".join(host.names) + ")")
     if host.scanner:
-        parts.append(tr("— ce poste (celui qui scanne)", "— this workstation (the one scanning)"))
+        parts.append(tr("— ce poste (celui qui scanne)",
+                        "— this workstation (the one scanning)"))
     if host.vendor:
         parts.append(f"— {host.vendor}")
     return " ".join(parts)

@@ -40,7 +40,8 @@ def render(report: ScanReport, console: Console, changes: list[str] | None = Non
         for f in host.findings:
             _finding(console, f)
     if changes:
-        console.print(f"\n[bold]{tr('Depuis le scan précédent', 'Since the previous scan')}[/bold]")
+        since = tr("Depuis le scan précédent", "Since the previous scan")
+        console.print(f"\n[bold]{since}[/bold]")
         for line in changes:
             console.print(f" • {escape(line)}")
     if report.notes:
