@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "server": "dentsec.server.cli:server",
     "agent": "dentsec.agent.cli:agent",
     "fix": "dentsec.fix.cli:fix",
+    "scan": "dentsec.scan.cli:scan",
 }
 
 

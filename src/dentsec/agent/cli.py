@@ -1,4 +1,4 @@
-"""`dentsec agent enroll | run | status | schedule`."""
+"""`dentsec agent enroll | run | scan | status | schedule`."""
 
 from __future__ import annotations
 
@@ -124,6 +124,41 @@ def run(report_file: Path | None, queue_only: bool) -> None:
                       f"Server unreachable, reports will be sent later: {result.error}"),
                    err=True)
         sys.exit(EXIT_UNREACHABLE)
+
+
+@agent.command("scan")
+@lang_option
+@handle_errors
+def scan() -> None:
+    """Scanne le réseau du cabinet comme la console l'a prévu, et envoie le résultat.
+
+    Scans the practice network as the console planned it, and uploads the result. Exit
+    status: 0 nothing new nor to fix, 1 something to fix or new on the network, 2 error.
+    """
+    from dentsec.agent import netscan
+    from dentsec.scan import runner
+    from dentsec.scan.render_json import render
+    from dentsec.scan.targets import parse_targets
+
+    cfg = config.load_config()
+    credential = config.load_credential(cfg)
+    plan = netscan.fetch_plan(cfg.server, credential)
+    # Judged again here: names resolve only on the practice network.
+    request = runner.ScanRequest(parse_targets(plan["targets"], bool(plan["allow_public"])),
+                                 ports=str(plan["ports"]))
+    report = runner.scan(request)
+    stored = netscan.upload_scan(cfg.server, credential, render(report, cfg.lang).encode())
+    counts = report.counts()
+    click.echo(tr(f"Scan envoyé : {len(report.hosts)} appareil(s), {counts['fail']} à "
+                  "corriger.", f"Scan sent: {len(report.hosts)} device(s), {counts['fail']} "
+                  "to fix."))
+    for address in stored.get("new_hosts", []):
+        click.echo(tr(f"Nouvel appareil : {address}", f"New device: {address}"))
+    for address, port in stored.get("new_ports", []):
+        click.echo(tr(f"Nouveau port ouvert : {port} sur {address}",
+                      f"New open port: {port} on {address}"))
+    alarming = stored.get("new_hosts") or stored.get("new_ports")
+    sys.exit(1 if report.has_failures or alarming else 0)
 
 
 @agent.command("status")

@@ -254,6 +254,44 @@ def create_token(practice_id: int, days: int, uses: int) -> None:
     click.echo(clear)
 
 
+@server.command("scan-plan")
+@click.option("--practice", "practice_id", required=True, type=int, help="Id du cabinet.")
+@click.option("--device", "device_name", required=True,
+              help="Poste dont l'agent scanne le réseau / workstation whose agent scans.")
+@click.option("--ports", default="top", show_default=True, help="top, all ou 80,443,U:1900")
+@click.option("--i-own-this-address", "allow_public", is_flag=True,
+              help="Les adresses publiques sont celles du cabinet / public addresses are the "
+                   "practice's own.")
+@click.argument("targets", nargs=-1)
+@lang_option
+@handle_errors
+def scan_plan(practice_id: int, device_name: str, ports: str, allow_public: bool,
+              targets: tuple[str, ...]) -> None:
+    """Confie le scan du réseau du cabinet à l'agent d'un poste (dentsec agent scan).
+
+    Assign the practice network scan to one workstation's agent (dentsec agent scan).
+    """
+    _django()
+    _migrate()
+    from dentsec.server.console import audit
+    from dentsec.server.console.models import Device, Practice
+    from dentsec.server.netscan import store
+
+    practice = Practice.objects.filter(pk=practice_id).first()
+    if practice is None:
+        raise DentsecError(f"cabinet {practice_id} inconnu", f"unknown practice {practice_id}")
+    device = Device.objects.filter(practice=practice, name=device_name,
+                                   revoked_at=None).first()
+    if device is None:
+        raise DentsecError(f"poste {device_name} inconnu dans ce cabinet",
+                           f"unknown workstation {device_name} in this practice")
+    plan = store.configure(practice, device, list(targets), ports, allow_public)
+    audit.record("scan-plan.save", practice=practice, target=" ".join(plan.targets)[:255])
+    click.echo(tr(f"Scan confié à {device.name} : {' '.join(plan.targets)} (ports {plan.ports})",
+                  f"Scan assigned to {device.name}: {' '.join(plan.targets)} "
+                  f"(ports {plan.ports})"))
+
+
 @server.command("send-alerts")
 @lang_option
 @handle_errors

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "dentsec.server.console",
+    "dentsec.server.netscan",
 ]
 
 MIDDLEWARE = [
