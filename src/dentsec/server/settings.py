@@ -183,3 +183,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DENTSEC_LOG_LEVEL", "WARNING")},
 }
+
+# --- alerts and reports for the records (issue 13b) ---------------------------------------
+# A device that sends nothing for this many days raises a "silent agent" alert.
+SILENT_AFTER_DAYS = max(1, int(os.environ.get("DENTSEC_SILENT_AFTER_DAYS", "7") or "7"))
+# The console's address as people reach it, for the links in e-mails and PDF reports.
+PUBLIC_URL = os.environ.get("DENTSEC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -24,7 +24,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dentsec.server import firstrun
-from dentsec.server.console import accounts, alerts, audit, dashboard, ingest, security, tenancy
+from dentsec.server.console import (
+    accounts,
+    alerts,
+    audit,
+    dashboard,
+    ingest,
+    overview,
+    security,
+    tenancy,
+)
 from dentsec.server.console.forms import (
     FirstRunForm,
     LoginForm,
@@ -244,17 +253,19 @@ def _practice(profile: Profile, practice_id: int) -> Practice:
 def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
     obj = _practice(profile, practice_id)
     devices = tenancy.devices(profile).filter(practice=obj)
-    points = dashboard.trend(devices)
     latest = dashboard.latest_reports(devices)
     scores = dashboard.named_rule_scores(devices)
     return render(request, "console/practice.html", {
         "practice": obj, "scores": scores, "n_devices": devices.count(),
-        "trend": points, "trend_points": dashboard.trend_svg_points(points),
-        "trend_line": " ".join(f"{x},{y}" for x, y, _ in dashboard.trend_svg_points(points)),
         "fixes": dashboard.top_fixes(latest),
         "stale": devices.filter(Q(last_seen__lt=dashboard.stale_before())
                                 | Q(last_seen=None)).count(),
-        "alerts": tenancy.alerts(profile).filter(practice=obj, resolved_at=None)[:10],
+        # --- history, alerts, monthly reports (issue 13b) ---
+        **overview.practice_trend(devices),
+        "open_alerts": alerts.counts(
+            tenancy.alerts(profile).filter(practice=obj, device__revoked_at=None),
+            timezone.now())[alerts.STATE_OPEN],
+        "monthly_reports": obj.monthly_reports.defer("pdf")[:12],
     })
 
 
@@ -311,7 +322,8 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
-        "history": obj.reports.defer("body")[:30]})
+        "history": obj.reports.defer("body")[:30],
+        **overview.device_lead(obj, report)})  # issue 13b: five fixes, new, charts
 
 
 @with_profile
@@ -395,13 +407,6 @@ def people(request: HttpRequest, profile: Profile) -> HttpResponse:
         "form": form,
         "people": tenancy.people(profile).select_related("user", "practice")
         .order_by("practice__name", "user__username")})
-
-
-@with_profile
-def alert_list(request: HttpRequest, profile: Profile) -> HttpResponse:
-    rows = [(a, alerts.describe(a)) for a in
-            tenancy.alerts(profile).select_related("device", "practice")[:200]]
-    return render(request, "console/alerts.html", {"rows": rows})
 
 
 @with_profile
