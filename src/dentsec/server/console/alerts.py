@@ -51,7 +51,8 @@ def _create(device: Device, kind: str, key: str) -> Alert | None:
 def on_report(device: Device, report: Report, failing_before: list[str]) -> list[Alert]:
     """Alerts raised or closed by a newly stored report (the device's latest)."""
     fails = _fails(report.data)
-    day = report.generated_at.date()
+    # Server time, not the device's clock: a report dated 2001 is judged today.
+    day = timezone.localdate(report.observed_at)
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_ALERTS, [device.pk])
         open_alerts: list[tuple[int, str, str]] = cursor.fetchall()

@@ -39,15 +39,10 @@ def named_rule_scores(devices: QuerySet[Device]) -> list[tuple[str, str, int | N
 
 
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:
-    found = []
-    for device in devices.exclude(last_report_at=None):
-        if device.last_report_at is None:
-            continue
-        report = (Report.objects.filter(device=device, generated_at=device.last_report_at)
-                  .first())
-        if report is not None:
-            found.append(report)
-    return found
+    """The current report of each device (see ingest.store_report)."""
+    return list(Report.objects.filter(pk__in=devices.exclude(current_report=None)
+                                      .values("current_report_id"))
+                .select_related("device"))
 
 
 @dataclass

@@ -24,7 +24,7 @@ DAYS = 90
 FIELDS = ("score",) + tuple(f"rule_{r}" for r in RULES)
 
 _TABLE = DailyScore._meta.db_table
-_COLUMNS = ("device_id", "practice_id", "day", "generated_at", *FIELDS, "critical_count")
+_COLUMNS = ("device_id", "practice_id", "day", "observed_at", *FIELDS, "critical_count")
 _UPDATED = [c for c in _COLUMNS if c not in ("device_id", "practice_id", "day")]
 # One statement on PostgreSQL and SQLite: a later report of the same day replaces the row,
 # an earlier one (a late upload from the offline queue) leaves it alone.
@@ -32,21 +32,21 @@ _UPSERT = (f'INSERT INTO "{_TABLE}" ({", ".join(_COLUMNS)}) '
            f'VALUES ({", ".join(["%s"] * len(_COLUMNS))}) '
            'ON CONFLICT (device_id, day) DO UPDATE SET '
            + ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-           + f' WHERE "{_TABLE}".generated_at <= excluded.generated_at')
+           + f' WHERE "{_TABLE}".observed_at <= excluded.observed_at')
 
 
 def _small(value: Any) -> int | None:
     return int(value) if isinstance(value, int) else None
 
 
-def record_day(device: Device, generated: datetime, score: dict[str, Any],
+def record_day(device: Device, observed: datetime, score: dict[str, Any],
                critical: int) -> None:
     """Keep this report's scores as the device's figures for its day."""
     by_rule = score.get("by_rule") or {}
     ops = connection.ops
     values = [device.pk, device.practice_id,
-              ops.adapt_datefield_value(timezone.localdate(generated)),
-              ops.adapt_datetimefield_value(generated), _small(score.get("overall")),
+              ops.adapt_datefield_value(timezone.localdate(observed)),
+              ops.adapt_datetimefield_value(observed), _small(score.get("overall")),
               *(_small(by_rule.get(r)) for r in RULES), critical]
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, values)

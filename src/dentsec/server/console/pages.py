@@ -181,7 +181,7 @@ def _stamp(moment: datetime | None = None) -> str:
 @with_profile
 def device_pdf(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
-    report = obj.reports.order_by("-generated_at").first()
+    report = obj.current_report
     if report is None:
         raise Http404
     audit.record("device.pdf", request=request, device=obj, target=obj.name)

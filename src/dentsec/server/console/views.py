@@ -311,7 +311,7 @@ def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> 
 @with_profile
 def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
-    report = obj.reports.order_by("-generated_at").first()
+    report = obj.current_report
     findings = report.findings if report is not None else []
     order = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
     sev = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -330,7 +330,7 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
 def fix(request: HttpRequest, profile: Profile, device_id: int, check_id: str) -> HttpResponse:
     """One problem on one device: what to do (practice steps, IT steps), and where else."""
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
-    report = obj.reports.order_by("-generated_at").first()
+    report = obj.current_report
     finding = next((f for f in (report.findings if report else []) if f["id"] == check_id),
                    None)
     if finding is None:
