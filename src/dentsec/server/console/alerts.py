@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from dentsec.server.console.models import Report
 
 BACKUP_CHECK = "BAK-RECENT"
-# The OS end-of-support alert already says what this critical check says.
 EOL_CHECK = "UPD-OS-SUPPORTED"
 # Run on every upload, written out: the ORM would spend longer compiling it than the
 # database takes to answer.
@@ -58,9 +57,12 @@ def on_report(device: Device, report: Report, failing_before: list[str]) -> list
         open_alerts: list[tuple[int, str, str]] = cursor.fetchall()
     wanted: list[tuple[str, str]] = []
     os_out = device.os_eol is not None and device.os_eol < day
+    # The backup and end-of-support alerts already say what these two critical checks
+    # say: one alert each, not two.
+    covered = {BACKUP_CHECK} | ({EOL_CHECK} if os_out else set())
     for check_id, finding in fails.items():
         if (finding.get("severity") == "critical" and check_id not in failing_before
-                and not (check_id == EOL_CHECK and os_out)):
+                and check_id not in covered):
             wanted.append((Alert.KIND_CRITICAL, f"{check_id}@{day}"))
     has_open = {kind for _, kind, _ in open_alerts}
     if BACKUP_CHECK in fails and Alert.KIND_BACKUP not in has_open:
@@ -127,14 +129,14 @@ def describe(alert: Alert) -> str:
     check = check_of(alert) or ""
     title = checks.title(check)
     if alert.kind == Alert.KIND_BACKUP:
-        return _("%(device)s : la sauvegarde est en retard (%(title)s).") % {
-            "device": device, "title": title}
+        return _("%(device)s : la sauvegarde est en retard — « %(title)s » (%(check)s).") % {
+            "device": device, "title": title, "check": check}
     if alert.kind == Alert.KIND_OS_EOL:
         return _("%(device)s : le système n'est plus mis à jour par son éditeur depuis le "
-                 "%(date)s (%(title)s).") % {
-            "device": device, "title": title, "date": _when(alert.key)}
-    return _("%(device)s : nouveau problème critique, %(title)s (%(check)s).") % {
-        "device": device, "title": title, "check": check}
+                 "%(date)s — « %(title)s » (%(check)s).") % {
+            "device": device, "title": title, "check": check, "date": _when(alert.key)}
+    return _("%(device)s : nouveau problème critique à corriger — « %(title)s » "
+             "(%(check)s).") % {"device": device, "title": title, "check": check}
 
 
 # --- handling by people ---------------------------------------------------------------------
