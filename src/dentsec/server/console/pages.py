@@ -202,9 +202,9 @@ def practice_pdf(request: HttpRequest, profile: Profile, practice_id: int) -> Ht
 @with_profile
 @managers_only
 def monthly_pdf(request: HttpRequest, profile: Profile, practice_id: int,
-                report_id: int) -> HttpResponse:
+                monthly_id: int) -> HttpResponse:
     obj = _practice(profile, practice_id)
-    report: MonthlyReport = tenancy.get_or_404(obj.monthly_reports.all(), report_id)
+    report: MonthlyReport = tenancy.get_or_404(obj.monthly_reports.all(), monthly_id)
     return _pdf(bytes(report.pdf), f"dentsec-{slugify(obj.name) or obj.pk}-"
                                    f"{report.month:%Y-%m}")
 

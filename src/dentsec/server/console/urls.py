@@ -35,6 +35,6 @@ urlpatterns = [
     path("cabinet/<int:practice_id>/rapport.pdf", pages.practice_pdf, name="practice-pdf"),
     path("cabinet/<int:practice_id>/rapport-mensuel/", pages.monthly_toggle,
          name="monthly-toggle"),
-    path("cabinet/<int:practice_id>/rapport-mensuel/<int:report_id>.pdf", pages.monthly_pdf,
+    path("cabinet/<int:practice_id>/rapport-mensuel/<int:monthly_id>.pdf", pages.monthly_pdf,
          name="monthly-pdf"),
 ]
