@@ -57,14 +57,14 @@ def _seed() -> dict[str, Any]:
     return {"practice": practice, "lead": lead, "devices": devices}
 
 
-def _fits(page: Any, width: int) -> None:
+def _fits(tab: Any, width: int) -> None:
     """Nothing wider than the screen: no sideways scrolling of the whole page."""
-    if page.evaluate("document.documentElement.scrollWidth") > width:
-        raise AssertionError(page.evaluate(WIDER_THAN_SCREEN))
+    if tab.evaluate("document.documentElement.scrollWidth") > width:
+        raise AssertionError(tab.evaluate(WIDER_THAN_SCREEN))
 
 
-def _charts_with_dates(page: Any, selector: str, width: int) -> None:
-    chart = page.locator(selector).first
+def _charts_with_dates(tab: Any, selector: str, width: int) -> None:
+    chart = tab.locator(selector).first
     assert chart.is_visible()
     dates = chart.locator("text.date").all_text_contents()  # SVG text: no innerText
     assert len(dates) == 4 and all(DATE.match(d) for d in dates), dates
@@ -73,7 +73,7 @@ def _charts_with_dates(page: Any, selector: str, width: int) -> None:
     assert chart.locator("circle.dot").count() >= 5
 
 
-def test_digest_link_charts_and_alerts_at_both_widths(page: Any, live_server: Any,
+def test_digest_link_charts_and_alerts_at_both_widths(page: Any, live_server: Any,  # noqa: F811
                                                       smtp: SmtpServer, settings: Any) -> None:
     from dentsec.server.console import digest
 
