@@ -176,3 +176,16 @@ def test_a_check_across_the_providers_practices(client: Client,
     assert client.get("/controle/NOPE-NOPE/").status_code == 404
     login_client(client, a["staff"])
     assert client.get("/controle/BAK-RECENT/").status_code == 404
+
+
+def test_the_new_pages_speak_english(client: Client, tenants: dict[str, Any]) -> None:
+    a = tenants["a"]
+    login_client(client, a["lead"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    device = client.get(f"/poste/{a['device_staff'].pk}/").content.decode()
+    assert "This device's five fixes" in device and "Score history (90 days)" in device
+    assert "The last backup is recent" in client.get(
+        f"/cabinet/{a['practice'].pk}/regle/4/").content.decode()  # the catalog's English
+    alerts_page = client.get("/alertes/").content.decode()
+    assert "Acknowledge" in alerts_page and "the backup is overdue" in alerts_page
+    assert "Les cinq" not in device and "Acquitter" not in alerts_page
