@@ -30,7 +30,7 @@ from dentsec.server.console import (
     records,
     tenancy,
 )
-from dentsec.server.console.models import Alert, MonthlyReport, Practice, Profile
+from dentsec.server.console.models import Alert, Device, MonthlyReport, Practice, Profile
 from dentsec.server.console.views import managers_only, with_profile
 
 
@@ -74,28 +74,31 @@ def rule(request: HttpRequest, profile: Profile, practice_id: int, rule: int) ->
 @with_profile
 @managers_only
 def check(request: HttpRequest, profile: Profile, check_id: str) -> HttpResponse:
+    """The practices where this check fails, most devices first, 50 to a page: counted by
+    the database, device names read only for the practices shown."""
     definition = checks.get(check_id)
     if definition is None:
         raise Http404
     reporting = _active(tenancy.devices(profile)).exclude(last_report_at=None)
     # Ids are upper-case words joined by hyphens: the quoted id matches one list element.
-    failing = (reporting.filter(failing__icontains=f'"{check_id}"')
-               .select_related("practice").order_by("practice__name", "name"))
-    groups: dict[int, dict[str, Any]] = {}
-    for device in failing:
-        group = groups.setdefault(device.practice_id, {"practice": device.practice,
-                                                       "devices": [], "reporting": 0})
-        group["devices"].append(device)
-    totals = (reporting.filter(practice_id__in=list(groups)).values("practice_id")
-              .annotate(n=Count("pk")))
-    for row in totals:
-        groups[row["practice_id"]]["reporting"] = row["n"]
+    failing = reporting.filter(failing__icontains=f'"{check_id}"')
+    ranked = (failing.values("practice_id", "practice__name")
+              .annotate(n=Count("pk")).order_by("-n", "practice__name"))
+    page = Paginator(ranked, 50).get_page(request.GET.get("page"))
+    shown = [row["practice_id"] for row in page]
+    totals = dict(reporting.filter(practice_id__in=shown).values("practice_id")
+                  .annotate(n=Count("pk")).values_list("practice_id", "n"))
+    names: dict[int, list[Device]] = {pk: [] for pk in shown}
+    for device in failing.filter(practice_id__in=shown).only("pk", "name", "practice_id")\
+            .order_by("name"):
+        names[device.practice_id].append(device)
+    groups = [{"practice_id": row["practice_id"], "name": row["practice__name"],
+               "devices": names[row["practice_id"]], "reporting": totals.get(row["practice_id"], 0)}
+              for row in page]
     return render(request, "console/check.html", {
         "check_id": check_id, "title": checks.title(check_id),
         "rule": definition.rule or None, "severity": definition.severity,
-        "groups": sorted(groups.values(), key=lambda g: (-len(g["devices"]),
-                                                         g["practice"].name)),
-        "n_failing": sum(len(g["devices"]) for g in groups.values()),
+        "groups": groups, "page": page, "n_failing": failing.count(),
         "n_reporting": reporting.count()})
 
 
