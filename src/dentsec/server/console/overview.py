@@ -11,6 +11,14 @@ from django.utils.translation import gettext as _
 from dentsec.server.console import charts, checks, dashboard, history
 from dentsec.server.console.models import Device, Report
 
+STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def sorted_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(findings, key=lambda f: (STATUS_ORDER.get(f["status"], 9),
+                                           SEVERITY_ORDER.get(f["severity"], 9), f["id"]))
+
 
 def five_fixes(report: Report) -> list[dict[str, Any]]:
     """The report's own five fixes (ranked by the audit engine), as findings."""

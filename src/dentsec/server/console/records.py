@@ -22,9 +22,6 @@ from dentsec.report.pdf import html_to_pdf
 from dentsec.server.console import alerts, charts, checks, dashboard, history, overview
 from dentsec.server.console.models import Alert, Device, Practice, Report
 
-STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-
 
 def verdict(score: int | None) -> str:
     """The score in one sentence a non-specialist understands."""
@@ -37,16 +34,11 @@ def verdict(score: int | None) -> str:
     return _("Risque élevé : commencez aujourd'hui par les corrections ci-dessous.")
 
 
-def sorted_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(findings, key=lambda f: (STATUS_ORDER.get(f["status"], 9),
-                                           SEVERITY_ORDER.get(f["severity"], 9), f["id"]))
-
-
 def device_context(device: Device, report: Report) -> dict[str, Any]:
     return {
         **overview.device_lead(device, report),
         "device": device, "report": report, "verdict": verdict(report.score),
-        "findings": [f for f in sorted_findings(report.findings)
+        "findings": [f for f in overview.sorted_findings(report.findings)
                      if f["status"] in ("fail", "warn", "unknown")],
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 

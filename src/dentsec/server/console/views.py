@@ -312,11 +312,7 @@ def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> 
 def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
     report = obj.current_report
-    findings = report.findings if report is not None else []
-    order = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
-    sev = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    findings = sorted(findings, key=lambda f: (order.get(f["status"], 9),
-                                               sev.get(f["severity"], 9), f["id"]))
+    findings = overview.sorted_findings(report.findings if report is not None else [])
     show = request.GET.get("show", "problems")
     if show != "all":
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
