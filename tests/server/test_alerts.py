@@ -149,6 +149,57 @@ def test_a_revoked_device_is_in_no_digest(tenants: dict[str, Any], smtp: SmtpSer
         "admin_a@example.invalid", "lead_a@example.invalid"}
 
 
+def test_a_line_break_in_a_device_name_blocks_no_one(client: Client, tenants: dict[str, Any],
+                                                     smtp: SmtpServer) -> None:
+    """A name stored before names were checked: its line goes out clean, and every other
+    tenant's digest still goes out."""
+    a, b = tenants["a"], tenants["b"]
+    Device.objects.filter(pk=a["device_staff"].pk).update(
+        name="pc-a\r\nBcc: victim@example.invalid\nX-Evil: 1")
+    assert digest.send_digests() == 4
+    assert not Alert.objects.filter(emailed_at=None).exists()
+    lead = smtp.wait_for(4) and smtp.to("lead_a@example.invalid")[0]
+    assert "  • pc-a Bcc: victim@example.invalid X-Evil: 1 : la sauvegarde" in lead.body
+    for message in smtp.messages:
+        assert "victim@example.invalid" not in message.envelope_to
+        assert message.message["X-Evil"] is None and message.message["Bcc"] is None
+    assert smtp.to("admin_b@example.invalid")  # the other tenant is not held up
+    # That device's next upload is stored (no HTML 500).
+    response = client.post("/api/v1/agent/reports", report_bytes(at=days_ago(0)),
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {a['credential']}")
+    assert response.status_code == 201
+    assert b["device_staff"].alerts.exists()
+
+
+def test_an_unreachable_mail_server_fails_no_upload_and_loses_no_alert(
+        tenants: dict[str, Any], settings: Any, smtp: SmtpServer) -> None:
+    port = smtp.port
+    settings.EMAIL_PORT = 9  # discard: nothing listens
+    device = tenants["a"]["device_shared"]
+    data = load_report("report-linux.json")
+    data["generated_at"] = days_ago(0).isoformat()
+    for finding in data["findings"]:
+        if finding["id"] == "FW-ENABLED":
+            finding["status"] = "fail"
+    ingest.store_report(device, json.dumps(data).encode())
+    assert digest.send_digests() == 0
+    alert = Alert.objects.get(device=device, kind=Alert.KIND_CRITICAL, resolved_at=None)
+    assert alert.emailed_at is None  # kept for the next sweep
+    settings.EMAIL_PORT = port
+    assert digest.send_digests() == 4
+
+
+def test_a_revoked_device_raises_nothing_in_the_sweep(tenants: dict[str, Any],
+                                                      smtp: SmtpServer) -> None:
+    device = tenants["b"]["device_other"]
+    Device.objects.filter(pk=device.pk).update(revoked_at=days_ago(0),
+                                               last_seen=days_ago(8))
+    assert sweep.run().new_alerts == 0
+    assert not [m for m in smtp.wait_for(4) if "pc-b-other" in m.body]
+    assert Alert.objects.filter(device=device, emailed_at=None).exists()
+
+
 # --- handling by people: acknowledge, snooze, close; counts that are true ---------------------
 
 def _many_alerts(device: Device, count: int) -> None:

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dentsec.server.console.api import api
+from dentsec.server.console.models import AccountLink
 
 from .conftest import login_client
 
@@ -75,8 +76,11 @@ def _fill(route: str, world: dict[str, Any]) -> str:
     b = _foreign(world)
     values = {"practice_id": b["practice"].pk, "device_id": b["device_staff"].pk,
               "token_id": b["token"].pk, "report_id": b["report"].pk,
-              "check_id": "BAK-RECENT", "alert_id": b["alert"].pk,
-              "monthly_id": b["monthly"].pk, "rule": 4, "action": "acquitter"}
+              "check_id": "BAK-RECENT", "person_id": b["lead"].pk,
+              # a one-time link is a capability: one nobody was given opens nothing
+              "token": "dsl_" + "x" * 43,
+              "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
+              "action": "acquitter"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -139,6 +143,9 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert b["alert"].acknowledged_at is None and b["alert"].handled_by is None
     b["practice"].refresh_from_db()
     assert not b["practice"].monthly_report
+    b["lead"].user.refresh_from_db()
+    assert b["lead"].user.has_usable_password()
+    assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)

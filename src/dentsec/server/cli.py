@@ -150,15 +150,19 @@ def create_admin(username: str, organisation: str | None, email: str,
     """Crée un administrateur du prestataire. / Create a provider administrator."""
     _django()
     _migrate()
-    from django.contrib.auth import get_user_model
-
     from dentsec.server import firstrun
-    from dentsec.server.console import accounts, audit
+    from dentsec.server.console import accounts, audit, names
     from dentsec.server.console.models import Provider
 
-    if get_user_model().objects.filter(username=username).exists():
-        raise DentsecError(f"l'identifiant {username} existe déjà",
-                           f"user name {username} already exists")
+    try:
+        username = names.checked_username(username)
+        if organisation is not None:
+            organisation = names.checked_name(organisation)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
+    if accounts.username_taken(username):
+        raise DentsecError(f"l'identifiant {username} existe déjà (majuscules comprises)",
+                           f"user name {username} already exists (whatever the case)")
     provider = None
     if organisation is None:
         provider = Provider.objects.order_by("pk").first()
@@ -184,9 +188,13 @@ def add_practice(name: str, organisation: str | None) -> None:
     """Ajoute un cabinet. / Add a practice."""
     _django()
     _migrate()
-    from dentsec.server.console import audit
+    from dentsec.server.console import audit, names
     from dentsec.server.console.models import Practice, Provider
 
+    try:
+        name = names.checked_name(name)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
     providers = Provider.objects.order_by("pk")
     provider = (providers.filter(name=organisation) if organisation else providers).first()
     if provider is None:

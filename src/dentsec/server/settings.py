@@ -15,7 +15,9 @@ from typing import Any
 
 import dj_database_url
 
+from dentsec.errors import DentsecError
 from dentsec.paths import dentsec_home
+from dentsec.server.console.proxies import Network, parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATE_DIR = dentsec_home() / "server"
@@ -153,12 +155,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token; no script needs the cookie
+CSRF_FAILURE_VIEW = "dentsec.server.console.error_views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _trusted_proxies() -> tuple[Network, ...]:
+    try:
+        return parse_networks(os.environ.get("DENTSEC_TRUSTED_PROXIES", ""))
+    except ValueError as exc:
+        raise DentsecError(
+            f"DENTSEC_TRUSTED_PROXIES : « {exc} » n'est ni une adresse ni un réseau IP.",
+            f"DENTSEC_TRUSTED_PROXIES: '{exc}' is neither an IP address nor a network.",
+        ) from None
+
+
+# Reverse proxies whose X-Forwarded-For is believed (see console.proxies): the sign-in
+# throttle and the Journal then see each visitor, not the proxy.
+TRUSTED_PROXIES = _trusted_proxies()
 if _flag("DENTSEC_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -81,13 +81,14 @@ def stale_before(now: datetime | None = None) -> datetime:
 
 
 def ranked_practices(practices: QuerySet[Practice]) -> QuerySet[Practice]:
-    """Practices with their risk figures, riskiest first."""
+    """Practices with their risk figures, riskiest first (revoked devices left out)."""
     stale = stale_before()
+    active = Q(devices__revoked_at=None)
     return (practices.annotate(
-        n_devices=Count("devices"),
-        avg_score=Avg("devices__score"),
-        criticals=Sum("devices__critical_count"),
-        n_stale=Count("devices", filter=Q(devices__last_seen__lt=stale)
-                      | Q(devices__last_seen=None)),
+        n_devices=Count("devices", filter=active),
+        avg_score=Avg("devices__score", filter=active),
+        criticals=Sum("devices__critical_count", filter=active),
+        n_stale=Count("devices", filter=active & (Q(devices__last_seen__lt=stale)
+                                                  | Q(devices__last_seen=None))),
     ).order_by(F("criticals").desc(nulls_last=True), F("avg_score").asc(nulls_last=True),
                "name"))

@@ -2,8 +2,9 @@
 
 Each recipient gets their own message (no list of colleagues in To:); the subject names
 the practice and the count; each line gives the check's title and a link to its page.
-A recipient whose server refuses is logged and retried by the next sweep; the others are
-sent and their alerts marked.
+Headers built from stored names are cleaned (names.header_safe). A message that fails is
+logged and its alerts stay pending for the next sweep; the others are still sent. When the
+mail server itself is down, the sweep stops trying until the next run.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dentsec.server.console import alerts
+from dentsec.server.console import alerts, names
 from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
@@ -32,12 +33,10 @@ from dentsec.server.console.models import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def one_line(text: str, limit: int = 150) -> str:
-    """Text fit for a mail header: no line break or control character, bounded."""
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
+# The mail server is unreachable or hung up: every further message would fail the same way.
+SERVER_DOWN = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
+               smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
+               smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)
 
 
 def pending(now: datetime) -> QuerySet[Alert]:
@@ -68,18 +67,18 @@ def alert_link(alert: Alert) -> str:
 
 
 def subject(items: list[Alert]) -> str:
-    names = sorted({a.practice.name for a in items})
+    shown = sorted({a.practice.name for a in items})
     count = len(items)
-    if len(names) == 1:
+    if len(shown) == 1:
         text = ngettext("%(practice)s : %(count)d alerte",
                         "%(practice)s : %(count)d alertes", count) % {
-            "practice": names[0], "count": count}
+            "practice": shown[0], "count": count}
     else:
         text = ngettext("%(practice)s et %(others)d autre cabinet : %(count)d alertes",
                         "%(practice)s et %(others)d autres cabinets : %(count)d alertes",
-                        len(names) - 1) % {
-            "practice": names[0], "others": len(names) - 1, "count": count}
-    return one_line("[dentsec] " + text)
+                        len(shown) - 1) % {
+            "practice": shown[0], "others": len(shown) - 1, "count": count}
+    return names.header_safe("[dentsec] " + text)
 
 
 def body(items: list[Alert]) -> str:
@@ -92,9 +91,9 @@ def body(items: list[Alert]) -> str:
         group = by_practice[name]
         lines.append(ngettext("%(practice)s — %(count)d alerte",
                               "%(practice)s — %(count)d alertes", len(group)) % {
-            "practice": one_line(name), "count": len(group)})
+            "practice": names.header_safe(name), "count": len(group)})
         for alert in sorted(group, key=lambda a: (a.device.name, a.kind, a.key)):
-            lines.append("  • " + one_line(alerts.describe(alert), 500))
+            lines.append("  • " + names.header_safe(alerts.describe(alert), 500))
             lines.append("    " + alert_link(alert))
         lines.append("")
     lines += [_("Toutes les alertes : %(url)s") % {"url": link(reverse("console:alerts"))},
@@ -116,19 +115,33 @@ def send_digests(now: datetime | None = None) -> int:
             by_address[address].append(alert)
     failed: set[int] = set()
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        connection = get_connection(fail_silently=False)
-        for address in sorted(by_address):
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        log.warning("mail server unavailable: digests left for the next sweep", exc_info=True)
+        return 0
+    with translation.override(settings.LANGUAGE_CODE), connection:
+        addresses = sorted(by_address)
+        for n, address in enumerate(addresses):
             group = by_address[address]
-            message = EmailMessage(subject(group), body(group), to=[address],
-                                   connection=connection)
             try:
-                message.send()
+                EmailMessage(subject(group), body(group), to=[address],
+                             connection=connection).send()
                 sent += 1
-            except (OSError, smtplib.SMTPException):
+            except SERVER_DOWN:
+                log.warning("mail server unavailable: digests left for the next sweep",
+                            exc_info=True)
+                for rest in addresses[n:]:
+                    failed.update(a.pk for a in by_address[rest])
+                break
+            except (OSError, smtplib.SMTPException, ValueError):
+                # A refused recipient, a header the backend rejects (ValueError is
+                # BadHeaderError's base): retried later, the others go on.
                 log.warning("alert digest to %s not sent; the next sweep retries", address,
                             exc_info=True)
                 failed.update(a.pk for a in group)
+                connection.close()  # the next message starts a clean session
     _mark([a.pk for a in items if a.pk not in failed], now)
     return sent
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_bytes
 from dentsec.i18n import tr
-from dentsec.server.console import records
-from dentsec.server.console.digest import link, one_line
+from dentsec.server.console import names, records
+from dentsec.server.console.digest import link
 from dentsec.server.console.models import ROLE_PRACTICE_LEAD, MonthlyReport, Practice, Profile
 
 log = logging.getLogger(__name__)
@@ -55,12 +55,12 @@ def send(report: MonthlyReport) -> bool:
     practice = report.practice
     with translation.override(settings.LANGUAGE_CODE):
         month = date_format(report.month, "YEAR_MONTH_FORMAT")
-        subject = one_line(_("[dentsec] %(practice)s : rapport mensuel de %(month)s") % {
+        subject = names.header_safe(_("[dentsec] %(practice)s : rapport mensuel de %(month)s") % {
             "practice": practice.name, "month": month})
         body = _("Bonjour,\n\nVoici le rapport de sécurité informatique du cabinet "
                  "%(practice)s pour %(month)s (PDF joint), à conserver.\n\nLe détail, "
                  "à jour : %(url)s\n") % {
-            "practice": one_line(practice.name), "month": month,
+            "practice": names.header_safe(practice.name), "month": month,
             "url": link(f"/cabinet/{practice.pk}/")}
     addresses = leads(practice)
     ok = bool(addresses)  # nobody to send it to yet: kept pending
