@@ -65,7 +65,7 @@ def _fits(tab: Any, width: int) -> None:
 
 def _charts_with_dates(tab: Any, selector: str, width: int) -> None:
     chart = tab.locator(selector).first
-    assert chart.is_visible()
+    chart.wait_for(state="visible")  # after a click, the next page may still be loading
     dates = chart.locator("text.date").all_text_contents()  # SVG text: no innerText
     assert len(dates) == 4 and all(DATE.match(d) for d in dates), dates
     box = chart.bounding_box()
