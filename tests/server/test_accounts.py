@@ -45,6 +45,12 @@ def _choose_password(path: str, password: str = NEW_PASSWORD) -> Any:
     return Client().post(path, {"password": password, "password2": password})
 
 
+def test_sign_in_ignores_the_letter_case(tenants: dict[str, Any]) -> None:
+    client = Client()
+    assert _login(client, "Staff_A").url == "/"
+    assert _signed_in(client)
+
+
 def test_everyone_can_change_their_password(client: Client, tenants: dict[str, Any]) -> None:
     login_client(client, tenants["a"]["staff"])
     assert b'id="change-password"' in client.get("/compte/").content

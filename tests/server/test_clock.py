@@ -152,6 +152,7 @@ def test_without_a_date_header_the_last_received_is_current(tenants: dict[str, A
     ingest.store_report(device, report_bytes(at=days_ago(300)))
     device.refresh_from_db()
     assert device.score == 48
+    assert device.clock_offset is None and not device.clock_flagged  # unknown, not "off"
 
 
 @given(generated=st.datetimes(timezones=st.just(UTC)),

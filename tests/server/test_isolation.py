@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from dentsec.server.console.api import api
-from dentsec.server.console.models import AccountLink
+from dentsec.server.console.models import AccountLink, Device, Profile
 
 from .conftest import login_client
 
@@ -126,14 +127,20 @@ def test_no_route_reaches_another_tenant(client: Client, tenants: dict[str, Any]
     assert checked >= 50  # 27 pages and 11 API operations at the time of writing
 
 
-def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
-    """The POST routes above did not revoke, create or change anything of tenant b."""
+def _post_everywhere(client: Client, tenants: dict[str, Any]) -> None:
     for role in ROLES:
         login_client(client, tenants["a"][role])
         for route, _ in _api_routes() + [(r, []) for r in _django_routes()]:
             if "{" in route:
                 client.post(_fill(route, tenants), b"{}", content_type="application/json")
+
+
+def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
+    """The POST routes above did not revoke, restore, rename, reset or create anything of
+    tenant b."""
     b = tenants["b"]
+    Profile.objects.filter(pk=b["lead"].pk).update(totp_secret="X" * 32, totp_confirmed=True)
+    _post_everywhere(client, tenants)
     b["token"].refresh_from_db()
     b["device_staff"].refresh_from_db()
     assert b["token"].revoked_at is None
@@ -143,9 +150,17 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert b["alert"].acknowledged_at is None and b["alert"].handled_by is None
     b["practice"].refresh_from_db()
     assert not b["practice"].monthly_report
+    b["lead"].refresh_from_db()
+    assert b["lead"].totp_confirmed and b["lead"].totp_secret == "X" * 32
     b["lead"].user.refresh_from_db()
     assert b["lead"].user.has_usable_password()
     assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
+    # Once revoked, neither restored nor archived nor renamed from outside.
+    Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
+    _post_everywhere(client, tenants)
+    b["device_staff"].refresh_from_db()
+    assert b["device_staff"].revoked_at is not None
+    assert b["device_staff"].archived_at is None and b["device_staff"].name == "pc-b-staff"
 
 
 @pytest.mark.parametrize("role", ROLES)

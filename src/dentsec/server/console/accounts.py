@@ -41,6 +41,18 @@ def username_taken(username: str) -> bool:
     return User.objects.filter(username__iexact=username.strip()).exists()
 
 
+def stored_username(typed: str) -> str:
+    """The account's user name as stored, for a sign-in typed in another letter case
+    (« Docteur » for « docteur »); unchanged when nothing, or more than one account from
+    before names were unique, matches."""
+    typed = typed.strip()
+    if User.objects.filter(username=typed).exists():
+        return typed
+    found = list(User.objects.filter(username__iexact=typed).values_list("username",
+                                                                         flat=True)[:2])
+    return found[0] if len(found) == 1 else typed
+
+
 def find_profile(username: str) -> Profile | None:
     """The account a sign-in attempt is about, whatever the letter case typed."""
     return (Profile.objects.select_related("practice")

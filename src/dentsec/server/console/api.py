@@ -128,7 +128,7 @@ class ReportSummary(Schema):
     generated_at: datetime
     received_at: datetime
     observed_at: datetime
-    clock_offset: int
+    clock_offset: int | None
     score: int | None
     critical_count: int
 

@@ -243,16 +243,18 @@ def _future(generated: datetime) -> IngestError:
 
 
 def observed_time(generated: datetime, received: datetime,
-                  sent_at: datetime | None) -> tuple[datetime, timedelta]:
-    """(when the audit ran in server time, how far the device's clock is ahead).
+                  sent_at: datetime | None) -> tuple[datetime, timedelta | None]:
+    """(when the audit ran in server time, how far the device's clock is ahead or None).
 
     The agent sends its clock's time in the HTTP ``Date`` header: the difference with the
     server's is the device's clock offset, which corrects ``generated_at`` (a report queued
     for three days stays three days old even when the clock is years off). Without the
-    header, the report counts as made when it arrived. Never later than its arrival: a
-    crafted date cannot make a report newer than the next one.
+    header the offset is unknown and the report counts as made when it arrived. Never
+    later than its arrival: a crafted date cannot make a report newer than the next one.
     """
-    offset = (sent_at - received) if sent_at is not None else (generated - received)
+    if sent_at is None:
+        return received, None
+    offset = sent_at - received
     return min(generated - offset, received), offset
 
 
@@ -283,7 +285,7 @@ def store_report(device: Device, body: bytes, encoding: str = "",
     critical = _critical(data)
     before = list(device.failing)
     is_latest = device.last_observed_at is None or observed >= device.last_observed_at
-    offset_s = round(offset.total_seconds())
+    offset_s = None if offset is None else round(offset.total_seconds())
     updates: dict[str, Any] = {"last_seen": received, "clock_offset": offset_s}
     if is_latest:
         eol = host.get("os_eol")

@@ -160,7 +160,8 @@ class Device(models.Model):
                                        on_delete=models.SET_NULL, related_name="+")
     """The report the device's state is read from: the latest by ``observed_at``."""
     clock_offset = models.IntegerField(null=True, blank=True)
-    """Seconds the device's clock was ahead of the server's at its last upload."""
+    """Seconds the device's clock was ahead of the server's at its last upload (None:
+    unknown)."""
     os_family = models.CharField(max_length=10, blank=True, default="")
     os_name = models.CharField(max_length=255, blank=True, default="")
     os_version = models.CharField(max_length=100, blank=True, default="")
@@ -203,8 +204,9 @@ class Report(models.Model):
     observed_at = models.DateTimeField()
     """When the audit ran, in server time: ``generated_at`` corrected by the device's clock
     offset, never later than ``received_at``. Reports are ordered by it (see ingest)."""
-    clock_offset = models.IntegerField(default=0)
-    """Seconds the device's clock was ahead of the server's when this report arrived."""
+    clock_offset = models.IntegerField(null=True, blank=True)
+    """Seconds the device's clock was ahead of the server's when this report arrived;
+    None when the upload did not say (no ``Date`` header): unknown, never "on time"."""
     lang = models.CharField(max_length=2)
     score = models.IntegerField(null=True)
     by_rule = models.JSONField(default=dict)

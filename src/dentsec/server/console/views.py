@@ -124,7 +124,7 @@ def login(request: HttpRequest) -> HttpResponse:
             audit.record("login.throttled", request=request, target=username[:150], **scope)
             status = 429
         else:
-            user = auth.authenticate(request, username=username,
+            user = auth.authenticate(request, username=accounts.stored_username(username),
                                      password=form.cleaned_data["password"])
             if user is None:
                 security.note_failure(username, ip)

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='report',
             name='clock_offset',
-            field=models.IntegerField(default=0),
+            field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
             model_name='report',
