@@ -205,3 +205,12 @@ def test_the_migration_fills_the_history_from_stored_reports(tenants: dict[str, 
     migration = import_module("dentsec.server.console.migrations.0003_history_alerts")
     migration.backfill_daily_scores(apps, None)
     assert sorted(DailyScore.objects.values_list("device_id", "day", "score")) == expected
+
+
+def test_history_older_than_the_keep_period_goes(tenants: dict[str, Any]) -> None:
+    device = tenants["a"]["device_shared"]
+    upload(device, days_ago=history.KEEP_DAYS + 5, score=10)
+    upload(device, days_ago=history.KEEP_DAYS - 5, score=20)
+    assert history.prune() == 1
+    assert sorted(DailyScore.objects.filter(device=device).values_list("score", flat=True)) \
+        == [20, 48]
