@@ -179,20 +179,26 @@ def upload_run(base: str, creds: list[str], bodies: list[bytes]
     return len(latencies) / elapsed, latencies, errors[0], time.process_time() - cpu0
 
 
-def overview_run(base: str, totp_secret: str, requests: int) -> list[float]:
-    import httpx
+def sign_in(client: Any, totp_secret: str) -> None:
+    """Password then TOTP code, as the administrator does in the browser."""
     import pyotp
 
+    client.get("/connexion/")
+    csrf = client.cookies["csrftoken"]
+    r = client.post("/connexion/", data={"username": "bench-admin", "password": PASSWORD,
+                                         "csrfmiddlewaretoken": csrf})
+    assert r.status_code == 302, r.status_code
+    csrf = client.cookies["csrftoken"]  # rotated at sign-in
+    r = client.post("/connexion/code/", data={"code": pyotp.TOTP(totp_secret).now(),
+                                              "csrfmiddlewaretoken": csrf})
+    assert r.status_code == 302 and r.headers["location"] == "/", r.status_code
+
+
+def overview_run(base: str, totp_secret: str, requests: int) -> list[float]:
+    import httpx
+
     with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as client:
-        client.get("/connexion/")
-        csrf = client.cookies["csrftoken"]
-        r = client.post("/connexion/", data={"username": "bench-admin", "password": PASSWORD,
-                                             "csrfmiddlewaretoken": csrf})
-        assert r.status_code == 302, r.status_code
-        csrf = client.cookies["csrftoken"]  # rotated at sign-in
-        r = client.post("/connexion/code/", data={"code": pyotp.TOTP(totp_secret).now(),
-                                                  "csrfmiddlewaretoken": csrf})
-        assert r.status_code == 302 and r.headers["location"] == "/", r.status_code
+        sign_in(client, totp_secret)
         first = client.get("/prestataire/")
         assert first.status_code == 200 and "Cabinet 0" in first.text
         times = []

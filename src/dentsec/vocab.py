@@ -56,6 +56,13 @@ class Severity(StrEnum):
         return _SEVERITY_TEXT[self.value]
 
 
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM,
+                                        Severity.LOW)
+"""Worst first."""
+SEVERITY_RANK: dict[str, int] = {s.value: rank for rank, s in enumerate(SEVERITY_ORDER)}
+STATUS_RANK: dict[str, int] = {s.value: rank for rank, s in enumerate(STATUS_ORDER)}
+
+
 class Effort(StrEnum):
     LOW = "low"
     MEDIUM = "medium"

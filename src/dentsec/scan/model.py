@@ -10,13 +10,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from dentsec.vocab import SEVERITY_RANK
+
 Status = Literal["fail", "warn", "unknown", "pass"]
 Severity = Literal["critical", "high", "medium", "low"]
 Text = dict[str, str]
 """{"fr": …, "en": …}"""
 
 STATUS_ORDER: dict[str, int] = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3}
-SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SEVERITY_ORDER: dict[str, int] = SEVERITY_RANK
 CATALOG_PATH = Path(__file__).parent / "catalog.toml"
 
 

@@ -66,13 +66,12 @@ def _read_password(from_stdin: bool) -> str:
 def _sweep_alerts_forever(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
-    from dentsec.server.console import alerts, retention
+    from dentsec.server.console import sweep
 
     while not stop.wait(ALERT_SWEEP_SECONDS):
         close_old_connections()
         try:
-            alerts.sweep()
-            retention.prune_details()
+            sweep.run()
         except Exception:  # noqa: BLE001 - a failed sweep must not stop the server
             import logging
 
@@ -296,15 +295,41 @@ def scan_plan(practice_id: int, device_name: str, ports: str, allow_public: bool
 @lang_option
 @handle_errors
 def send_alerts() -> None:
-    """Envoie les alertes (postes muets…) par e-mail et allège les vieux rapports.
+    """Envoie les alertes par e-mail, prépare les rapports mensuels, allège les vieux rapports.
 
-    Sends pending alerts by e-mail and drops the detail of reports older than 90 days.
+    Sends the alert digests, makes last month's reports and drops the detail of reports
+    older than 90 days (what `dentsec serve` does every hour).
     """
     _django()
     _migrate()
-    from dentsec.server.console import alerts, retention
+    from dentsec.server.console import sweep
 
-    created = alerts.sweep()
-    pruned = retention.prune_details()
-    click.echo(tr(f"{len(created)} nouvelle(s) alerte(s) ; {pruned} rapport(s) allégé(s).",
-                  f"{len(created)} new alert(s); {pruned} report(s) trimmed."))
+    done = sweep.run()
+    click.echo(tr(f"{done.new_alerts} nouvelle(s) alerte(s) ; {done.digests} e-mail(s) "
+                  f"envoyé(s) ; {done.monthly_reports} rapport(s) mensuel(s) ; "
+                  f"{done.trimmed} rapport(s) allégé(s).",
+                  f"{done.new_alerts} new alert(s); {done.digests} e-mail(s) sent; "
+                  f"{done.monthly_reports} monthly report(s); {done.trimmed} report(s) "
+                  "trimmed."))
+
+
+@server.command("monthly-report")
+@click.option("--practice", "practice_id", type=int, default=None,
+              help="Id du cabinet (tous par défaut) / practice id (all by default).")
+@click.option("--month", default=None, metavar="AAAA-MM",
+              help="Mois (le précédent par défaut) / month (the last one by default).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Écrire aussi le PDF ici (un seul cabinet) / also write the PDF here.")
+@click.option("--send", is_flag=True,
+              help="L'envoyer aux responsables du cabinet / e-mail it to the practice leads.")
+@lang_option
+@handle_errors
+def monthly_report(practice_id: int | None, month: str | None, output: str | None,
+                   send: bool) -> None:
+    """Prépare le rapport mensuel (PDF) des cabinets. / Make the practices' monthly report."""
+    _django()
+    _migrate()
+    from dentsec.server.console import monthly
+
+    for line in monthly.make(practice_id, month, output, send):
+        click.echo(line)

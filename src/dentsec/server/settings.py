@@ -194,7 +194,7 @@ EMAIL_PORT = int(os.environ.get("DENTSEC_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DENTSEC_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DENTSEC_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _flag("DENTSEC_EMAIL_TLS", False)
-# A hung mail server must not hold an upload (alerts are sent from it) for long.
+# A hung mail server must not hold the hourly sweep (digests, monthly reports) for long.
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DENTSEC_EMAIL_FROM", "dentsec@localhost")
 
@@ -204,3 +204,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DENTSEC_LOG_LEVEL", "WARNING")},
 }
+
+# --- alerts and reports for the records (issue 13b) ---------------------------------------
+# A device that sends nothing for this many days raises a "silent agent" alert.
+SILENT_AFTER_DAYS = max(1, int(os.environ.get("DENTSEC_SILENT_AFTER_DAYS", "7") or "7"))
+# The console's address as people reach it, for the links in e-mails and PDF reports.
+PUBLIC_URL = os.environ.get("DENTSEC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

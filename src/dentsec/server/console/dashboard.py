@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dentsec.server.console.alerts import SILENT_AFTER
+from dentsec.server.console.alerts import silent_after
 from dentsec.server.console.models import Device, Practice, Report
 
 RULES = ("1", "2", "3", "4", "5", "6")
@@ -37,30 +36,6 @@ def rule_scores(devices: QuerySet[Device]) -> dict[str, int | None]:
 def named_rule_scores(devices: QuerySet[Device]) -> list[tuple[str, str, int | None]]:
     scores = rule_scores(devices)
     return [(r, str(RULE_NAMES[r]), scores[r]) for r in RULES]
-
-
-def trend(devices: QuerySet[Device], days: int = 90) -> list[tuple[date, int]]:
-    since = timezone.now() - timedelta(days=days)
-    rows = (Report.objects.filter(device__in=devices, observed_at__gte=since)
-            .exclude(score=None)
-            .annotate(day=TruncDate("observed_at"))
-            .values("day").annotate(avg=Avg("score")).order_by("day"))
-    return [(row["day"], round(row["avg"])) for row in rows]
-
-
-def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
-                     height: int = 160) -> list[tuple[int, int, int]]:
-    """(x, y, score) of each day on the trend chart (score 0-100 upwards)."""
-    if not points:
-        return []
-    first, last = points[0][0], points[-1][0]
-    span = max((last - first).days, 1)
-    coords = []
-    for day, score in points:
-        x = round((day - first).days / span * (width - 60) + 40)
-        y = round(height - 10 - score / 100 * (height - 20))
-        coords.append((x, y, score))
-    return coords
 
 
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:
@@ -102,7 +77,7 @@ def top_fixes(reports: list[Report], limit: int = 5) -> list[Fix]:
 
 
 def stale_before(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - SILENT_AFTER
+    return (now or timezone.now()) - silent_after()
 
 
 def ranked_practices(practices: QuerySet[Practice]) -> QuerySet[Practice]:

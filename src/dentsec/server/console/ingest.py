@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from dentsec.server.console import alerts, audit, credentials, names
+from dentsec.server.console import alerts, audit, credentials, history, names
 from dentsec.server.console.models import Device, EnrollmentToken, Practice, Report
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "report" / "schema" / "report-1.schema.json"
@@ -294,7 +294,8 @@ def store_report(device: Device, body: bytes, encoding: str = "",
             os_family=host["os_family"], os_name=host["os_name"],
             os_version=host["os_version"], os_eol=_date_or_none(eol),
             score=score.get("overall"), by_rule=score.get("by_rule", {}),
-            critical_count=critical, fail_count=len(failing), failing=failing)
+            critical_count=critical, fail_count=len(failing), failing=failing,
+            previous_failing=before if device.last_observed_at is not None else None)
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -307,6 +308,7 @@ def store_report(device: Device, body: bytes, encoding: str = "",
             if is_latest:
                 updates["current_report"] = report
             Device.objects.filter(pk=device.pk).update(**updates)
+            history.record_day(device, observed, score, critical)
     except IntegrityError:
         # Already stored (a retry, or a concurrent copy of the same upload): change nothing.
         return Stored(Report.objects.get(device=device, digest=digest), False)

@@ -42,6 +42,8 @@ class Practice(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="practices")
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    monthly_report = models.BooleanField(default=False)
+    """E-mail the monthly report (PDF) to the practice's leads (issue 13b)."""
 
     class Meta:
         ordering = ["name"]
@@ -170,6 +172,10 @@ class Device(models.Model):
     fail_count = models.IntegerField(default=0)
     failing = models.JSONField(default=list)
     """Ids of the checks failing in the latest report (to spot new problems)."""
+    # -- history (issue 13b) --
+    previous_failing = models.JSONField(null=True, blank=True, default=None)
+    """Ids failing in the report before the latest one; None before a second report. The
+    device page shows "new since the last report" from it without reading two bodies."""
 
     class Meta:
         ordering = ["name"]
@@ -252,6 +258,13 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    """Set when a report shows the problem gone, or when a person closes the alert."""
+    # -- handling by people (issue 13b) --
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    """Who last acknowledged, snoozed or closed it (None: the reports did)."""
 
     class Meta:
         ordering = ["-created_at"]
@@ -290,3 +303,50 @@ class FailedLogin(models.Model):
     net = models.CharField(max_length=50, blank=True, default="", db_index=True)
     """The client's address range (the address, or its /64 for IPv6): an account is
     locked only for the range its failures came from (see security.throttled)."""
+
+
+# --- history and reports for the records (issue 13b) ---------------------------------------
+
+class DailyScore(models.Model):
+    """One row per device and day: the scores of the last report observed that day.
+
+    Written at ingest by one upsert (history.record_day), so charts and trends read a few
+    hundred narrow rows through the (practice, day) or (device, day) index instead of
+    report bodies; it survives the trimming of old report bodies (retention)."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="daily_scores")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    """The report's observed_at (server time, see ingest.observed_time), in the console's
+    time zone."""
+    observed_at = models.DateTimeField()
+    score = models.SmallIntegerField(null=True)
+    rule_1 = models.SmallIntegerField(null=True)
+    rule_2 = models.SmallIntegerField(null=True)
+    rule_3 = models.SmallIntegerField(null=True)
+    rule_4 = models.SmallIntegerField(null=True)
+    rule_5 = models.SmallIntegerField(null=True)
+    rule_6 = models.SmallIntegerField(null=True)
+    critical_count = models.SmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "day"],
+                                               name="daily_score_once")]
+        indexes = [models.Index(fields=["practice", "day"])]
+
+
+class MonthlyReport(models.Model):
+    """A practice's report of one month (PDF), generated once by the sweep or the command."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE,
+                                 related_name="monthly_reports")
+    month = models.DateField()
+    """The first day of the month reported on."""
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["practice", "month"],
+                                               name="monthly_report_once")]

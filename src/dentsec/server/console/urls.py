@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, device_views, views
+from dentsec.server.console import account_views, device_views, pages, views
 
 app_name = "console"
 
@@ -39,6 +39,16 @@ urlpatterns = [
          name="person-password"),
     path("personnes/<int:person_id>/double-authentification/", account_views.reset_totp,
          name="person-totp"),
-    path("alertes/", views.alert_list, name="alerts"),
     path("journal/", views.audit_log, name="audit"),
+    # --- history, alerts, reports for the records (issue 13b) ---
+    path("alertes/", pages.alert_list, name="alerts"),
+    path("alerte/<int:alert_id>/<str:action>/", pages.alert_action, name="alert-action"),
+    path("cabinet/<int:practice_id>/regle/<int:rule>/", pages.rule, name="rule"),
+    path("controle/<str:check_id>/", pages.check, name="check"),
+    path("poste/<int:device_id>/rapport.pdf", pages.device_pdf, name="device-pdf"),
+    path("cabinet/<int:practice_id>/rapport.pdf", pages.practice_pdf, name="practice-pdf"),
+    path("cabinet/<int:practice_id>/rapport-mensuel/", pages.monthly_toggle,
+         name="monthly-toggle"),
+    path("cabinet/<int:practice_id>/rapport-mensuel/<int:monthly_id>.pdf", pages.monthly_pdf,
+         name="monthly-pdf"),
 ]

@@ -29,6 +29,7 @@ from dentsec.server.console import (
     audit,
     dashboard,
     ingest,
+    overview,
     security,
     spreadsheet,
     tenancy,
@@ -49,7 +50,6 @@ from dentsec.server.console.models import (
     Profile,
     revoke,
 )
-from dentsec.vocab import STATUS_ORDER
 
 View = Callable[..., HttpResponse]
 
@@ -277,17 +277,19 @@ def _practice(profile: Profile, practice_id: int) -> Practice:
 def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
     obj = _practice(profile, practice_id)
     devices = tenancy.active_devices(profile).filter(practice=obj)
-    points = dashboard.trend(devices)
     latest = dashboard.latest_reports(devices)
     scores = dashboard.named_rule_scores(devices)
     return render(request, "console/practice.html", {
         "practice": obj, "scores": scores, "n_devices": devices.count(),
-        "trend": points, "trend_points": dashboard.trend_svg_points(points),
-        "trend_line": " ".join(f"{x},{y}" for x, y, _ in dashboard.trend_svg_points(points)),
         "fixes": dashboard.top_fixes(latest),
         "stale": devices.filter(Q(last_seen__lt=dashboard.stale_before())
                                 | Q(last_seen=None)).count(),
-        "n_alerts": tenancy.alerts(profile).filter(practice=obj, resolved_at=None).count(),
+        # --- history, alerts, monthly reports (issue 13b) ---
+        **overview.practice_trend(devices),
+        "open_alerts": alerts.counts(
+            tenancy.alerts(profile).filter(practice=obj),
+            timezone.now())[alerts.STATE_OPEN],
+        "monthly_reports": obj.monthly_reports.defer("pdf")[:12],
     })
 
 
@@ -341,17 +343,14 @@ def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> 
 def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
     report = obj.current_report
-    findings = report.findings if report is not None else []
-    order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
-    sev = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    findings = sorted(findings, key=lambda f: (order.get(f["status"], 9),
-                                               sev.get(f["severity"], 9), f["id"]))
+    findings = overview.sorted_findings(report.findings if report is not None else [])
     show = request.GET.get("show", "problems")
     if show != "all":
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
-        "history": obj.reports.defer("body")[:30]})
+        "history": obj.reports.defer("body")[:30],
+        **overview.device_lead(obj, report)})  # issue 13b: five fixes, new, charts
 
 
 @with_profile
@@ -403,13 +402,6 @@ def revoke_token(request: HttpRequest, profile: Profile, token_id: int) -> HttpR
         audit.record("token.revoke", request=request, practice=token.practice,
                      target=token.hint)
     return redirect("console:tokens", practice_id=token.practice_id)
-
-
-@with_profile
-def alert_list(request: HttpRequest, profile: Profile) -> HttpResponse:
-    rows = [(a, alerts.describe(a)) for a in
-            tenancy.alerts(profile).select_related("device", "practice")[:200]]
-    return render(request, "console/alerts.html", {"rows": rows})
 
 
 @with_profile

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from dentsec.errors import DentsecError
 from dentsec.scan import compare, targets
 from dentsec.scan.render_json import SCAN_SCHEMA, scan_schema
-from dentsec.server.console import alerts as console_alerts
+from dentsec.server.console import digest
 from dentsec.server.console.ingest import IngestError, too_large, unpack
-from dentsec.server.console.models import Alert, Device, Practice
+from dentsec.server.console.models import Device, Practice
+from dentsec.server.console.names import header_safe
 from dentsec.server.netscan.models import NetworkScan, ScanAlert, ScanPlan
 
 log = logging.getLogger(__name__)
@@ -180,12 +181,12 @@ def send_pending(pending: list[ScanAlert]) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for alert in pending:
             practice = Practice.objects.get(pk=alert.practice_id)
-            # The console's recipients (the practice's leads, the provider's admins).
-            to = console_alerts.recipients(Alert(practice=practice))
-            if to:
-                text = describe(alert)
-                messages.append(("[dentsec] " + text, text + "\n\n" + _(
-                    "Cabinet : %(practice)s") % {"practice": practice.name}, None, to))
+            text = describe(alert)
+            body = text + "\n\n" + _("Cabinet : %(practice)s") % {"practice": practice.name}
+            # The console's recipients (the practice's leads, the provider's admins), each
+            # alone in To:, with a subject that cannot carry a header break.
+            for address in digest.recipients(practice):
+                messages.append((header_safe("[dentsec] " + text), body, None, [address]))
     if messages:
         send_mass_mail(messages, fail_silently=False)
     ScanAlert.objects.filter(pk__in=[a.pk for a in pending]).update(emailed_at=timezone.now())
