@@ -183,6 +183,12 @@ class Account(BaseModel):
     builtin_admin: bool = False
     """The built-in administrator (Windows RID 500, Unix root)."""
     guest: bool = False
+    group: bool = False
+    """A group among the administrators (a domain group in Windows' Administrators): its
+    members were not listed, so how many people hold the rights is not known."""
+    local: bool = True
+    """An account of this machine. False for a domain or Microsoft Entra principal seen only
+    as a member of Administrators: its password and logons are kept by the domain."""
 
 
 class Accounts(Family):
@@ -265,10 +271,14 @@ class AntivirusProduct(BaseModel):
     name: str
     enabled: bool | None = None
     realtime: bool | None = None
+    on_demand: bool = False
+    """A scanner without a resident engine (ClamAV's clamscan with no clamd): it is usable
+    (``enabled``) but only scans what it is asked to, never in real time."""
     signature_age_days: float | None = None
     up_to_date: bool | None = None
     """The collector's verdict for this product's update rhythm (ClamAV daily, XProtect every
-    few weeks, Defender's own out-of-date flag); checks fall back on the age when None."""
+    few weeks, Defender's own out-of-date flag); checks fall back on the age when None.
+    Signatures never downloaded, or an engine that is stopped, are never up to date."""
 
 
 class Antivirus(Family):
@@ -287,7 +297,12 @@ class FirewallProfile(BaseModel):
 class Firewall(Family):
     backend: str | None = None
     """nftables, iptables, ufw, firewalld, windows, socketfilterfw…"""
+    installed: bool | None = None
+    """A firewall program exists on the machine; False when none was found (Linux: no nft,
+    iptables, ufw nor firewalld), so nothing can filter incoming connections."""
     profiles: list[FirewallProfile] = Field(default_factory=list)
+    """Every profile that exists; when one could not be read, ``unknown["profiles"]`` says
+    which (an incomplete list is never a pass)."""
 
 
 class ListeningSocket(BaseModel):
