@@ -88,6 +88,13 @@ class OSInfo(Family):
     """End of security support of this release (None: unknown or not announced)."""
     eol_announced: bool | None = None
     """False when the data says the release has no end date yet."""
+    extended_support: str | None = None
+    """The extended security support this machine receives after ``eol_date``: free
+    (Debian LTS), or paid and seen enrolled (Ubuntu Pro ESM). None when there is none, or
+    when a paid one exists but the machine does not show it is enrolled (then
+    ``unknown["extended_support"]`` says so)."""
+    extended_support_until: date | None = None
+    """End of that extended support (the end-of-life data's ``eoes``)."""
 
 
 class Updates(Family):
