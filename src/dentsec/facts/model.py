@@ -89,12 +89,13 @@ class OSInfo(Family):
     eol_announced: bool | None = None
     """False when the data says the release has no end date yet."""
     extended_support: str | None = None
-    """The extended security support this machine receives after ``eol_date``: free
-    (Debian LTS), or paid and seen enrolled (Ubuntu Pro ESM). None when there is none, or
-    when a paid one exists but the machine does not show it is enrolled (then
-    ``unknown["extended_support"]`` says so)."""
+    """Extended security support offered after ``eol_date`` for this release: free (Debian
+    LTS) or paid (Ubuntu Pro ESM, Windows ESU); None when there is none."""
     extended_support_until: date | None = None
     """End of that extended support (the end-of-life data's ``eoes``)."""
+    extended_support_active: bool | None = None
+    """The machine receives it: True for a free one or a paid one it shows it is enrolled in,
+    False when it shows it is not, None when enrolment cannot be seen (reason in unknown)."""
 
 
 class Updates(Family):

@@ -79,19 +79,18 @@ def find_by_version(product: str, version: str) -> Release | None:
 
 def apply_release(info: OSInfo, rel: Release, enrolled: bool | None = None,
                   why_not: str = "") -> None:
-    """Set the end of support of ``info`` from ``rel``, with the extended support this
-    machine receives: free ones always, paid ones only when ``enrolled`` is True."""
+    """Set the end of support of ``info`` from ``rel`` and the extended support offered
+    after it: free ones are active, paid ones only when ``enrolled`` is True."""
     info.eol_cycle = rel.cycle
     info.eol_date = rel.eol
     info.eol_announced = rel.eol is not None
     if rel.extended is None or rel.eol is None or rel.extended <= rel.eol:
         return
-    name = FREE_EXTENDED.get(rel.product)
-    paid = PAID_EXTENDED.get(rel.product)
-    if name is None and paid is not None and enrolled:
-        name = paid
-    if name is not None:
-        info.extended_support, info.extended_support_until = name, rel.extended
-    elif paid is not None:
-        seen = why_not or "enrolment not seen on this machine"
-        info.unknown["extended_support"] = f"{paid} until {rel.extended:%Y-%m-%d} not counted: {seen}"
+    free = FREE_EXTENDED.get(rel.product)
+    name = free or PAID_EXTENDED.get(rel.product)
+    if name is None:
+        return
+    info.extended_support, info.extended_support_until = name, rel.extended
+    info.extended_support_active = True if free else enrolled
+    if not info.extended_support_active:
+        info.unknown["extended_support_active"] = why_not or "enrolment not seen on this machine"
