@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
@@ -11,19 +10,20 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from dentsec.checks.catalog import OSES, RULE_NAMES, load_catalog
+from dentsec.checks.catalog import RULE_NAMES, load_catalog
 from dentsec.checks.policy import load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_bytes, atomic_write_text
 from dentsec.i18n import pick, tr
+from dentsec.report.formats import FORMATS
+from dentsec.vocab import OSFamily
 
 EXIT_OK, EXIT_FAILED_CHECKS = 0, 1
-OS_LABEL = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "pdf"]),
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default="terminal",
               help="Format du rapport / report format.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -50,7 +50,7 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
                            "--root and --evidence cannot be combined.")
     if root and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
-    if fmt == "pdf" and output is None:
+    if FORMATS[fmt].file_only and output is None:
         raise DentsecError("Le rapport PDF s'écrit dans un fichier : ajoutez --output rapport.pdf",
                            "The PDF report goes to a file: add --output report.pdf")
     policy = load_policy(policy_file)
@@ -59,36 +59,20 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
     else:
         report = engine.audit_live(str(root) if root else None, policy)
 
-    if fmt == "pdf":
-        from dentsec.report import pdf
-
-        assert output is not None
-        atomic_write_bytes(output, pdf.render(report))
-        click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
-        text = None
-    elif fmt == "json":
-        from dentsec.report import json_report
-
-        text = json_report.render(report)
-    elif fmt == "html":
-        from dentsec.report import html
-
-        text = html.render(report)
-    else:
+    report_format = FORMATS[fmt]
+    if fmt == "terminal" and output is None:
         from dentsec.report import terminal
 
-        text = None
+        terminal.show(report, Console(highlight=False))
+    else:
+        content = report_format.render(report)
         if output is None:
-            terminal.render(report, Console(highlight=False))
+            sys.stdout.write(content if isinstance(content, str) else content.decode())
         else:
-            buf = io.StringIO()
-            terminal.render(report, Console(file=buf, width=100, no_color=True, highlight=False))
-            text = buf.getvalue()
-    if text is not None:
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            atomic_write_text(output, text)
+            if isinstance(content, bytes):
+                atomic_write_bytes(output, content)
+            else:
+                atomic_write_text(output, content)
             click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
     sys.exit(EXIT_FAILED_CHECKS if report.has_failures else EXIT_OK)
 
@@ -177,11 +161,11 @@ def explain(check_id: str) -> None:
                       .replace("d hygiène", "d'hygiène"))
         for m in c.measures:
             console.print(f"  {tr('mesure', 'measure')} {m} : {escape(titles.get(m, '?'))}")
-    for os_ in OSES:
+    for os_ in OSFamily:
         rem = c.remediation.get(os_)
         if rem is None:
             continue
-        console.print(f"\n[bold]{OS_LABEL[os_]}[/bold]")
+        console.print(f"\n[bold]{os_.label}[/bold]")
         console.print(f"  [cyan]{tr('Au cabinet', 'At the practice')}[/cyan] : {escape(pick(rem.practice))}")
         console.print(f"  [cyan]{tr('Prestataire informatique', 'IT provider')}[/cyan] : "
                       f"{escape(pick(rem.it))}")

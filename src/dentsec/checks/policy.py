@@ -23,6 +23,17 @@ from typing import Any, Literal
 
 from dentsec.errors import DentsecError
 
+DEFAULT_DISABLED_REASON: dict[str, str] = {
+    "fr": "aucune raison donnée dans la politique.", "en": "no reason given in the policy."}
+
+
+@dataclass(frozen=True)
+class DisabledCheck:
+    """A check the practice turned off, with the reason its reports show."""
+
+    check: str
+    reason: str = ""
+
 
 @dataclass(frozen=True)
 class JustifiedPort:
@@ -70,6 +81,17 @@ class Policy:
     justified_ports: tuple[JustifiedPort, ...] = ()
     # any rule
     disabled_checks: tuple[str, ...] = field(default=())
+    """The old form: ids only (shown with a default reason)."""
+    disabled: tuple[DisabledCheck, ...] = ()
+
+    def disabled_reasons(self) -> dict[str, dict[str, str]]:
+        """Check id -> the reason the reports show, in French and English (the practice's
+        own words are shown as written in both)."""
+        reasons = {check_id: DEFAULT_DISABLED_REASON for check_id in self.disabled_checks}
+        for item in self.disabled:
+            reasons[item.check] = ({"fr": item.reason, "en": item.reason} if item.reason
+                                   else DEFAULT_DISABLED_REASON)
+        return reasons
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

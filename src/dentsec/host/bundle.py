@@ -31,6 +31,7 @@ from dentsec import __version__
 from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_bytes
 from dentsec.host.base import CommandResult, DirResult, FileResult, HostInfo, ProbeResult
+from dentsec.vocab import OS_FAMILIES
 
 SCHEMA = "dentsec.evidence/1"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -161,7 +162,7 @@ def _parse(path: Path, member: Any) -> Bundle:
         is_admin=host.get("is_admin"),
         recorded_mode="root" if host.get("mode") == "root" else "live",
     )
-    if info.os_family not in ("linux", "windows", "macos"):
+    if info.os_family not in OS_FAMILIES:
         raise _bad(path, f"os_family {info.os_family!r}")
     try:
         info.collected_at = datetime.fromisoformat(str(manifest.get("created_at")))

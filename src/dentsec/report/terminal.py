@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from dentsec.engine import Report
+from dentsec.findings import Report
 from dentsec.i18n import pick, tr
 from dentsec.report.common import (
     by_rule,
@@ -30,7 +32,15 @@ def _bar(score: int | None, width: int = 20) -> str:
     return f"[{color}]{'█' * filled}[/{color}][dim]{'░' * (width - filled)}[/dim] {score:3d}"
 
 
-def render(report: Report, console: Console) -> None:
+def render(report: Report) -> str:
+    """The scorecard as plain text (for a file), 100 columns."""
+    buf = io.StringIO()
+    show(report, Console(file=buf, width=100, no_color=True, highlight=False))
+    return buf.getvalue()
+
+
+def show(report: Report, console: Console) -> None:
+    """The scorecard printed on ``console`` (colours when it is a terminal)."""
     facts = report.facts
     os_ = facts.os
     head = (f"[bold]{escape(os_.hostname or '?')}[/bold] — {escape(os_.name)} "
