@@ -14,6 +14,7 @@ from dentsec.checks.registry import (
     names,
     need,
     passed,
+    unknown,
     warned,
 )
 from dentsec.facts import Antivirus, Firewall, ListeningSocket, Network, RemoteAccess, Software
@@ -40,24 +41,49 @@ def _describe(s: ListeningSocket) -> str:
     return f"{s.proto}/{s.port} {s.address} ({s.process or '?'})"
 
 
+PROFILE_LABELS: dict[str, tuple[str, str]] = {
+    "domain": ("réseau avec domaine", "domain network"),
+    "private": ("réseau privé", "private network"),
+    "public": ("réseau public", "public network"),
+}
+"""Windows firewall profiles as Windows' own French settings name them."""
+
+
+def _profiles(items: list[str], lang: int) -> str:
+    return names(PROFILE_LABELS[p][lang] if p in PROFILE_LABELS else p for p in items)
+
+
 @check("FW-ENABLED")
 def enabled(ctx: Ctx) -> Outcome:
     fam = ctx.family(Firewall)
     ev = [f"{p.name}: enabled={p.enabled} inbound={p.default_inbound}" for p in fam.profiles]
     if fam.backend:
         ev.insert(0, f"backend = {fam.backend}")
+    if fam.installed is False:
+        return failed("Aucun pare-feu n'est installé sur ce poste : rien ne filtre les "
+                      "connexions entrantes.",
+                      "No firewall is installed on this workstation: nothing filters incoming "
+                      "connections.", [fam.source, *ev])
+    blind = ctx.reason(Firewall, "profiles")
     if not fam.profiles:
-        blind = ctx.reason(Firewall, "profiles")
         if blind:
             raise Unknown("firewall.profiles", blind)
         return failed("Aucun pare-feu actif sur ce poste.", "No active firewall on this workstation.", ev)
     off = [p.name for p in fam.profiles if p.enabled is False]
     open_ = [p.name for p in fam.profiles if p.enabled and p.default_inbound == "allow"]
     if off:
-        return failed(f"Pare-feu désactivé : {names(off)}.", f"Firewall off: {names(off)}.", ev)
+        return failed(f"Pare-feu désactivé : {_profiles(off, 0)}.",
+                      f"Firewall off: {_profiles(off, 1)}.", ev)
     if open_:
-        return failed(f"Le pare-feu laisse entrer les connexions par défaut : {names(open_)}.",
-                      f"The firewall lets connections in by default: {names(open_)}.", ev)
+        return failed("Le pare-feu laisse entrer les connexions par défaut : "
+                      f"{_profiles(open_, 0)}.",
+                      f"The firewall lets connections in by default: {_profiles(open_, 1)}.", ev)
+    if blind:
+        # Some profiles were read, not all: the network in use may be the missing one.
+        return unknown("Une partie seulement des profils du pare-feu a pu être lue : "
+                       "impossible de dire s'il protège sur tous les réseaux.",
+                       "Only some of the firewall's profiles could be read: cannot tell "
+                       "whether it protects on every network.", [*ev, blind])
     if any(p.enabled is None or p.default_inbound is None for p in fam.profiles):
         raise Unknown("firewall.profiles", "; ".join(ev))
     return passed("Pare-feu actif, entrées bloquées par défaut.",
@@ -67,7 +93,8 @@ def enabled(ctx: Ctx) -> Outcome:
 @check("FW-AV-PRESENT")
 def av_present(ctx: Ctx) -> Outcome:
     products = ctx.family(Antivirus).products
-    ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime}" for p in products]
+    ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime} on_demand={p.on_demand}"
+          for p in products]
     if any(p.enabled and p.realtime for p in products):
         active = names(p.name for p in products if p.enabled and p.realtime)
         return passed(f"Antivirus actif en temps réel : {active}.",
@@ -79,6 +106,12 @@ def av_present(ctx: Ctx) -> Outcome:
         return failed("Aucun antivirus trouvé.", "No antivirus found.", ev)
     if any(p.enabled is None or (p.enabled and p.realtime is None) for p in products):
         raise Unknown("antivirus.products", "; ".join(ev))
+    scanners = [p.name for p in products if p.enabled and p.on_demand]
+    if scanners:
+        return warned(f"{names(scanners)} : analyse à la demande seulement, pas de protection "
+                      "en temps réel (un fichier téléchargé n'est analysé que si on le demande).",
+                      f"{names(scanners)}: on-demand scanning only, no real-time protection "
+                      "(a downloaded file is scanned only when asked).", ev)
     if any(p.enabled for p in products):
         return warned("Un antivirus est installé mais la protection en temps réel est éteinte.",
                       "An antivirus is installed but real-time protection is off.", ev)
@@ -89,7 +122,12 @@ def av_present(ctx: Ctx) -> Outcome:
 def av_updated(ctx: Ctx) -> Outcome:
     """The product's own verdict first (each product has its rhythm: ClamAV daily, XProtect
     every few weeks); the policy's age thresholds when no verdict is known."""
-    products = [p for p in ctx.family(Antivirus).products if p.enabled is not False]
+    installed = ctx.family(Antivirus).products
+    products = [p for p in installed if p.enabled is not False]
+    if not products:
+        # A stopped antivirus whose signatures are stale (or were never downloaded) is also
+        # out of date: starting it again would not protect.
+        products = [p for p in installed if p.up_to_date is False]
     if not products:
         raise NotApplicable("antivirus.products", {
             "fr": "Aucun antivirus actif : voyez d'abord le contrôle « antivirus présent ».",
