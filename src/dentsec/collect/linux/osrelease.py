@@ -45,8 +45,8 @@ def pro_status_enrolled(text: str) -> bool | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("attached"), bool):
         return None
-    services = data.get("services") if isinstance(data.get("services"), list) else []
-    return data["attached"] and any(
+    services = data.get("services")
+    return data["attached"] and isinstance(services, list) and any(
         isinstance(s, dict) and s.get("name") == "esm-infra" and s.get("status") == "enabled"
         for s in services)
 
