@@ -136,6 +136,12 @@ flag_check("ACC-UAC", Accounts, "uac_enabled", True,
 @check("ACC-SCREEN-LOCK")
 def screen_lock(ctx: Ctx) -> Outcome:
     fam = ctx.family(ScreenLock)
+    if "enabled" in fam.not_applicable:
+        raise NotApplicable("screen_lock.enabled", {
+            "fr": "Aucun bureau graphique n'est installé sur ce poste : pas d'écran de session "
+                  "à verrouiller.",
+            "en": "No graphical desktop is installed on this workstation: no session screen "
+                  "to lock."})
     ev = [f"{user}: {desc}" for user, desc in sorted(fam.per_user.items())]
     enabled = need(fam, "enabled", fam.enabled)
     if not enabled:

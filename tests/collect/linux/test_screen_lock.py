@@ -52,9 +52,12 @@ def test_other_desktops_are_not_read_as_gnome(
 
 
 def _no_session_yet(root: Path) -> None:
-    """No person has logged into a desktop yet: no desktop settings in any home."""
+    """GNOME is installed but no person has logged into it yet: no desktop settings."""
     for config in root.glob("home/*/.config"):
         shutil.rmtree(config)
+    sessions = root / "usr/share/wayland-sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "gnome.desktop").write_text("[Desktop Entry]\nName=GNOME\nExec=gnome-session\n")
 
 
 def test_system_policy_decides_when_no_session_exists(
@@ -112,3 +115,18 @@ def test_compiled_locks_are_read() -> None:
     db = Path(__file__).parent / "trees/hardened/etc/dconf/db/local"
     assert read_gvdb_locks(db.read_bytes()) == {IDLE, LOCK, "/org/gnome/desktop/screensaver/lock-delay"}
     assert read_gvdb(db.read_bytes())[IDLE] == 300
+
+
+def test_no_graphical_desktop_is_not_applicable_not_unknown(
+    tree_copy: Callable[[str], Path], collect_tree: Callable[..., Facts],
+    audit_tree: Callable[..., dict[str, tuple[str, str]]],
+) -> None:
+    # Seen absent: no X11/Wayland session and no desktop package (trees/hardened has none).
+    root = tree_copy("hardened")
+    for config in root.glob("home/*/.config"):
+        shutil.rmtree(config)
+    (root / "etc/dconf/db/local").unlink()
+    lock = collect_tree(root).screen_lock
+    assert lock is not None and "enabled" in lock.not_applicable and not lock.unknown
+    status, message = audit_tree(root)["ACC-SCREEN-LOCK"]
+    assert status == "na" and "Aucun bureau graphique" in message

@@ -16,6 +16,9 @@ LOCK = "/org/gnome/desktop/screensaver/lock-enabled"
 LOCK_DELAY = "/org/gnome/desktop/screensaver/lock-delay"
 # GNOME schema defaults (gsettings-desktop-schemas).
 GNOME_DEFAULTS: dict[str, Any] = {IDLE: 300, LOCK: True, LOCK_DELAY: 0}
+DESKTOP_PACKAGES = ("gnome-shell", "plasma-workspace", "xfce4-session", "cinnamon",
+                    "mate-session-manager", "lxqt-session", "lxsession", "budgie-desktop",
+                    "gdm3", "lightdm", "sddm", "xserver-xorg-core", "xwayland")
 SYSTEM_POLICY = "politique système / system policy"
 """per_user entry for the lock every future session gets from the system databases."""
 KDE_MARKERS = ("kscreenlockerrc", "kdeglobals", "plasmashellrc")
@@ -123,6 +126,17 @@ def _system_dconf(ctx: LinuxContext) -> SystemDconf:
     return system
 
 
+def desktop_installed(ctx: LinuxContext) -> bool | None:
+    """A graphical desktop is installed: its sessions are offered at login, or one of the
+    desktop or display-manager packages is installed. None without either evidence."""
+    if any(ctx.exists(d) for d in SESSION_DIRS):
+        return True
+    pkgs, _ = ctx.packages()
+    if pkgs is None:
+        return None
+    return any(p in pkgs for p in DESKTOP_PACKAGES)
+
+
 def system_policy(system: SystemDconf) -> bool:
     """The system databases set the screen lock (idle delay or lock switch)."""
     return IDLE in system.values or LOCK in system.values
@@ -195,12 +209,14 @@ def collect_screen_lock(ctx: LinuxContext) -> ScreenLock:
         fam.per_user[SYSTEM_POLICY] = lock.summary
         fam.enabled = fam.require_password = lock.enabled
         fam.timeout_seconds = lock.timeout_seconds
+    elif desktop_installed(ctx) is False:
+        # Seen absent: no desktop, hence no graphical session to lock (a server, a kiosk).
+        fam.not_applicable += ["enabled", "timeout_seconds", "require_password"]
+        fam.source = "no graphical desktop installed (no X11/Wayland session, no desktop package)"
     else:
-        sessions = [d for d in SESSION_DIRS if ctx.exists(d)]
-        why = ("no desktop user has GNOME or KDE settings yet" if sessions
-               else "no graphical desktop installed (no X11/Wayland sessions)")
         for field in ("enabled", "timeout_seconds", "require_password"):
-            fam.unknown[field] = "; ".join(filter(None, [why, system.problem]))
+            fam.unknown[field] = "; ".join(filter(None, [
+                "no desktop user has GNOME or KDE settings yet", system.problem]))
     if fam.enabled is False and problems:
         fam.unknown["timeout_seconds"] = "; ".join(problems)[:500]
     return fam
