@@ -22,6 +22,16 @@ from dentsec.vocab import OSFamily
 EXIT_OK, EXIT_FAILED_CHECKS = 0, 1
 
 
+def _check_output_folder(output: Path) -> None:
+    """Refused before the audit runs: nothing is created where the user did not expect it."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise DentsecError(
+            f"Le dossier de {output} n'existe pas : {folder}. Créez-le ou choisissez un autre "
+            "emplacement.",
+            f"The folder of {output} does not exist: {folder}. Create it or choose another place.")
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default="terminal",
@@ -50,6 +60,8 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
                            "--root and --evidence cannot be combined.")
     if root and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
+    if output is not None:
+        _check_output_folder(output)
     if FORMATS[fmt].file_only and output is None:
         raise DentsecError("Le rapport PDF s'écrit dans un fichier : ajoutez --output rapport.pdf",
                            "The PDF report goes to a file: add --output report.pdf")
@@ -92,6 +104,7 @@ def collect(output: Path, root: Path | None) -> None:
     """
     from dentsec import engine
 
+    _check_output_folder(output)
     report = engine.collect_bundle(output, str(root) if root else None)
     click.echo(tr(
         f"Paquet de preuves écrit : {output}. À auditer n'importe où avec : "
@@ -118,12 +131,17 @@ def checks(fmt: str) -> None:
                for c in catalog.values()]
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
+    from dentsec.report.terminal import hanging
+
     console = Console(highlight=False)
     for rule in [r for r in sorted(RULE_NAMES) if r] + [0]:
         console.print(f"\n[bold]{rule or '—'}. {escape(pick(RULE_NAMES[rule]))}[/bold]")
+        grid = hanging(33)
         for c in catalog.values():
             if c.rule == rule:
-                console.print(f"  {c.id:<22} [dim]{c.severity:<8}[/dim] {escape(pick(c.title))}")
+                grid.add_row(f"  {c.id:<22} [dim]{pick(c.severity.text)}[/dim]",
+                             escape(pick(c.title)))
+        console.print(grid)
 
 
 def _measure_titles() -> dict[str, str]:
@@ -153,7 +171,7 @@ def explain(check_id: str) -> None:
     rule = f"{tr('Règle', 'Rule')} {c.rule} — " if c.rule else ""
     console.print(f"[bold]{c.id}[/bold] — {escape(pick(c.title))}")
     console.print(f"{rule}{escape(pick(RULE_NAMES[c.rule]))} · {tr('gravité', 'severity')} "
-                  f"{c.severity} · {tr('effort', 'effort')} {c.effort}")
+                  f"{pick(c.severity.text)} · {tr('effort', 'effort')} {pick(c.effort.text)}")
     console.print(f"\n{escape(pick(c.rationale))}")
     if c.measures:
         titles = _measure_titles()

@@ -13,7 +13,7 @@ def system_disk(ctx: Ctx) -> Outcome:
     ev = [f"disk_encryption.system_encrypted = {on}", f"method = {fam.method}",
           f"detail = {fam.detail}"]
     if on:
-        return passed(f"Disque système chiffré ({fam.method or '?'}).",
-                      f"System disk encrypted ({fam.method or '?'}).", ev)
+        how = f" ({fam.method})" if fam.method else ""
+        return passed(f"Disque système chiffré{how}.", f"System disk encrypted{how}.", ev)
     return failed("Le disque système n'est pas chiffré (ou la protection est suspendue).",
                   "The system disk is not encrypted (or protection is suspended).", ev)

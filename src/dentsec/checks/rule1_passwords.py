@@ -14,6 +14,7 @@ from dentsec.checks.registry import (
     unknown,
     warned,
 )
+from dentsec.checks.words import BROWSERS, word
 from dentsec.facts import Accounts, PasswordPolicy, Passwords
 
 
@@ -118,9 +119,10 @@ def browser_saved(ctx: Ctx) -> Outcome:
           for b in fam.browsers]
     if saved:
         total = sum(b.saved_count or 0 for b in saved)
-        where = names(f"{b.browser} ({b.user or '?'})" for b in saved)
-        return failed(f"{total} mot(s) de passe enregistré(s) dans : {where}.",
-                      f"{total} password(s) saved in: {where}.", ev)
+        where = {lang: names(word(BROWSERS, b.browser)[lang] + (f" ({b.user})" if b.user else "")
+                             for b in saved) for lang in ("fr", "en")}
+        return failed(f"{total} mot(s) de passe enregistré(s) dans : {where['fr']}.",
+                      f"{total} password(s) saved in: {where['en']}.", ev)
     # A browser whose password manager is disabled by policy neither saves nor fills passwords.
     if any(b.saved_count is None and not b.manager_disabled_by_policy for b in fam.browsers) \
             or ctx.reason(Passwords, "browsers"):

@@ -13,6 +13,7 @@ from dentsec.checks.registry import (
     passed,
     warned,
 )
+from dentsec.checks.words import day
 from dentsec.facts import Software, Updates
 
 ROLLING_RELEASES = frozenset({"chrome", "firefox", "edge"})
@@ -26,9 +27,10 @@ def os_supported(ctx: Ctx) -> Outcome:
     label = f"{os_.name} {os_.display_version or os_.version}".strip()
     ev = [f"os = {label}", f"eol = {os_.eol_product}/{os_.eol_cycle}: {os_.eol_date}"]
     if os_.extended_support:
+        why = os_.unknown.get("extended_support_active")
         ev.append(f"extended support = {os_.extended_support} until "
-                  f"{os_.extended_support_until} (active: {os_.extended_support_active}"
-                  f"{'; ' + os_.unknown['extended_support_active'] if 'extended_support_active' in os_.unknown else ''})")
+                  f"{os_.extended_support_until}, active = {os_.extended_support_active}"
+                  + (f" ({why})" if why else ""))
     if os_.eol_date is None:
         if os_.eol_announced is False:
             return passed(f"{label} : aucune fin de support annoncée.",
@@ -86,11 +88,11 @@ def os_supported(ctx: Ctx) -> Outcome:
 def auto_updates(ctx: Ctx) -> Outcome:
     fam = ctx.family(Updates)
     on = need(fam, "auto_updates_enabled", fam.auto_updates_enabled)
-    how = fam.auto_update_mechanism or "?"
-    ev = [f"updates.auto_updates_enabled = {on} ({how})"]
+    ev = [f"updates.auto_updates_enabled = {on} ({fam.auto_update_mechanism or '?'})"]
+    how = f" ({fam.auto_update_mechanism})" if fam.auto_update_mechanism else ""
     if on:
-        return passed(f"Mises à jour automatiques actives ({how}).",
-                      f"Automatic updates on ({how}).", ev)
+        return passed(f"Mises à jour automatiques actives{how}.",
+                      f"Automatic updates on{how}.", ev)
     return failed("Les mises à jour ne s'installent pas automatiquement.",
                   "Updates do not install automatically.", ev)
 
@@ -144,10 +146,10 @@ def software_supported(ctx: Ctx) -> Outcome:
                       "Software no longer supported: "
                       + names(f"{i.name} {i.version}" for i in dead) + ".", ev)
     if soon:
-        return warned("Fin de maintenance proche pour : "
-                      + names(f"{i.name} ({i.eol_date})" for i in soon) + ".",
-                      "End of support coming for: "
-                      + names(f"{i.name} ({i.eol_date})" for i in soon) + ".", ev)
+        shown = {lang: names(f"{i.name} ({day(i.eol_date)[lang]})" for i in soon if i.eol_date)
+                 for lang in ("fr", "en")}
+        return warned(f"Fin de maintenance proche pour : {shown['fr']}.",
+                      f"End of support coming for: {shown['en']}.", ev)
     blind = ctx.reason(Software, "items")
     if blind and not ev:
         raise Unknown("software.items", blind)

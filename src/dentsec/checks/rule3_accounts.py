@@ -48,13 +48,14 @@ def named(ctx: Ctx) -> Outcome:
 def daily_admin(ctx: Ctx) -> Outcome:
     fam = ctx.family(Accounts)
     is_admin = need(fam, "current_user_is_admin", fam.current_user_is_admin)
-    user = fam.current_user or "?"
-    ev = [f"accounts.current_user = {user}", f"accounts.current_user_is_admin = {is_admin}"]
+    user = fam.current_user
+    ev = [f"accounts.current_user = {user or '?'}", f"accounts.current_user_is_admin = {is_admin}"]
+    fr, en = (f"La session de travail « {user} »", f"The working session '{user}'") if user \
+        else ("La session de travail", "The working session")
     if is_admin:
-        return failed(f"La session de travail « {user} » a les droits d'administrateur.",
-                      f"The working session '{user}' has administrator rights.", ev)
-    return passed(f"La session « {user} » est un compte standard.",
-                  f"Session '{user}' is a standard account.", ev)
+        return failed(f"{fr} a les droits d'administrateur.",
+                      f"{en} has administrator rights.", ev)
+    return passed(f"{fr} est un compte standard.", f"{en} is a standard account.", ev)
 
 
 @check("ACC-ADMIN-COUNT")
@@ -175,9 +176,9 @@ def dormant(ctx: Ctx) -> Outcome:
         raise Unknown("accounts.last_logon",
                       ctx.family(Accounts).unknown.get("last_logon", "not recorded"))
     if len(seen) < len(people):
-        return unknown("Dernière connexion inconnue pour : "
-                       + names(a.name for a in people if a.last_logon is None) + ".",
-                       "Last logon unknown for: "
-                       + names(a.name for a in people if a.last_logon is None) + ".")
+        unseen = names(a.name for a in people if a.last_logon is None)
+        why = ctx.family(Accounts).unknown.get("last_logon", "not recorded")
+        return unknown(f"Dernière connexion inconnue pour : {unseen}.",
+                       f"Last logon unknown for: {unseen}.", [f"accounts.last_logon: {why}"])
     return passed("Tous les comptes actifs ont servi récemment.",
                   "Every enabled account was used recently.")

@@ -16,6 +16,7 @@ from dentsec.checks.registry import (
     passed,
     warned,
 )
+from dentsec.checks.words import BACKUP_TOOLS, listed
 from dentsec.facts import Backup
 
 
@@ -27,10 +28,12 @@ def _tools_ev(ctx: Ctx) -> list[str]:
 @check("BAK-CONFIGURED")
 def configured(ctx: Ctx) -> Outcome:
     fam = ctx.family(Backup)
-    tools = [t.tool for t in fam.tools if t.configured]
-    if fam.dentsec_configured or tools:
-        return passed(f"Sauvegarde en place : {names(tools) or 'dentsec'}.",
-                      f"Backup in place: {names(tools) or 'dentsec'}.", _tools_ev(ctx))
+    tools = [t.tool for t in fam.tools if t.configured] or (["dentsec"] if fam.dentsec_configured
+                                                            else [])
+    if tools:
+        shown = listed(BACKUP_TOOLS, tools)
+        return passed(f"Sauvegarde en place : {shown['fr']}.",
+                      f"Backup in place: {shown['en']}.", _tools_ev(ctx))
     blind = ctx.reason(Backup, "tools")
     if blind:
         raise Unknown("backup.tools", blind)

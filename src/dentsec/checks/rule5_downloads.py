@@ -12,6 +12,7 @@ from dentsec.checks.registry import (
     names,
     passed,
 )
+from dentsec.checks.words import BROWSERS, word
 from dentsec.facts import Downloads, Software
 
 
@@ -20,9 +21,13 @@ def auto_open(ctx: Ctx) -> Outcome:
     entries = [a for a in ctx.family(Downloads).auto_open if a.extensions]
     ev = [f"{a.browser} {a.user}/{a.profile}: {', '.join(a.extensions)}" for a in entries]
     if entries:
-        return failed("Des types de fichiers s'ouvrent automatiquement après téléchargement : "
-                      + names(ev, 4) + ".",
-                      "Some file types open automatically after download: " + names(ev, 4) + ".", ev)
+        shown = {lang: "; ".join(
+            word(BROWSERS, a.browser)[lang] + (f" ({a.user})" if a.user else "") + " : "
+            + ", ".join(a.extensions[:6]) for a in entries[:4]) for lang in ("fr", "en")}
+        return failed(f"Des types de fichiers s'ouvrent automatiquement après téléchargement : "
+                      f"{shown['fr']}.",
+                      f"Some file types open automatically after download: "
+                      f"{shown['en'].replace(' : ', ': ')}.", ev)
     blind = ctx.reason(Downloads, "auto_open")
     if blind:
         raise Unknown("downloads.auto_open", blind)

@@ -17,6 +17,7 @@ from dentsec.checks.registry import (
     unknown,
     warned,
 )
+from dentsec.checks.words import FIREWALL_PROFILES, UNKNOWN_PROGRAM, listed
 from dentsec.facts import Antivirus, Firewall, ListeningSocket, Network, RemoteAccess, Software
 
 REMOTE_DESKTOP_PORTS = {3389: "RDP", 5900: "VNC", 5901: "VNC", 5902: "VNC", 5903: "VNC"}
@@ -41,18 +42,6 @@ def _describe(s: ListeningSocket) -> str:
     return f"{s.proto}/{s.port} {s.address} ({s.process or '?'})"
 
 
-PROFILE_LABELS: dict[str, tuple[str, str]] = {
-    "domain": ("réseau avec domaine", "domain network"),
-    "private": ("réseau privé", "private network"),
-    "public": ("réseau public", "public network"),
-}
-"""Windows firewall profiles as Windows' own French settings name them."""
-
-
-def _profiles(items: list[str], lang: int) -> str:
-    return names(PROFILE_LABELS[p][lang] if p in PROFILE_LABELS else p for p in items)
-
-
 @check("FW-ENABLED")
 def enabled(ctx: Ctx) -> Outcome:
     fam = ctx.family(Firewall)
@@ -72,12 +61,12 @@ def enabled(ctx: Ctx) -> Outcome:
     off = [p.name for p in fam.profiles if p.enabled is False]
     open_ = [p.name for p in fam.profiles if p.enabled and p.default_inbound == "allow"]
     if off:
-        return failed(f"Pare-feu désactivé : {_profiles(off, 0)}.",
-                      f"Firewall off: {_profiles(off, 1)}.", ev)
+        shown = listed(FIREWALL_PROFILES, off)
+        return failed(f"Pare-feu désactivé : {shown['fr']}.", f"Firewall off: {shown['en']}.", ev)
     if open_:
-        return failed("Le pare-feu laisse entrer les connexions par défaut : "
-                      f"{_profiles(open_, 0)}.",
-                      f"The firewall lets connections in by default: {_profiles(open_, 1)}.", ev)
+        shown = listed(FIREWALL_PROFILES, open_)
+        return failed(f"Le pare-feu laisse entrer les connexions par défaut : {shown['fr']}.",
+                      f"The firewall lets connections in by default: {shown['en']}.", ev)
     if blind:
         # Some profiles were read, not all: the network in use may be the missing one.
         return unknown("Une partie seulement des profils du pare-feu a pu être lue : "
@@ -187,10 +176,11 @@ def ssh(ctx: Ctx) -> Outcome:
           f"ssh_root_login = {fam.ssh_root_login}"]
     if not on:
         return passed("Aucun serveur SSH actif.", "No SSH server running.", ev)
-    bad = [w for w, v in (("mot de passe/password", fam.ssh_password_auth),
-                          ("root", fam.ssh_root_login)) if v]
+    bad = [w for w, v in ((("les mots de passe", "passwords"), fam.ssh_password_auth),
+                          (("la connexion de root", "root login"), fam.ssh_root_login)) if v]
     if bad:
-        return failed(f"SSH accepte : {', '.join(bad)}.", f"SSH accepts: {', '.join(bad)}.", ev)
+        return failed(f"SSH accepte {' et '.join(fr for fr, _ in bad)}.",
+                      f"SSH accepts {' and '.join(en for _, en in bad)}.", ev)
     if fam.ssh_password_auth is None or fam.ssh_root_login is None:
         raise Unknown("remote_access.ssh_password_auth/ssh_root_login")
     return passed("SSH n'accepte que des clés, sans root.", "SSH accepts keys only, no root.", ev)
@@ -201,8 +191,9 @@ def risky_services(ctx: Ctx) -> Outcome:
     risky = [s for s in _exposed(ctx) if (s.proto, s.port) in RISKY_PORTS]
     ev = [f"{RISKY_PORTS[(s.proto, s.port)]}: {_describe(s)}" for s in risky]
     if risky:
-        return failed("Service(s) risqué(s) joignable(s) depuis le réseau : " + names(ev, 5) + ".",
-                      "Risky service(s) reachable from the network: " + names(ev, 5) + ".", ev)
+        shown = names((f"{RISKY_PORTS[(s.proto, s.port)]} (port {s.port})" for s in risky), 5)
+        return failed(f"Service(s) risqué(s) joignable(s) depuis le réseau : {shown}.",
+                      f"Risky service(s) reachable from the network: {shown}.", ev)
     remote = ctx.optional(RemoteAccess)
     sharing = remote.smb_sharing if remote else None
     if sharing:
@@ -233,15 +224,17 @@ def remote_tools(ctx: Ctx) -> Outcome:
 
 @check("FW-UNJUSTIFIED-PORTS")
 def unjustified_ports(ctx: Ctx) -> Outcome:
-    open_ = sorted({(s.proto, s.port, s.process or "?") for s in _exposed(ctx)
+    open_ = sorted({(s.proto, s.port, s.process or "") for s in _exposed(ctx)
                     if s.proto == "tcp" and not s.system})
-    ev = [f"{proto}/{port} ({proc})" for proto, port, proc in open_]
+    ev = [f"{proto}/{port} ({proc or '?'})" for proto, port, proc in open_]
     blind = ctx.reason(Network, "listening")
     if open_:
+        shown = {lang: names((f"{port} ({proc or UNKNOWN_PROGRAM[lang]})"
+                              for _proto, port, proc in open_), 6) for lang in ("fr", "en")}
         return warned(f"{len(open_)} port(s) ouvert(s) sur le réseau sans justification : "
-                      + names(ev, 6) + ". Justifiez-les dans la politique du cabinet ou fermez-les.",
+                      f"{shown['fr']}. Justifiez-les dans la politique du cabinet ou fermez-les.",
                       f"{len(open_)} port(s) open to the network without justification: "
-                      + names(ev, 6) + ". Justify them in the practice policy or close them.", ev)
+                      f"{shown['en']}. Justify them in the practice policy or close them.", ev)
     if blind:
         raise Unknown("network.listening", blind)
     return passed("Aucun port ouvert sur le réseau sans justification.",

@@ -21,7 +21,9 @@ from dentsec.host.base import (
     FileResult,
     HostInfo,
     JSONValue,
+    OutsideRoot,
     ProbeResult,
+    under_root,
 )
 from dentsec.host.bundle import EvidenceLog
 from dentsec.vocab import ErrorKind, OSFamily
@@ -70,7 +72,8 @@ class LiveHost:
     def _check_linux_tree(self, root: str) -> None:
         if not os.path.isdir(root):
             raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
-        if not any(os.path.lexists(self._real(marker)) for marker in LINUX_MARKERS):
+        if not any(os.path.lexists(os.path.join(root, marker.lstrip("/")))
+                   for marker in LINUX_MARKERS):
             raise DentsecError(
                 f"{root} n'est pas un système Linux : ni /etc/os-release ni /etc/passwd n'y "
                 "figurent. Vérifiez que le disque est monté et désignez sa racine (le dossier "
@@ -79,21 +82,13 @@ class LiveHost:
                 "Check that the disk is mounted and name its root (the folder holding etc, usr "
                 "and home).")
 
-    def _outside(self, real: str) -> bool:
-        """A path of the offline tree that resolves (through links) out of it would read the
-        auditing machine instead."""
-        if not self.root:
-            return False
-        return os.path.commonpath([self.root, os.path.realpath(real)]) != self.root
-
     def _root_hostname(self) -> str:
-        res = self._read(self._real("/etc/hostname"), "/etc/hostname", 4096)
+        res = self._read("/etc/hostname", 4096)
         return (res.text or "").strip().splitlines()[0] if res.text and res.text.strip() else ""
 
     def _real(self, path: str) -> str:
-        if not self.root:
-            return path
-        return os.path.join(self.root, path.lstrip("/"))
+        """The path to open; OutsideRoot when a link leads out of the offline tree."""
+        return under_root(self.root, path) if self.root else path
 
     def run(self, argv: Sequence[str], timeout: float = 10.0, cwd: str | None = None) -> CommandResult:
         if self.root:
@@ -104,12 +99,12 @@ class LiveHost:
         self.log.add(result)
         return result
 
-    def _read(self, real: str, path: str, max_bytes: int) -> FileResult:
+    def _read(self, path: str, max_bytes: int) -> FileResult:
         try:
-            if self._outside(real):
-                return FileResult(path, None, ErrorKind.OUTSIDE_ROOT)
-            with open(real, "rb") as fh:
+            with open(self._real(path), "rb") as fh:
                 raw = fh.read(max_bytes + 1)
+        except OutsideRoot:
+            return FileResult(path, None, ErrorKind.OUTSIDE_ROOT)
         except FileNotFoundError:
             return FileResult(path, None, ErrorKind.FILE_MISSING)
         except PermissionError:
@@ -127,19 +122,17 @@ class LiveHost:
         max_bytes: int = DEFAULT_MAX_BYTES,
         redact: Callable[[str], str] | None = None,
     ) -> FileResult:
-        result = self._read(self._real(path), path, max_bytes)
+        result = self._read(path, max_bytes)
         if redact is not None and result.text is not None:
             result = FileResult(path, redact(result.text), None, result.truncated)
         self.log.add(result)
         return result
 
     def list_dir(self, path: str) -> DirResult:
-        real = self._real(path)
         try:
-            if self._outside(real):
-                result = DirResult(path, (), ErrorKind.OUTSIDE_ROOT)
-            else:
-                result = DirResult(path, tuple(sorted(os.listdir(real))))
+            result = DirResult(path, tuple(sorted(os.listdir(self._real(path)))))
+        except OutsideRoot:
+            result = DirResult(path, (), ErrorKind.OUTSIDE_ROOT)
         except FileNotFoundError:
             result = DirResult(path, (), ErrorKind.FILE_MISSING)
         except PermissionError:
@@ -157,6 +150,8 @@ class LiveHost:
         else:
             try:
                 result = ProbeResult(name, fn(self.root or ""))
+            except OutsideRoot:
+                result = ProbeResult(name, None, ErrorKind.OUTSIDE_ROOT)
             except PermissionError:
                 result = ProbeResult(name, None, ErrorKind.PERMISSION)
             except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash

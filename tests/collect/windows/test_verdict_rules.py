@@ -129,7 +129,7 @@ def test_a_missing_firewall_profile_is_unknown_never_pass(tmp_path: Path) -> Non
         parts["firewall"]["data"] = profiles
     status, message = audit_changed(tmp_path / "b", "windows-wellkept-win11",
                                     public_off_private_missing)["FW-ENABLED"]
-    assert status == "fail" and message == "Pare-feu désactivé : réseau public."
+    assert status == "fail" and message == "Pare-feu désactivé : profil public."
 
 
 def defender(**values: Any) -> Callable[[Parts], None]:
