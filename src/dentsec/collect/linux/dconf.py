@@ -175,7 +175,7 @@ def system_db_probe(name: str) -> Callable[[str], Any]:
     """Probe: watched keys and locks of the compiled system database /etc/dconf/db/NAME
     (None when it was never compiled: its keyfiles are then not in effect)."""
     def read(root: str) -> dict[str, Any] | None:
-        path = os.path.join(root or "/", "etc/dconf/db", name)
+        path = under_root(root, "etc/dconf/db", name)
         try:
             with open(path, "rb") as fh:
                 data = fh.read(16 * 1024 * 1024)
