@@ -123,7 +123,13 @@ def av_updated(ctx: Ctx) -> Outcome:
             "en": "No enabled antivirus: see the 'antivirus present' check first."})
     ev = [f"{p.name}: signature_age_days={p.signature_age_days} up_to_date={p.up_to_date}"
           for p in products]
-    stale = [p.name for p in products if p.up_to_date is False]
+    never = [p.name for p in products if p.up_to_date is False and p.signature_age_days is None]
+    stale = [p.name for p in products if p.up_to_date is False and p.name not in never]
+    if never:
+        return failed(f"Signatures antivirus absentes ou jamais téléchargées : {names(never)} ; "
+                      "il ne reconnaît aucune menace récente.",
+                      f"Antivirus signatures missing or never downloaded: {names(never)}; "
+                      "it recognises no recent threat.", ev)
     if stale:
         return failed(f"Signatures périmées : {names(stale)}.", f"Out-of-date signatures: {names(stale)}.", ev)
     fresh = [p for p in products if p.up_to_date]

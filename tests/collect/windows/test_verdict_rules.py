@@ -142,7 +142,8 @@ def test_defender_never_updated_is_not_up_to_date(tmp_path: Path) -> None:
     never = {"AntivirusSignatureAge": 4294967295, "AntivirusSignatureVersion": "0.0.0.0",
              "AntivirusSignatureLastUpdated": None, "DefenderSignaturesOutOfDate": False}
     found = audit_changed(tmp_path, "windows-wellkept-win11", defender(**never))
-    assert found["FW-AV-UPDATED"][0] == "fail"
+    status, message = found["FW-AV-UPDATED"]
+    assert status == "fail" and "jamais téléchargées" in message
     # Stopped as well: the antivirus is off, and its signatures are not up to date either.
     found = audit_changed(tmp_path / "b", "windows-wellkept-win11",
                           defender(**never, AMServiceEnabled=False, AntivirusEnabled=False,
