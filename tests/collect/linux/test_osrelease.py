@@ -66,6 +66,9 @@ def test_debian_lts_is_supported_with_a_date_to_plan_the_migration(
     status, message = audit_tree(root, datetime(2027, 9, 1, tzinfo=UTC))["UPD-OS-SUPPORTED"]
     assert status == "warn" and "30/06/2028" in message
     assert audit_tree(root, datetime(2028, 7, 1, tzinfo=UTC))["UPD-OS-SUPPORTED"][0] == "fail"
+    # Before 2026-07-11 the regular end is near, but LTS follows: no warning yet.
+    status, message = audit_tree(root, datetime(2026, 3, 1, tzinfo=UTC))["UPD-OS-SUPPORTED"]
+    assert status == "pass" and "11/07/2026, puis par Debian LTS jusqu'au 30/06/2028" in message
 
 
 def test_debian_lts_fact() -> None:
