@@ -68,6 +68,7 @@ def test_domain_administrators_count(tmp_path: Path) -> None:
     assert "CABINET\\prestataire" in message
     # Their passwords and logons are the domain's: no unknown on this workstation for them.
     assert found["ACC-EMPTY-PASSWORD"][0] == "pass" and found["ACC-DORMANT"][0] == "pass"
+    assert "CABINET" not in found["PWD-RENEWAL"][1]
 
 
 def test_a_domain_group_among_administrators_is_never_dropped(tmp_path: Path) -> None:
