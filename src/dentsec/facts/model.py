@@ -194,8 +194,9 @@ class Account(BaseModel):
     """The built-in administrator (Windows RID 500, Unix root)."""
     guest: bool = False
     group: bool = False
-    """A group among the administrators (a domain group in Windows' Administrators): its
-    members were not listed, so how many people hold the rights is not known."""
+    """A group among the administrators (a domain group in Windows' Administrators, or a
+    member whose kind was not given): its members were not listed, so how many people hold
+    the rights is not known."""
     local: bool = True
     """An account of this machine. False for a domain or Microsoft Entra principal seen only
     as a member of Administrators: its password and logons are kept by the domain."""

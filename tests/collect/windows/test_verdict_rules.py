@@ -79,15 +79,20 @@ def test_a_domain_group_among_administrators_is_never_dropped(tmp_path: Path) ->
     assert "prestataire" in message  # what to do about it
 
 
-def test_domain_group_from_adsi_without_object_class() -> None:
-    # The ADSI fallback gives Name and SID only: RID 512 is Domain Admins, a group.
+def test_adsi_fallback_members() -> None:
+    # The ADSI fallback gives Name, SID and IADs.Class ("User"/"Group"); bundles written
+    # before it gave the class have Name and SID only: RID 512 is Domain Admins, a group,
+    # and a member of unknown class may be a group too (its people stay uncounted).
     doc = document({"local_users": [], "registry": [],
                     "admins": {"method": "adsi", "members": [
                         {"Name": "Domain Admins", "SID": f"{DOMAIN}-512"},
-                        {"Name": "j.lefevre", "SID": f"{DOMAIN}-1105"}]}})
+                        {"Name": "j.lefevre", "SID": f"{DOMAIN}-1105", "ObjectClass": "User"},
+                        {"Name": "Support", "SID": f"{DOMAIN}-1200", "ObjectClass": "Group"},
+                        {"Name": "m.durand", "SID": f"{DOMAIN}-1106"}]}})
     fam = accounts(doc)
     assert [(a.name, a.group, a.local, a.is_admin) for a in fam.accounts] == [
-        ("Domain Admins", True, False, True), ("j.lefevre", False, False, True)]
+        ("Domain Admins", True, False, True), ("j.lefevre", False, False, True),
+        ("Support", True, False, True), ("m.durand", True, False, True)]
 
 
 def _local_user(parts: Parts, name: str, rid: int, description: str = "") -> dict[str, Any]:

@@ -63,6 +63,8 @@ class AdminMember:
     sid: str
     group: bool
     """ObjectClass Group, or a well-known domain group RID when the class was not given."""
+    known: bool = True
+    """The class was given (older bundles' ADSI fallback did not give it)."""
 
 
 def admin_members(doc: Document) -> list[AdminMember]:
@@ -80,7 +82,7 @@ def admin_members(doc: Document) -> list[AdminMember]:
         group = kind == "group" or (not kind and sid is not None
                                     and sid.upper().startswith("S-1-5-21-")
                                     and rid_of(sid) in DOMAIN_GROUP_RIDS)
-        out.append(AdminMember(name or "?", (sid or "").upper(), group))
+        out.append(AdminMember(name or "?", (sid or "").upper(), group, known=bool(kind)))
     return out
 
 
@@ -163,8 +165,10 @@ def _account(user: dict[str, Any], admins: set[str] | None, min_length: int | No
 def _member_account(member: AdminMember) -> Account:
     """A member of Administrators that is not a local user of this machine."""
     service = is_service(member.name, None, member.sid)
-    return Account(name=member.name, id=member.sid, human=not service and not member.group,
-                   is_admin=True, group=member.group, local=False)
+    # A member of unknown class may be a group: how many people it holds stays open.
+    group = member.group or (not member.known and not service)
+    return Account(name=member.name, id=member.sid, human=not service and not group,
+                   is_admin=True, group=group, local=False)
 
 
 def _min_password_length(doc: Document) -> int | None:
