@@ -64,6 +64,11 @@ KIND_TEXT: dict[ErrorKind | None, Text] = {
     ErrorKind.OS_ERROR: {"fr": "le système a refusé la lecture", "en": "the system refused the read"},
     ErrorKind.COMMAND_FAILED: {"fr": "la commande qui le lit a échoué",
                                "en": "the command that reads it failed"},
+    ErrorKind.UNSUPPORTED: {"fr": "dentsec ne sait pas encore le lire sur ce système",
+                            "en": "dentsec cannot read it on this system yet"},
+    ErrorKind.COLLECTOR_ERROR: {"fr": "erreur interne de dentsec pendant la lecture (merci de la "
+                                      "signaler)",
+                                "en": "internal dentsec error while reading it (please report it)"},
     ErrorKind.CHECK_ERROR: {"fr": "erreur interne de dentsec dans ce contrôle (merci de la "
                                   "signaler)",
                             "en": "internal dentsec error in this check (please report it)"},
