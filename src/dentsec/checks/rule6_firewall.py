@@ -53,6 +53,11 @@ def enabled(ctx: Ctx) -> Outcome:
                       "connexions entrantes.",
                       "No firewall is installed on this workstation: nothing filters incoming "
                       "connections.", [fam.source, *ev])
+    if fam.service_running is False:
+        return failed("Le service du pare-feu est arrêté : quels que soient ses réglages, il ne "
+                      "filtre aucune connexion entrante.",
+                      "The firewall service is stopped: whatever its settings, it filters no "
+                      "incoming connection.", ["service_running = False", *ev])
     blind = ctx.reason(Firewall, "profiles")
     if not fam.profiles:
         if blind:

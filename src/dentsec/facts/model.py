@@ -314,6 +314,9 @@ class Firewall(Family):
     profiles: list[FirewallProfile] = Field(default_factory=list)
     """Every profile that exists; when one could not be read, ``unknown["profiles"]`` says
     which (an incomplete list is never a pass)."""
+    service_running: bool | None = None
+    """The service that applies the rules runs (Windows: mpssvc). False: whatever the
+    profiles say, nothing is filtered. None where not read or not separate."""
 
 
 class ListeningSocket(BaseModel):

@@ -196,3 +196,14 @@ def test_windows_10_esu_is_not_assumed(tmp_path: Path) -> None:
     status, message = audit_changed(tmp_path, "windows-unmanaged-win10",
                                     os_part())["UPD-OS-SUPPORTED"]
     assert status == "fail" and "ESU" in message and "n'a pas pu être vérifiée" in message
+
+
+def test_a_stopped_firewall_service_filters_nothing(tmp_path: Path) -> None:
+    # Get-Service (services part, Status as its enum name): mpssvc stopped and disabled,
+    # while Get-NetFirewallProfile still shows the three profiles on.
+    def stop(parts: Parts) -> None:
+        for service in parts["services"]["data"]:
+            if service["Name"] == "mpssvc":
+                service.update(Status="Stopped", StartType="Disabled")
+    status, message = audit_changed(tmp_path, "windows-wellkept-win11", stop)["FW-ENABLED"]
+    assert status == "fail" and "service du pare-feu est arrêté" in message
