@@ -78,3 +78,14 @@ def test_firewall_installed_but_nothing_configured_offline(
     (root / "etc/ufw/ufw.conf").write_text("ENABLED=no\n")
     status, message = audit_tree(root)["FW-ENABLED"]
     assert status == "fail" and "none" not in message
+
+
+def test_ufw_enabled_but_not_started_at_boot_fails(
+    tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]]
+) -> None:
+    # trees/hardened: ufw.conf ENABLED=yes and ufw.service linked in multi-user.target.wants.
+    root = tree_copy("hardened")
+    assert audit_tree(root)["FW-ENABLED"][0] == "pass"
+    (root / "etc/systemd/system/multi-user.target.wants/ufw.service").unlink()
+    status, message = audit_tree(root)["FW-ENABLED"]
+    assert status == "fail" and "ufw" in message

@@ -85,8 +85,12 @@ def _configured(ctx: LinuxContext, pkgs: dict[str, str]) -> list[FirewallProfile
     units, _ = ctx.enabled_units()
     profiles: list[FirewallProfile] = []
     if "ufw" in pkgs:
-        profiles.append(ufw_profile(host.read_text("/etc/ufw/ufw.conf").text or "",
-                                    host.read_text("/etc/default/ufw").text or ""))
+        ufw = ufw_profile(host.read_text("/etc/ufw/ufw.conf").text or "",
+                          host.read_text("/etc/default/ufw").text or "")
+        if ufw.enabled and units and "ufw.service" not in units:
+            # ENABLED=yes, but systemd does not start ufw at boot: no rules get loaded.
+            ufw = ufw.model_copy(update={"enabled": False})
+        profiles.append(ufw)
     if "firewalld" in pkgs:
         conf = parse_assignments(host.read_text("/etc/firewalld/firewalld.conf").text or "")
         zone = conf.get("DefaultZone", "public")
