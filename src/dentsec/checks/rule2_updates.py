@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dentsec.checks.registry import (
     Ctx,
     Outcome,
@@ -24,7 +26,10 @@ EXTENDED_WARN_DAYS = 365
 @check("UPD-OS-SUPPORTED")
 def os_supported(ctx: Ctx) -> Outcome:
     os_ = ctx.facts.os
-    label = f"{os_.name} {os_.display_version or os_.version}".strip()
+    release = os_.display_version or os_.version
+    # "Debian GNU/Linux 12 (bookworm)" already says 12; "macOS" and "Windows 11 Pro" do not.
+    shown = release and not re.search(rf"(?<![\w.]){re.escape(release)}(?![\w.])", os_.name)
+    label = f"{os_.name} {release}".strip() if shown else os_.name
     ev = [f"os = {label}", f"eol = {os_.eol_product}/{os_.eol_cycle}: {os_.eol_date}"]
     if os_.extended_support:
         why = os_.unknown.get("extended_support_active")
