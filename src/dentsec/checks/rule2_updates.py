@@ -28,7 +28,7 @@ def os_supported(ctx: Ctx) -> Outcome:
     os_ = ctx.facts.os
     release = os_.display_version or os_.version
     # "Debian GNU/Linux 12 (bookworm)" already says 12; "macOS" and "Windows 11 Pro" do not.
-    shown = release and not re.search(rf"(?<![\w.]){re.escape(release)}(?![\w.])", os_.name)
+    shown = release and not re.search(rf"(?<![\w.]){re.escape(release)}(?!\w)", os_.name)
     label = f"{os_.name} {release}".strip() if shown else os_.name
     ev = [f"os = {label}", f"eol = {os_.eol_product}/{os_.eol_cycle}: {os_.eol_date}"]
     if os_.extended_support:
