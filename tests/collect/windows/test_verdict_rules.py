@@ -31,16 +31,23 @@ Parts = dict[str, Any]
 DOMAIN = "S-1-5-21-2401234567-1234567890-987654321"
 
 
-def audit_changed(tmp_path: Path, sample: str, change: Callable[[Parts], None]
-                  ) -> dict[str, tuple[str, str]]:
-    """Audit a copy of ``sample`` whose parts ``change`` edited: id -> (status, French)."""
+def audit_document(tmp_path: Path, sample: str, change: Callable[[dict[str, Any]], None]
+                   ) -> dict[str, tuple[str, str]]:
+    """Audit a copy of ``sample`` whose script document ``change`` edited:
+    id -> (status, French message)."""
     target = tmp_path / sample
     shutil.copytree(SAMPLES / sample, target)
     out = target / "items/0001.out"
     doc = json.loads(out.read_text(encoding="utf-8"))
-    change(doc["parts"])
+    change(doc)
     out.write_text(json.dumps(doc), encoding="utf-8")
     return {f.check.id: (f.status, f.message["fr"]) for f in audit_evidence(target).findings}
+
+
+def audit_changed(tmp_path: Path, sample: str, change: Callable[[Parts], None]
+                  ) -> dict[str, tuple[str, str]]:
+    """Audit a copy of ``sample`` whose parts ``change`` edited."""
+    return audit_document(tmp_path, sample, lambda doc: change(doc["parts"]))
 
 
 def sid(value: str) -> dict[str, Any]:
@@ -207,3 +214,20 @@ def test_a_stopped_firewall_service_filters_nothing(tmp_path: Path) -> None:
                 service.update(Status="Stopped", StartType="Disabled")
     status, message = audit_changed(tmp_path, "windows-wellkept-win11", stop)["FW-ENABLED"]
     assert status == "fail" and "service du pare-feu est arrêté" in message
+
+
+def test_a_domain_session_may_be_admin_through_a_group(tmp_path: Path) -> None:
+    def domain_session(parts: Parts) -> None:
+        add_members(member("CABINET\\Domain Admins", f"{DOMAIN}-512", kind="Group"))(parts)
+    def with_console(user: str, user_sid: str) -> Callable[[dict[str, Any]], None]:
+        def change(doc: dict[str, Any]) -> None:
+            doc["context"].update(console_user=user, console_user_sid=user_sid)
+            domain_session(doc["parts"])
+        return change
+    found = audit_document(tmp_path, "windows-wellkept-win11",
+                           with_console("CABINET\\j.lefevre", f"{DOMAIN}-1105"))
+    assert found["ACC-DAILY-ADMIN"][0] == "unknown"
+    # A local account cannot be in a domain group: not a direct member, not an administrator.
+    local = audit_document(tmp_path / "b", "windows-wellkept-win11", lambda doc: domain_session(
+        doc["parts"]))
+    assert local["ACC-DAILY-ADMIN"][0] == "pass"

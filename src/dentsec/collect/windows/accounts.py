@@ -122,7 +122,15 @@ def accounts(doc: Document) -> Accounts:
     user = console or as_text(doc.context.get("user"))
     fam.current_user = user.split("\\")[-1] if user else None
     user_sid = sid_of(doc.context.get("console_user_sid" if console else "user_sid"))
-    if admins is not None and user_sid:
+    local_sids = {a.id.upper() for a in fam.accounts if a.local and a.id}
+    groups = [a.name for a in fam.accounts if a.group]
+    if admins is not None and user_sid and user_sid.upper() not in admins \
+            and user_sid.upper() not in local_sids and groups:
+        # A domain user may hold the rights through a domain group whose members we do not
+        # see (a local account cannot: Windows does not nest local groups).
+        fam.unknown["current_user_is_admin"] = (
+            f"{user}: not a direct member of Administrators; may be one through {', '.join(groups)}")
+    elif admins is not None and user_sid:
         fam.current_user_is_admin = user_sid.upper() in admins
     elif doc.elevated and not console:
         fam.current_user_is_admin = True  # only an administrator gets an elevated token
