@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from dentsec.collect.linux.osrelease import os_info_from_release
+from dentsec.collect.linux.osrelease import (
+    keep_pro_services,
+    os_info_from_release,
+    pro_status_enrolled,
+)
 from dentsec.facts import Facts
 
 
@@ -112,3 +116,13 @@ def test_ubuntu_esm_counts_only_when_enrolled(
         # Ubuntu 20.04 left standard support on 2025-05-31; ESM would need Ubuntu Pro.
         assert "extended_support_active" in info.unknown
         assert status == "fail" and "Ubuntu Pro" in message
+
+
+def test_pro_status_keeps_no_account_detail() -> None:
+    full = ('{"attached": true, "account": {"name": "Cabinet Dr Martin", "id": "a1"},'
+            ' "contract": {"name": "Ubuntu Pro - free personal"},'
+            ' "services": [{"name": "esm-infra", "status": "enabled", "entitled": "yes"}]}')
+    kept = keep_pro_services(full)
+    assert "Martin" not in kept and "contract" not in kept
+    assert pro_status_enrolled(kept) is True
+    assert keep_pro_services("not json") == "" and pro_status_enrolled("") is None

@@ -12,7 +12,6 @@ CLAMAV_DB = "/var/lib/clamav"
 CLAMAV_PACKAGES = ("clamav", "clamav-daemon", "clamd")
 DAEMON_UNITS = ("clamav-daemon.service", "clamd@scan.service", "clamd.service")
 ONACCESS_UNITS = ("clamav-clamonacc.service", "clamonacc.service")
-SCANNER = "clamscan"
 SCANNER_PROGRAMS = ("/usr/bin/clamscan", "/usr/local/bin/clamscan")
 FRESH_DAYS = 3.0
 """ClamAV publishes daily signatures: older than this means updates are not arriving."""

@@ -51,9 +51,24 @@ def pro_status_enrolled(text: str) -> bool | None:
         for s in services)
 
 
+def keep_pro_services(text: str) -> str:
+    """Redactor: only "attached" and each service's name and status are kept as evidence
+    (the status also names the account and the contract)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    services = data.get("services")
+    return json.dumps({"attached": data.get("attached"), "services": [
+        {"name": s.get("name"), "status": s.get("status")}
+        for s in (services if isinstance(services, list) else []) if isinstance(s, dict)]})
+
+
 def ubuntu_pro(host: Host) -> tuple[bool | None, str]:
     """(enrolled in ESM Infra, why not counted): Pro status, else ESM sources + credentials."""
-    status = host.read_text(PRO_STATUS, max_bytes=1024 * 1024)
+    status = host.read_text(PRO_STATUS, max_bytes=1024 * 1024, redact=keep_pro_services)
     if status.text is not None:
         enrolled = pro_status_enrolled(status.text)
         if enrolled is not None:
