@@ -130,6 +130,7 @@ def test_json_parsers(value: Any) -> None:
             Backup(), json.dumps({**value, "schema": backup_status.STATUS_SCHEMA})), text)
     backup_status.disk_always_connected(value)
     assert osrelease.pro_status_enrolled(text) in (True, False, None)
+    assert osrelease.pro_status_enrolled(osrelease.keep_pro_services(text)) in (True, False, None)
     screen_lock.gnome_lock({screen_lock.IDLE: value, screen_lock.LOCK: value},
                            screen_lock.SystemDconf({screen_lock.LOCK_DELAY: value}, set()))
 
