@@ -47,6 +47,16 @@ def named(ctx: Ctx) -> Outcome:
 @check("ACC-DAILY-ADMIN")
 def daily_admin(ctx: Ctx) -> Outcome:
     fam = ctx.family(Accounts)
+    groups = [a.name for a in fam.accounts if a.is_admin and a.group]
+    if fam.current_user_is_admin is None and fam.current_user and groups:
+        # A domain session outside Administrators may still be in one of its groups.
+        return unknown(f"La session « {fam.current_user} » n'est pas administratrice en nom "
+                       f"propre, mais elle peut l'être par le groupe {names(groups)} : faites "
+                       "vérifier par votre prestataire.",
+                       f"Session '{fam.current_user}' is not an administrator in its own name, "
+                       f"but may be one through {names(groups)}: have your IT provider check.",
+                       [f"accounts.current_user = {fam.current_user}",
+                        fam.unknown.get("current_user_is_admin", "")])
     is_admin = need(fam, "current_user_is_admin", fam.current_user_is_admin)
     user = fam.current_user
     ev = [f"accounts.current_user = {user or '?'}", f"accounts.current_user_is_admin = {is_admin}"]
