@@ -72,8 +72,8 @@ KIND_TEXT: dict[ErrorKind | None, Text] = {
     ErrorKind.CHECK_ERROR: {"fr": "erreur interne de dentsec dans ce contrôle (merci de la "
                                   "signaler)",
                             "en": "internal dentsec error in this check (please report it)"},
-    None: {"fr": "les informations lues ne suffisent pas à conclure",
-           "en": "what could be read is not enough to conclude"},
+    None: {"fr": "les informations lues ne suffisent pas à conclure (voir le détail technique)",
+           "en": "what could be read is not enough to conclude (see the technical detail)"},
 }
 
 
