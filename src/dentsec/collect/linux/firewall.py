@@ -10,6 +10,7 @@ from typing import Any, Literal
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.collect.linux.textconf import parse_assignments
 from dentsec.facts import Firewall, FirewallProfile
+from dentsec.vocab import ErrorKind
 
 NFT_LIST = ["nft", "-j", "list", "ruleset"]
 IPTABLES_LEGACY = ["iptables-legacy-save"]
@@ -118,7 +119,7 @@ def firewall_installed(ctx: LinuxContext, pkgs: dict[str, str] | None) -> bool |
     errors = [ctx.host.read_text(path, max_bytes=0).error for path in FIREWALL_PROGRAMS]
     if any(e is None for e in errors):
         return True
-    if any(e != "missing" for e in errors):
+    if any(e != ErrorKind.FILE_MISSING for e in errors):
         return None  # a program that exists but cannot be opened is still installed
     # Without the package list, missing programs only count where programs live at all.
     return False if pkgs is not None or ctx.exists("/usr/sbin") else None

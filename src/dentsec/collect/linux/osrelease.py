@@ -10,6 +10,7 @@ from dentsec.collect.common import eol
 from dentsec.collect.linux.textconf import parse_assignments
 from dentsec.facts import OSInfo
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 # os-release ID -> product key in the end-of-life data.
 EOL_PRODUCTS = {
@@ -76,9 +77,9 @@ def ubuntu_pro(host: Host) -> tuple[bool | None, str]:
     sources = [host.read_text(path, max_bytes=64 * 1024) for path in ESM_SOURCES]
     listed = any(re.search(r"^\s*(deb|URIs:)\s.*esm\.ubuntu\.com", r.text or "", re.M)
                  for r in sources)
-    if listed and host.read_text(ESM_AUTH, max_bytes=0).error != "missing":
+    if listed and host.read_text(ESM_AUTH, max_bytes=0).error != ErrorKind.FILE_MISSING:
         return True, ""
-    unreadable = [r for r in [status, *sources] if r.error not in (None, "missing")]
+    unreadable = [r for r in [status, *sources] if r.error not in (None, ErrorKind.FILE_MISSING)]
     if unreadable:
         return None, unreadable[0].why_not()
     return False, "not attached to Ubuntu Pro (no ESM Infra status nor sources)"

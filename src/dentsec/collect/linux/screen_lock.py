@@ -10,6 +10,7 @@ from dentsec.collect.linux import dconf
 from dentsec.collect.linux.context import LinuxContext, PasswdEntry
 from dentsec.collect.linux.textconf import parse_ini, to_int
 from dentsec.facts import ScreenLock
+from dentsec.vocab import ErrorKind
 
 IDLE = "/org/gnome/desktop/session/idle-delay"
 LOCK = "/org/gnome/desktop/screensaver/lock-enabled"
@@ -148,13 +149,13 @@ def user_lock(ctx: LinuxContext, user: PasswdEntry, system: SystemDconf,
     host = ctx.host
     home = user.home.rstrip("/")
     config = host.list_dir(f"{home}/.config")
-    if config.error == "missing":
+    if config.error == ErrorKind.FILE_MISSING:
         return None, ""
     if not config.ok:
         return None, f"{config.path}: {config.error}"
     if any(m in config.entries for m in KDE_MARKERS):
         rc = host.read_text(f"{home}/.config/kscreenlockerrc")
-        if rc.text is None and rc.error != "missing":
+        if rc.text is None and rc.error != ErrorKind.FILE_MISSING:
             return None, rc.why_not()
         return kde_lock(kde_system, rc.text), ""
     if "dconf" in config.entries:

@@ -15,6 +15,7 @@ from dentsec.facts import (
     RemoteAccess,
 )
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 SOCKETFILTERFW = "/usr/libexec/ApplicationFirewall/socketfilterfw"
 FIREWALL_ARGV = [SOCKETFILTERFW, "--getglobalstate", "--getblockall", "--getallowsigned",
@@ -113,7 +114,7 @@ def collect_remote_access(host: Host, ctx: MacContext) -> RemoteAccess:
     flag = host.read_text(REMOTE_MANAGEMENT_FLAG, max_bytes=4096)
     if flag.ok:
         management: bool | None = "enabled" in (flag.text or "")
-    elif flag.error == "missing":
+    elif flag.error == ErrorKind.FILE_MISSING:
         management = False
     else:
         management = None
