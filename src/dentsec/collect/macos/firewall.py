@@ -15,6 +15,7 @@ from dentsec.facts import (
     RemoteAccess,
 )
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 SOCKETFILTERFW = "/usr/libexec/ApplicationFirewall/socketfilterfw"
 FIREWALL_ARGV = [SOCKETFILTERFW, "--getglobalstate", "--getblockall", "--getallowsigned",
@@ -62,7 +63,8 @@ def parse_socketfilterfw(text: str) -> dict[str, bool]:
 def collect_firewall(host: Host) -> Firewall:
     res = host.run(FIREWALL_ARGV)
     state = parse_socketfilterfw(res.stdout + "\n" + res.stderr) if res.error is None else {}
-    fam = Firewall(backend="socketfilterfw", source="socketfilterfw (application firewall)")
+    fam = Firewall(backend="socketfilterfw", source="socketfilterfw (application firewall)",
+                   installed=True)
     if "enabled" not in state:
         fam.unknown["profiles"] = res.why_not() if res.error else "unrecognised answer"
         return fam
@@ -112,7 +114,7 @@ def collect_remote_access(host: Host, ctx: MacContext) -> RemoteAccess:
     flag = host.read_text(REMOTE_MANAGEMENT_FLAG, max_bytes=4096)
     if flag.ok:
         management: bool | None = "enabled" in (flag.text or "")
-    elif flag.error == "missing":
+    elif flag.error == ErrorKind.FILE_MISSING:
         management = False
     else:
         management = None
