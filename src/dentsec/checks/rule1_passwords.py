@@ -70,8 +70,9 @@ def lockout(ctx: Ctx) -> Outcome:
 def renewal(ctx: Ctx) -> Outcome:
     accounts = ctx.family(Accounts).accounts
     scope_admins = ctx.policy.renewal_scope == "admins"
+    # Domain accounts' passwords are renewed by the domain's policy, not this workstation's.
     people = [a for a in accounts if (a.human or a.builtin_admin) and a.enabled is not False
-              and (a.is_admin or not scope_admins)]
+              and a.local and (a.is_admin or not scope_admins)]
     limit = ctx.policy.renewal_days
     old: list[str] = []
     unseen: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dentsec.checks.registry import (
     Ctx,
     Outcome,
@@ -17,25 +19,67 @@ from dentsec.checks.words import day
 from dentsec.facts import Software, Updates
 
 ROLLING_RELEASES = frozenset({"chrome", "firefox", "edge"})
+EXTENDED_WARN_DAYS = 365
+"""During extended support the practice is told to plan the migration a year ahead."""
 
 
 @check("UPD-OS-SUPPORTED")
 def os_supported(ctx: Ctx) -> Outcome:
     os_ = ctx.facts.os
-    label = f"{os_.name} {os_.display_version or os_.version}".strip()
+    release = os_.display_version or os_.version
+    # "Debian GNU/Linux 12 (bookworm)" already says 12; "macOS" and "Windows 11 Pro" do not.
+    shown = release and not re.search(rf"(?<![\w.]){re.escape(release)}(?!\w)", os_.name)
+    label = f"{os_.name} {release}".strip() if shown else os_.name
     ev = [f"os = {label}", f"eol = {os_.eol_product}/{os_.eol_cycle}: {os_.eol_date}"]
+    if os_.extended_support:
+        why = os_.unknown.get("extended_support_active")
+        ev.append(f"extended support = {os_.extended_support} until "
+                  f"{os_.extended_support_until}, active = {os_.extended_support_active}"
+                  + (f" ({why})" if why else ""))
     if os_.eol_date is None:
         if os_.eol_announced is False:
             return passed(f"{label} : aucune fin de support annoncée.",
                           f"{label}: no end of support announced.", ev)
         raise Unknown("os.eol_date",
                       os_.unknown.get("eol_date", f"{label}: release not in end-of-life data"))
-    days = (os_.eol_date - ctx.now.date()).days
+    today = ctx.now.date()
+    days = (os_.eol_date - today).days
+    ext, until = os_.extended_support, os_.extended_support_until
+    if ext and until and os_.extended_support_active:
+        left = (until - today).days
+        if left < 0:
+            return failed(f"{label} ne reçoit plus de correctifs de sécurité depuis le "
+                          f"{until:%d/%m/%Y} (fin de {ext}) : migrez ce poste.",
+                          f"{label} stopped receiving security fixes on {until:%Y-%m-%d} "
+                          f"(end of {ext}): migrate this workstation.", ev)
+        if days >= 0:
+            return passed(f"{label} est maintenu jusqu'au {os_.eol_date:%d/%m/%Y}, puis par "
+                          f"{ext} jusqu'au {until:%d/%m/%Y}.",
+                          f"{label} is supported until {os_.eol_date:%Y-%m-%d}, then by {ext} "
+                          f"until {until:%Y-%m-%d}.", ev)
+        if left <= EXTENDED_WARN_DAYS:
+            return warned(f"{label} reçoit encore les correctifs de sécurité de {ext} jusqu'au "
+                          f"{until:%d/%m/%Y} (dans {left} jours) : préparez la migration.",
+                          f"{label} still gets security fixes from {ext} until "
+                          f"{until:%Y-%m-%d} ({left} days): plan the migration.", ev)
+        return passed(f"{label} est maintenu par {ext} jusqu'au {until:%d/%m/%Y} : prévoyez "
+                      "la migration avant cette date.",
+                      f"{label} is supported by {ext} until {until:%Y-%m-%d}: plan the "
+                      "migration before that date.", ev)
     if days < 0:
-        return failed(f"{label} ne reçoit plus de correctifs de sécurité depuis le "
-                      f"{os_.eol_date:%d/%m/%Y} : migrez ce poste.",
-                      f"{label} stopped receiving security fixes on {os_.eol_date:%Y-%m-%d}: "
-                      "migrate this workstation.", ev)
+        fr = (f"{label} ne reçoit plus de correctifs de sécurité depuis le "
+              f"{os_.eol_date:%d/%m/%Y} : migrez ce poste.")
+        en = (f"{label} stopped receiving security fixes on {os_.eol_date:%Y-%m-%d}: "
+              "migrate this workstation.")
+        if ext and until and until >= today:
+            seen = os_.extended_support_active is False
+            fr += (f" L'offre payante {ext} prolonge les correctifs jusqu'au {until:%d/%m/%Y}, "
+                   + ("mais ce poste n'y est pas inscrit." if seen else
+                      "mais l'inscription de ce poste n'a pas pu être vérifiée."))
+            en += (f" The paid {ext} offer extends fixes until {until:%Y-%m-%d}, "
+                   + ("but this workstation is not enrolled." if seen else
+                      "but this workstation's enrolment could not be verified."))
+        return failed(fr, en, ev)
     if days <= ctx.policy.eol_warn_days:
         return warned(f"{label} ne sera plus maintenu après le {os_.eol_date:%d/%m/%Y} "
                       f"(dans {days} jours) : préparez la migration.",

@@ -14,6 +14,7 @@ from dentsec.checks.registry import (
     names,
     need,
     passed,
+    unknown,
     warned,
 )
 from dentsec.checks.words import FIREWALL_PROFILES, UNKNOWN_PROGRAM, listed
@@ -47,8 +48,18 @@ def enabled(ctx: Ctx) -> Outcome:
     ev = [f"{p.name}: enabled={p.enabled} inbound={p.default_inbound}" for p in fam.profiles]
     if fam.backend:
         ev.insert(0, f"backend = {fam.backend}")
+    if fam.installed is False:
+        return failed("Aucun pare-feu n'est installé sur ce poste : rien ne filtre les "
+                      "connexions entrantes.",
+                      "No firewall is installed on this workstation: nothing filters incoming "
+                      "connections.", [fam.source, *ev])
+    if fam.service_running is False:
+        return failed("Le service du pare-feu est arrêté : quels que soient ses réglages, il ne "
+                      "filtre aucune connexion entrante.",
+                      "The firewall service is stopped: whatever its settings, it filters no "
+                      "incoming connection.", ["service_running = False", *ev])
+    blind = ctx.reason(Firewall, "profiles")
     if not fam.profiles:
-        blind = ctx.reason(Firewall, "profiles")
         if blind:
             raise Unknown("firewall.profiles", blind)
         return failed("Aucun pare-feu actif sur ce poste.", "No active firewall on this workstation.", ev)
@@ -61,6 +72,12 @@ def enabled(ctx: Ctx) -> Outcome:
         shown = listed(FIREWALL_PROFILES, open_)
         return failed(f"Le pare-feu laisse entrer les connexions par défaut : {shown['fr']}.",
                       f"The firewall lets connections in by default: {shown['en']}.", ev)
+    if blind:
+        # Some profiles were read, not all: the network in use may be the missing one.
+        return unknown("Une partie seulement des profils du pare-feu a pu être lue : "
+                       "impossible de dire s'il protège sur tous les réseaux.",
+                       "Only some of the firewall's profiles could be read: cannot tell "
+                       "whether it protects on every network.", [*ev, blind])
     if any(p.enabled is None or p.default_inbound is None for p in fam.profiles):
         raise Unknown("firewall.profiles", "; ".join(ev))
     return passed("Pare-feu actif, entrées bloquées par défaut.",
@@ -70,7 +87,8 @@ def enabled(ctx: Ctx) -> Outcome:
 @check("FW-AV-PRESENT")
 def av_present(ctx: Ctx) -> Outcome:
     products = ctx.family(Antivirus).products
-    ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime}" for p in products]
+    ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime} on_demand={p.on_demand}"
+          for p in products]
     if any(p.enabled and p.realtime for p in products):
         active = names(p.name for p in products if p.enabled and p.realtime)
         return passed(f"Antivirus actif en temps réel : {active}.",
@@ -82,6 +100,12 @@ def av_present(ctx: Ctx) -> Outcome:
         return failed("Aucun antivirus trouvé.", "No antivirus found.", ev)
     if any(p.enabled is None or (p.enabled and p.realtime is None) for p in products):
         raise Unknown("antivirus.products", "; ".join(ev))
+    scanners = [p.name for p in products if p.enabled and p.on_demand]
+    if scanners:
+        return warned(f"{names(scanners)} : analyse à la demande seulement, pas de protection "
+                      "en temps réel (un fichier téléchargé n'est analysé que si on le demande).",
+                      f"{names(scanners)}: on-demand scanning only, no real-time protection "
+                      "(a downloaded file is scanned only when asked).", ev)
     if any(p.enabled for p in products):
         return warned("Un antivirus est installé mais la protection en temps réel est éteinte.",
                       "An antivirus is installed but real-time protection is off.", ev)
@@ -92,14 +116,25 @@ def av_present(ctx: Ctx) -> Outcome:
 def av_updated(ctx: Ctx) -> Outcome:
     """The product's own verdict first (each product has its rhythm: ClamAV daily, XProtect
     every few weeks); the policy's age thresholds when no verdict is known."""
-    products = [p for p in ctx.family(Antivirus).products if p.enabled is not False]
+    installed = ctx.family(Antivirus).products
+    products = [p for p in installed if p.enabled is not False]
+    if not products:
+        # A stopped antivirus whose signatures are stale (or were never downloaded) is also
+        # out of date: starting it again would not protect.
+        products = [p for p in installed if p.up_to_date is False]
     if not products:
         raise NotApplicable("antivirus.products", {
             "fr": "Aucun antivirus actif : voyez d'abord le contrôle « antivirus présent ».",
             "en": "No enabled antivirus: see the 'antivirus present' check first."})
     ev = [f"{p.name}: signature_age_days={p.signature_age_days} up_to_date={p.up_to_date}"
           for p in products]
-    stale = [p.name for p in products if p.up_to_date is False]
+    never = [p.name for p in products if p.up_to_date is False and p.signature_age_days is None]
+    stale = [p.name for p in products if p.up_to_date is False and p.name not in never]
+    if never:
+        return failed(f"Signatures antivirus absentes ou jamais téléchargées : {names(never)} ; "
+                      "il ne reconnaît aucune menace récente.",
+                      f"Antivirus signatures missing or never downloaded: {names(never)}; "
+                      "it recognises no recent threat.", ev)
     if stale:
         return failed(f"Signatures périmées : {names(stale)}.", f"Out-of-date signatures: {names(stale)}.", ev)
     fresh = [p for p in products if p.up_to_date]

@@ -90,6 +90,14 @@ class OSInfo(Family):
     """End of security support of this release (None: unknown or not announced)."""
     eol_announced: bool | None = None
     """False when the data says the release has no end date yet."""
+    extended_support: str | None = None
+    """Extended security support offered after ``eol_date`` for this release: free (Debian
+    LTS) or paid (Ubuntu Pro ESM, Windows ESU); None when there is none."""
+    extended_support_until: date | None = None
+    """End of that extended support (the end-of-life data's ``eoes``)."""
+    extended_support_active: bool | None = None
+    """The machine receives it: True for a free one or a paid one it shows it is enrolled in,
+    False when it shows it is not, None when enrolment cannot be seen (reason in unknown)."""
 
 
 class Updates(Family):
@@ -185,6 +193,13 @@ class Account(BaseModel):
     builtin_admin: bool = False
     """The built-in administrator (Windows RID 500, Unix root)."""
     guest: bool = False
+    group: bool = False
+    """A group among the administrators (a domain group in Windows' Administrators, or a
+    member whose kind was not given): its members were not listed, so how many people hold
+    the rights is not known."""
+    local: bool = True
+    """An account of this machine. False for a domain or Microsoft Entra principal seen only
+    as a member of Administrators: its password and logons are kept by the domain."""
 
 
 class Accounts(Family):
@@ -267,10 +282,14 @@ class AntivirusProduct(BaseModel):
     name: str
     enabled: bool | None = None
     realtime: bool | None = None
+    on_demand: bool = False
+    """A scanner without a resident engine (ClamAV's clamscan with no clamd): it is usable
+    (``enabled``) but only scans what it is asked to, never in real time."""
     signature_age_days: float | None = None
     up_to_date: bool | None = None
     """The collector's verdict for this product's update rhythm (ClamAV daily, XProtect every
-    few weeks, Defender's own out-of-date flag); checks fall back on the age when None."""
+    few weeks, Defender's own out-of-date flag); checks fall back on the age when None.
+    Signatures never downloaded, or an engine that is stopped, are never up to date."""
 
 
 class Antivirus(Family):
@@ -289,7 +308,15 @@ class FirewallProfile(BaseModel):
 class Firewall(Family):
     backend: str | None = None
     """nftables, iptables, ufw, firewalld, windows, socketfilterfw…"""
+    installed: bool | None = None
+    """A firewall program exists on the machine; False when none was found (Linux: no nft,
+    iptables, ufw nor firewalld), so nothing can filter incoming connections."""
     profiles: list[FirewallProfile] = Field(default_factory=list)
+    """Every profile that exists; when one could not be read, ``unknown["profiles"]`` says
+    which (an incomplete list is never a pass)."""
+    service_running: bool | None = None
+    """The service that applies the rules runs (Windows: mpssvc). False: whatever the
+    profiles say, nothing is filtered. None where not read or not separate."""
 
 
 class ListeningSocket(BaseModel):

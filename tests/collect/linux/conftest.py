@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dentsec.collect.linux import collect
+from dentsec.engine import audit_host
 from dentsec.facts import Facts
 from dentsec.host.live import LiveHost
 
@@ -47,3 +48,13 @@ def tree_copy(tmp_path: Path) -> Callable[[str], Path]:
         shutil.copytree(HERE / "trees" / name, target, symlinks=True)
         return target
     return copy
+
+
+@pytest.fixture
+def audit_tree() -> Callable[..., dict[str, tuple[str, str]]]:
+    """The audit of a tree as the practice reads it: check id -> (status, French message)."""
+    def run(root: Path, as_of: datetime = AS_OF) -> dict[str, tuple[str, str]]:
+        host = LiveHost(root=str(root))
+        host.info.collected_at = as_of
+        return {f.check.id: (f.status, f.message["fr"]) for f in audit_host(host).findings}
+    return run

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from dentsec import proc
 from dentsec.collect.linux.antivirus import parse_cvd_header
+from dentsec.facts import Facts
 
 
 def test_header_of_a_database_built_by_sigtool(trees: Path) -> None:
@@ -29,3 +31,42 @@ def test_header_text_time_when_no_epoch() -> None:
 def test_real_clamscan_runs() -> None:
     res = proc.run(["clamscan", "--version"])
     assert res.ok and res.stdout.startswith("ClamAV ")
+
+
+def _on_demand_only(root: Path) -> None:
+    """ClamAV's clamscan and freshclam, no clamd daemon and no on-access scanner."""
+    status = root / "var/lib/dpkg/status"
+    stanzas = status.read_text().split("\n\n")
+    status.write_text("\n\n".join(s for s in stanzas if "Package: clamav-daemon" not in s))
+    wants = root / "etc/systemd/system/multi-user.target.wants"
+    (wants / "clamav-daemon.service").unlink()
+    (wants / "clamav-clamonacc.service").unlink()
+
+
+def test_clamscan_without_daemon_is_an_on_demand_scanner(
+    tree_copy: Callable[[str], Path], collect_tree: Callable[..., Facts],
+    audit_tree: Callable[..., dict[str, tuple[str, str]]],
+) -> None:
+    root = tree_copy("hardened")
+    _on_demand_only(root)
+    av = collect_tree(root).antivirus
+    assert av is not None
+    [clamav] = av.products
+    assert (clamav.enabled, clamav.realtime, clamav.on_demand) == (True, False, True)
+    findings = audit_tree(root)
+    status, message = findings["FW-AV-PRESENT"]
+    assert status == "warn"
+    assert "analyse à la demande seulement, pas de protection en temps réel" in message
+    assert "désactivé" not in message
+    assert findings["FW-AV-UPDATED"][0] == "pass"  # its signatures are fresh
+
+
+def test_freshclam_alone_is_no_antivirus(
+    tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]],
+) -> None:
+    root = tree_copy("hardened")
+    _on_demand_only(root)
+    status = root / "var/lib/dpkg/status"
+    stanzas = status.read_text().split("\n\n")
+    status.write_text("\n\n".join(s for s in stanzas if "Package: clamav\n" not in s + "\n"))
+    assert audit_tree(root)["FW-AV-PRESENT"][0] == "fail"

@@ -55,6 +55,7 @@ json_values = st.recursive(
         "ask", "extensions", "logins", "download", "extensions_to_open", "schema", "last_run",
         "ok", "last_success", "last_verify", "last_drill", "at", "disk_checks", "connected",
         "providers", "assessed_at", "repository", "drop", "reject", "counter",
+        "attached", "services", "status",
     ]) | st.text(max_size=5), children, max_size=5),
     max_leaves=20,
 )
@@ -128,6 +129,8 @@ def test_json_parsers(value: Any) -> None:
         _json_or_valueerror(lambda t: backup_status.apply_status(
             Backup(), json.dumps({**value, "schema": backup_status.STATUS_SCHEMA})), text)
     backup_status.disk_always_connected(value)
+    assert osrelease.pro_status_enrolled(text) in (True, False, None)
+    assert osrelease.pro_status_enrolled(osrelease.keep_pro_services(text)) in (True, False, None)
     screen_lock.gnome_lock({screen_lock.IDLE: value, screen_lock.LOCK: value},
                            screen_lock.SystemDconf({screen_lock.LOCK_DELAY: value}, set()))
 
@@ -136,10 +139,11 @@ def test_json_parsers(value: Any) -> None:
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=300))
 def test_gvdb_reader(prefix: bytes, data: bytes) -> None:
-    try:
-        dconf.read_gvdb(prefix + data)
-    except ValueError:
-        pass
+    for read in (dconf.read_gvdb, dconf.read_gvdb_locks):
+        try:
+            read(prefix + data)
+        except ValueError:
+            pass
 
 
 @settings(max_examples=50, deadline=None)
@@ -147,11 +151,13 @@ def test_gvdb_reader(prefix: bytes, data: bytes) -> None:
 def test_gvdb_reader_on_damaged_real_database(offset: int, junk: bytes) -> None:
     from pathlib import Path
 
-    path = Path(__file__).parent / "trees/hardened/home/cmartin/.config/dconf/user"
-    data = bytearray(path.read_bytes())
-    at = offset % len(data)
-    data[at:at + len(junk)] = junk
-    try:
-        dconf.read_gvdb(bytes(data))
-    except ValueError:
-        pass
+    trees = Path(__file__).parent / "trees/hardened"
+    for path in (trees / "home/cmartin/.config/dconf/user", trees / "etc/dconf/db/local"):
+        data = bytearray(path.read_bytes())
+        at = offset % len(data)
+        data[at:at + len(junk)] = junk
+        for read in (dconf.read_gvdb, dconf.read_gvdb_locks):
+            try:
+                read(bytes(data))
+            except ValueError:
+                pass

@@ -11,6 +11,7 @@ import pytest
 
 from dentsec.collect import FAMILIES
 from dentsec.collect.linux import collect
+from dentsec.collect.linux.firewall import FIREWALL_PROGRAMS
 from dentsec.facts import Facts
 from dentsec.host.bundle import load_bundle, write_bundle
 from dentsec.host.live import LiveHost
@@ -104,7 +105,12 @@ def test_live_collection_as_unprivileged_user() -> None:
     assert "permission" in accounts.unknown["password_empty"]
     firewall = facts.firewall
     assert firewall is not None
-    if not any(p.enabled for p in firewall.profiles):
+    if firewall.installed is False:
+        # No firewall program at all: seen absent, the same for everyone (a fail, no unknown).
+        assert not any(os.path.exists(path) for path in FIREWALL_PROGRAMS)
+        assert firewall.profiles == [] and "profiles" not in firewall.unknown
+    elif not any(p.enabled for p in firewall.profiles):
+        # Installed, but only root can list the running rules: unknown, never "off".
         assert "root" in firewall.unknown.get("profiles", "")
     backup = facts.backup
     assert backup is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -183,8 +183,13 @@ def test_remote_control_services_without_an_uninstall_entry() -> None:
     assert fam.remote_control_tools == ["UltraVNC", "TeamViewer"]
 
 
-def test_windows_server_is_not_matched_to_client_cycles() -> None:
+def test_windows_server_is_matched_by_build_not_to_client_cycles() -> None:
     info = os_info(document({"os": {"registry": {"EditionID": "ServerStandard", "DisplayVersion": "21H2",
                                                  "CurrentBuild": "20348"},
                                     "win32_operatingsystem": {"ProductType": 3}}}))
-    assert info.eol_product == "windows-server" and info.eol_date is None and "eol_date" in info.unknown
+    # Build 20348 is Windows Server 2022 (LTSC, security fixes until 2031-10-14).
+    assert (info.eol_product, info.eol_cycle, info.eol_date) == ("windows-server", "2022",
+                                                                 date(2031, 10, 14))
+    unknown_build = os_info(document({"os": {"registry": {"CurrentBuild": "99999"},
+                                             "win32_operatingsystem": {"ProductType": 2}}}))
+    assert unknown_build.eol_date is None and "99999" in unknown_build.unknown["eol_date"]

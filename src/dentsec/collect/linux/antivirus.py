@@ -12,6 +12,7 @@ CLAMAV_DB = "/var/lib/clamav"
 CLAMAV_PACKAGES = ("clamav", "clamav-daemon", "clamd")
 DAEMON_UNITS = ("clamav-daemon.service", "clamd@scan.service", "clamd.service")
 ONACCESS_UNITS = ("clamav-clamonacc.service", "clamonacc.service")
+SCANNER_PROGRAMS = ("/usr/bin/clamscan", "/usr/local/bin/clamscan")
 FRESH_DAYS = 3.0
 """ClamAV publishes daily signatures: older than this means updates are not arriving."""
 
@@ -51,6 +52,12 @@ def service_state(ctx: LinuxContext, process: str, units: tuple[str, ...]) -> bo
     return None if why else any(u in enabled for u in units)
 
 
+def has_scanner(ctx: LinuxContext) -> bool:
+    """The command-line scanner is installed (package ``clamav`` or the program itself)."""
+    pkgs, _ = ctx.packages()
+    return (pkgs is not None and "clamav" in pkgs) or any(ctx.exists(p) for p in SCANNER_PROGRAMS)
+
+
 def newest_signatures(ctx: LinuxContext) -> tuple[datetime | None, str]:
     listing = ctx.host.list_dir(CLAMAV_DB)
     if not listing.ok:
@@ -78,6 +85,9 @@ def collect_antivirus(ctx: LinuxContext) -> Antivirus:
     product = AntivirusProduct(name="ClamAV")
     product.enabled = service_state(ctx, "clamd", DAEMON_UNITS)
     product.realtime = service_state(ctx, "clamonacc", ONACCESS_UNITS)
+    if product.enabled is False and has_scanner(ctx):
+        # clamscan alone is an on-demand scanner: usable, but nothing is scanned in real time.
+        product.enabled, product.on_demand, product.realtime = True, True, False
     newest, why = newest_signatures(ctx)
     if newest is not None:
         age = (ctx.host.info.collected_at - newest).total_seconds() / 86400

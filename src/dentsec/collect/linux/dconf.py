@@ -47,8 +47,12 @@ def _variant(blob: bytes, big: bool) -> Any:
     return struct.unpack((">" if big else "<") + fmt[1:], data)[0]
 
 
-def read_gvdb(data: bytes) -> dict[str, Any]:
-    """Every scalar/string key of a dconf database -> its value. Raises ValueError if invalid."""
+_Item = tuple[int, str, str, int, int]
+"""(parent index, key part, kind, value start, value end) of one hash-table item."""
+
+
+def _root(data: bytes) -> tuple[bool, int, int]:
+    """(big-endian, start, end) of the root hash table. Raises ValueError if invalid."""
     if len(data) < 24:
         raise ValueError("file too short for a GVDB header")
     if data[:8] == b"GVariant":
@@ -57,17 +61,21 @@ def read_gvdb(data: bytes) -> dict[str, Any]:
         big = True
     else:
         raise ValueError("not a GVDB file")
+    start, end = struct.unpack((">" if big else "<") + "II", data[16:24])
+    return big, start, end
+
+
+def _table(data: bytes, big: bool, start: int, end: int) -> list[_Item]:
+    """The items of the hash table stored at data[start:end]."""
     e = ">" if big else "<"
-    start, end = struct.unpack(e + "II", data[16:24])
     if not (24 <= start <= end <= len(data)) or end - start < 8:
-        raise ValueError("bad root pointer")
+        raise ValueError("bad hash table pointer")
     n_bloom, n_buckets = struct.unpack(e + "II", data[start:start + 8])
     first = start + 8 + 4 * (n_bloom & ((1 << 27) - 1)) + 4 * n_buckets
     if first > end:
         raise ValueError("bad hash table header")
-    count = (end - first) // _ITEM
     items = []
-    for n in range(count):
+    for n in range((end - first) // _ITEM):
         off = first + n * _ITEM
         _hash, parent, kstart, ksize = struct.unpack(e + "IIIH", data[off:off + 14])
         kind = chr(data[off + 14])
@@ -76,24 +84,45 @@ def read_gvdb(data: bytes) -> dict[str, Any]:
             raise ValueError("key outside the file")
         items.append((parent, data[kstart:kstart + ksize].decode("utf-8", "replace"),
                       kind, vstart, vend))
+    return items
 
-    def full_key(index: int) -> str:
-        parts: list[str] = []
-        seen: set[int] = set()
-        while 0 <= index < count and index not in seen:
-            seen.add(index)
-            parent, key, _k, _s, _e = items[index]
-            parts.append(key)
-            index = parent if parent != 0xFFFFFFFF else -1
-        return "".join(reversed(parts))
 
+def _full_key(items: list[_Item], index: int) -> str:
+    """Keys are stored relative to their parent item: join the chain."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    while 0 <= index < len(items) and index not in seen:
+        seen.add(index)
+        parent, key, _k, _s, _e = items[index]
+        parts.append(key)
+        index = parent if parent != 0xFFFFFFFF else -1
+    return "".join(reversed(parts))
+
+
+def read_gvdb(data: bytes) -> dict[str, Any]:
+    """Every scalar/string key of a dconf database -> its value. Raises ValueError if invalid."""
+    big, start, end = _root(data)
+    items = _table(data, big, start, end)
     out: dict[str, Any] = {}
     for index, (_parent, _key, kind, vstart, vend) in enumerate(items):
         if kind == "v" and vstart <= vend <= len(data):
             value = _variant(data[vstart:vend], big)
             if value is not None:
-                out[full_key(index)] = value
+                out[_full_key(items, index)] = value
     return out
+
+
+def read_gvdb_locks(data: bytes) -> set[str]:
+    """Keys locked by a compiled system database: ``dconf compile`` puts the lines of
+    NAME.d/locks/* in a nested hash table under the key ".locks"."""
+    big, start, end = _root(data)
+    items = _table(data, big, start, end)
+    locks: set[str] = set()
+    for index, (_parent, _key, kind, vstart, vend) in enumerate(items):
+        if kind == "H" and _full_key(items, index) == ".locks":
+            nested = _table(data, big, vstart, vend)
+            locks |= {_full_key(nested, n) for n in range(len(nested))}
+    return {key for key in locks if key.startswith("/")}
 
 
 def parse_gvariant_text(text: str) -> Any:
@@ -139,4 +168,20 @@ def user_db_probe(home: str) -> Callable[[str], Any]:
             return None
         values = read_gvdb(data)
         return {k: values[k] for k in WATCHED_KEYS if k in values}
+    return read
+
+
+def system_db_probe(name: str) -> Callable[[str], Any]:
+    """Probe: watched keys and locks of the compiled system database /etc/dconf/db/NAME
+    (None when it was never compiled: its keyfiles are then not in effect)."""
+    def read(root: str) -> dict[str, Any] | None:
+        path = under_root(root, "etc/dconf/db", name)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(16 * 1024 * 1024)
+        except FileNotFoundError:
+            return None
+        values = read_gvdb(data)
+        return {"values": {k: values[k] for k in WATCHED_KEYS if k in values},
+                "locks": sorted(k for k in read_gvdb_locks(data) if k in WATCHED_KEYS)}
     return read

@@ -13,6 +13,12 @@ from dentsec.facts import Firewall, FirewallProfile
 
 NFT_LIST = ["nft", "-j", "list", "ruleset"]
 IPTABLES_LEGACY = ["iptables-legacy-save"]
+FIREWALL_PACKAGES = ("nftables", "iptables", "ufw", "firewalld", "iptables-persistent")
+FIREWALL_PROGRAMS = tuple(f"{folder}/{name}"
+                          for folder in ("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin")
+                          for name in ("nft", "iptables", "iptables-legacy", "ufw", "firewalld"))
+"""The programs that load filtering rules into the kernel: with none of them (and none of
+their packages) nothing can have set up a firewall."""
 Inbound = Literal["block", "allow"]
 
 
@@ -79,8 +85,12 @@ def _configured(ctx: LinuxContext, pkgs: dict[str, str]) -> list[FirewallProfile
     units, _ = ctx.enabled_units()
     profiles: list[FirewallProfile] = []
     if "ufw" in pkgs:
-        profiles.append(ufw_profile(host.read_text("/etc/ufw/ufw.conf").text or "",
-                                    host.read_text("/etc/default/ufw").text or ""))
+        ufw = ufw_profile(host.read_text("/etc/ufw/ufw.conf").text or "",
+                          host.read_text("/etc/default/ufw").text or "")
+        if ufw.enabled and units and "ufw.service" not in units:
+            # ENABLED=yes, but systemd does not start ufw at boot: no rules get loaded.
+            ufw = ufw.model_copy(update={"enabled": False})
+        profiles.append(ufw)
     if "firewalld" in pkgs:
         conf = parse_assignments(host.read_text("/etc/firewalld/firewalld.conf").text or "")
         zone = conf.get("DefaultZone", "public")
@@ -101,10 +111,28 @@ def _configured(ctx: LinuxContext, pkgs: dict[str, str]) -> list[FirewallProfile
     return profiles
 
 
+def firewall_installed(ctx: LinuxContext, pkgs: dict[str, str] | None) -> bool | None:
+    """Whether a firewall program exists: True, False (seen absent), None (could not look)."""
+    if pkgs is not None and any(p in pkgs for p in FIREWALL_PACKAGES):
+        return True
+    errors = [ctx.host.read_text(path, max_bytes=0).error for path in FIREWALL_PROGRAMS]
+    if any(e is None for e in errors):
+        return True
+    if any(e != "missing" for e in errors):
+        return None  # a program that exists but cannot be opened is still installed
+    # Without the package list, missing programs only count where programs live at all.
+    return False if pkgs is not None or ctx.exists("/usr/sbin") else None
+
+
 def collect_firewall(ctx: LinuxContext) -> Firewall:
     host = ctx.host
     fam = Firewall()
     pkgs, why = ctx.packages()
+    fam.installed = firewall_installed(ctx, pkgs)
+    if fam.installed is False:
+        # Seen absent: no program to load rules, hence no firewall (a fail, not an unknown).
+        fam.source = "no firewall package (" + ", ".join(FIREWALL_PACKAGES) + ") nor program"
+        return fam
     configured = _configured(ctx, pkgs) if pkgs is not None else []
     active = [p for p in configured if p.enabled]
     fam.backend = active[0].name.split(" ")[0] if active else None
@@ -140,6 +168,4 @@ def collect_firewall(ctx: LinuxContext) -> Firewall:
             "the running rules can only be listed as root (nft list ruleset)"
         fam.unknown["profiles"] = f"no firewall configured to start at boot; {reason}"
         fam.profiles = []
-    elif not configured:
-        fam.profiles = [FirewallProfile(name="none", enabled=False)]
     return fam

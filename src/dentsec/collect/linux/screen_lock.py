@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,15 @@ LOCK = "/org/gnome/desktop/screensaver/lock-enabled"
 LOCK_DELAY = "/org/gnome/desktop/screensaver/lock-delay"
 # GNOME schema defaults (gsettings-desktop-schemas).
 GNOME_DEFAULTS: dict[str, Any] = {IDLE: 300, LOCK: True, LOCK_DELAY: 0}
+DESKTOP_PACKAGES = ("gnome-shell", "plasma-workspace", "xfce4-session", "cinnamon",
+                    "mate-session-manager", "lxqt-session", "lxsession", "budgie-desktop",
+                    "gdm3", "lightdm", "sddm", "xserver-xorg-core", "xwayland")
+SYSTEM_POLICY = "politique système / system policy"
+"""per_user entry for the lock every future session gets from the system databases."""
 KDE_MARKERS = ("kscreenlockerrc", "kdeglobals", "plasmashellrc")
 SESSION_DIRS = ("/usr/share/xsessions", "/usr/share/wayland-sessions")
+DB_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
+"""A dconf database name (a file in /etc/dconf/db): never a path."""
 GNOME_SESSIONS = ("gnome", "ubuntu", "pop")
 """Session names whose lock is GNOME's (GNOME Shell and the distributions' variants)."""
 
@@ -56,6 +64,8 @@ class UserLock:
 class SystemDconf:
     values: dict[str, Any]
     locks: set[str]
+    problem: str = ""
+    """Why a system database named in the profile could not be read (GNOME is then unknown)."""
 
 
 def gnome_lock(user_values: dict[str, Any], system: SystemDconf) -> UserLock:
@@ -92,25 +102,44 @@ def kde_lock(system_rc: str, user_rc: str | None) -> UserLock:
 
 
 def _system_dconf(ctx: LinuxContext) -> SystemDconf:
-    """Keyfiles of the system databases named in /etc/dconf/profile/user."""
+    """The compiled system databases named in /etc/dconf/profile/user (what dconf reads),
+    and why they could not be read. Keyfiles in NAME.d/ take effect only once compiled
+    (``dconf update``): a database never compiled is no policy."""
     host = ctx.host
     profile = host.read_text("/etc/dconf/profile/user").text or ""
     names = [line.split(":", 1)[1].strip() for line in profile.splitlines()
              if line.strip().startswith("system-db:")]
     system = SystemDconf({}, set())
+    problems = []
     # The first system database listed has the highest priority: apply it last.
     for name in reversed(names):
-        folder = f"/etc/dconf/db/{name}.d"
-        for entry in host.list_dir(folder).entries:
-            if entry == "locks":
-                for lockfile in host.list_dir(f"{folder}/locks").entries:
-                    text = host.read_text(f"{folder}/locks/{lockfile}").text or ""
-                    system.locks |= dconf.parse_locks(text)
-                continue
-            keyfile = host.read_text(f"{folder}/{entry}").text
-            if keyfile is not None:
-                system.values.update(dconf.parse_keyfile(keyfile))
+        if not DB_NAME.fullmatch(name):
+            problems.append(f"/etc/dconf/profile/user: invalid database name {name[:40]!r}")
+            continue
+        probe = host.probe(f"dconf-system-db:{name}", dconf.system_db_probe(name))
+        if not probe.ok:
+            problems.append(f"/etc/dconf/db/{name}: {probe.error}")
+        elif isinstance(probe.value, dict):
+            system.values.update(probe.value.get("values") or {})
+            system.locks |= set(probe.value.get("locks") or [])
+    system.problem = "; ".join(problems)[:300]
     return system
+
+
+def desktop_installed(ctx: LinuxContext) -> bool | None:
+    """A graphical desktop is installed: its sessions are offered at login, or one of the
+    desktop or display-manager packages is installed. None without either evidence."""
+    if any(ctx.exists(d) for d in SESSION_DIRS):
+        return True
+    pkgs, _ = ctx.packages()
+    if pkgs is None:
+        return None
+    return any(p in pkgs for p in DESKTOP_PACKAGES)
+
+
+def system_policy(system: SystemDconf) -> bool:
+    """The system databases set the screen lock (idle delay or lock switch)."""
+    return IDLE in system.values or LOCK in system.values
 
 
 def user_lock(ctx: LinuxContext, user: PasswdEntry, system: SystemDconf,
@@ -137,6 +166,8 @@ def user_lock(ctx: LinuxContext, user: PasswdEntry, system: SystemDconf,
             if session is None or not is_gnome(session):
                 return None, (f"{user.name}: session {session or '?'} "
                               f"(installed: {', '.join(others)}) - only GNOME and KDE are read")
+        if system.problem:
+            return None, system.problem
         probe = host.probe(f"dconf-user-db:{home}", dconf.user_db_probe(home))
         if not probe.ok:
             return None, f"{home}/.config/dconf/user: {probe.error}"
@@ -172,12 +203,20 @@ def collect_screen_lock(ctx: LinuxContext) -> ScreenLock:
         fam.enabled = True
         fam.require_password = True  # GNOME and KDE lock screens always ask the password
         fam.timeout_seconds = max(lock.timeout_seconds or 0 for lock in locks)
+    elif system_policy(system) and not system.problem:
+        # No session yet: the system policy is what every new GNOME session starts with.
+        lock = gnome_lock({}, system)
+        fam.per_user[SYSTEM_POLICY] = lock.summary
+        fam.enabled = fam.require_password = lock.enabled
+        fam.timeout_seconds = lock.timeout_seconds
+    elif desktop_installed(ctx) is False:
+        # Seen absent: no desktop, hence no graphical session to lock (a server, a kiosk).
+        fam.not_applicable += ["enabled", "timeout_seconds", "require_password"]
+        fam.source = "no graphical desktop installed (no X11/Wayland session, no desktop package)"
     else:
-        sessions = [d for d in SESSION_DIRS if ctx.exists(d)]
-        why = ("no desktop user has GNOME or KDE settings yet" if sessions
-               else "no graphical desktop installed (no X11/Wayland sessions)")
         for field in ("enabled", "timeout_seconds", "require_password"):
-            fam.unknown[field] = why
+            fam.unknown[field] = "; ".join(filter(None, [
+                "no desktop user has GNOME or KDE settings yet", system.problem]))
     if fam.enabled is False and problems:
         fam.unknown["timeout_seconds"] = "; ".join(problems)[:500]
     return fam

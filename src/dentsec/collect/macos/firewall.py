@@ -62,7 +62,8 @@ def parse_socketfilterfw(text: str) -> dict[str, bool]:
 def collect_firewall(host: Host) -> Firewall:
     res = host.run(FIREWALL_ARGV)
     state = parse_socketfilterfw(res.stdout + "\n" + res.stderr) if res.error is None else {}
-    fam = Firewall(backend="socketfilterfw", source="socketfilterfw (application firewall)")
+    fam = Firewall(backend="socketfilterfw", source="socketfilterfw (application firewall)",
+                   installed=True)
     if "enabled" not in state:
         fam.unknown["profiles"] = res.why_not() if res.error else "unrecognised answer"
         return fam

@@ -16,6 +16,8 @@ from dentsec.facts import Antivirus, AntivirusProduct
 
 DEFENDER_NAMES = {"windows defender", "microsoft defender antivirus", "microsoft defender"}
 DEFENDER = "Microsoft Defender Antivirus"
+NO_SIGNATURES = "0.0.0.0"
+"""AntivirusSignatureVersion of a Defender that never downloaded its signatures."""
 
 
 def product_state(state: int) -> tuple[bool, bool]:
@@ -48,15 +50,26 @@ def third_party_active(doc: Document) -> bool:
     return False
 
 
+def never_updated(status: dict[str, Any]) -> bool:
+    """Signatures never downloaded: the age is a "never" sentinel or the version is 0.0.0.0."""
+    raw_age = as_int(prop(status, "AntivirusSignatureAge"))
+    version = (as_text(prop(status, "AntivirusSignatureVersion")) or "").strip()
+    return (raw_age is not None and as_age(raw_age) is None) or version == NO_SIGNATURES
+
+
 def _defender(status: dict[str, Any]) -> AntivirusProduct:
     out_of_date = as_bool(prop(status, "DefenderSignaturesOutOfDate"))
     age = as_age(prop(status, "AntivirusSignatureAge"))
+    up_to_date = (not out_of_date) if out_of_date is not None else None
+    if never_updated(status) or as_bool(prop(status, "AMServiceEnabled")) is False:
+        # A stopped service keeps its last "not out of date" flag: it receives nothing.
+        up_to_date = False
     return AntivirusProduct(
         name=DEFENDER,
         enabled=defender_mode_normal(status) and as_bool(prop(status, "AntivirusEnabled")) is True,
         realtime=as_bool(prop(status, "RealTimeProtectionEnabled")),
         signature_age_days=float(age) if age is not None else None,
-        up_to_date=(not out_of_date) if out_of_date is not None else None,
+        up_to_date=up_to_date,
     )
 
 

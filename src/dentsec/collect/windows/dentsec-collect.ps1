@@ -200,6 +200,8 @@ $Parts['admins'] = {
             [ordered]@{
                 Name = $m.GetType().InvokeMember('Name', 'GetProperty', $null, $m, $null)
                 SID  = (New-Object Security.Principal.SecurityIdentifier($bytes, 0)).Value
+                # IADs.Class: "User" or "Group" (a group holds people we do not list).
+                ObjectClass = $m.GetType().InvokeMember('Class', 'GetProperty', $null, $m, $null)
             }
         }
         [ordered]@{ method = 'adsi'; first_error = $first; members = @($members) }

@@ -30,6 +30,13 @@ def windows_major(build: int | None) -> str | None:
     return "11" if build >= WINDOWS_11_FIRST_BUILD else "10"
 
 
+def is_server(product_type: int | None, installation: str | None) -> bool | None:
+    """Windows Server (ProductType 2 or 3), else from InstallationType/EditionID ("Server…")."""
+    if product_type is not None:
+        return product_type != WORKSTATION
+    return "server" in installation.lower() if installation else None
+
+
 def cycle_candidates(major: str, display_version: str, edition: str | None) -> list[str]:
     base = f"{major}-{display_version.lower()}"
     kind = (edition or "").lower()
@@ -66,25 +73,50 @@ def os_info(doc: Document) -> OSInfo:
     info.name = _name(reg, cim, major)
     display = as_text(prop(reg, "DisplayVersion")) or as_text(prop(reg, "ReleaseId"))
     info.display_version = display
-    if (as_int(prop(cim, "ProductType")) or 1) != WORKSTATION:
-        # Windows Server follows other cycles (LTSC by year): not matched from a client build.
-        info.eol_product = "windows-server"
-        info.unknown["eol_date"] = "Windows Server release not matched to the end-of-support data"
+    server = is_server(as_int(prop(cim, "ProductType")),
+                       as_text(prop(reg, "InstallationType")) or info.edition)
+    if server:
+        _server_release(info, build)
         return info
     info.eol_product = "windows"
+    if server is None:
+        info.unknown["eol_date"] = "ProductType unknown (workstation or server)"
+        return info
     if major is None or not display:
         info.unknown["eol_date"] = "build or display version unknown"
         return info
-    for cycle in cycle_candidates(major, display, info.edition):
+    release = _client_release(major, display, info.edition)
+    if isinstance(release, str):
+        info.unknown["eol_date"] = release
+    else:
+        # Windows ESU enrolment is not collected: a paid extension is never assumed.
+        eol.apply_release(info, release, None, "Windows ESU licence not collected")
+    return info
+
+
+def _client_release(major: str, display: str, edition: str | None) -> eol.Release | str:
+    """The client release for this edition, or why none can be chosen."""
+    if not edition:
+        dates = {eol.find("windows", c) for c in cycle_candidates(major, display, "enterprise")
+                 + cycle_candidates(major, display, "professional")}
+        if len({r.eol for r in dates if r}) > 1:
+            return f"Windows {major} {display}: edition unknown (Home/Pro and Enterprise differ)"
+    for cycle in cycle_candidates(major, display, edition):
         release = eol.find("windows", cycle)
         if release:
-            info.eol_cycle = release.cycle
-            info.eol_date = release.eol
-            info.eol_announced = release.eol is not None
-            break
-    else:
-        info.unknown["eol_date"] = f"Windows {major} {display} is not in the end-of-support data"
-    return info
+            return release
+    return f"Windows {major} {display} is not in the end-of-support data"
+
+
+def _server_release(info: OSInfo, build: int | None) -> None:
+    """Windows Server follows its own cycles (LTSC by year): matched by build number."""
+    info.eol_product = "windows-server"
+    release = next((r for r in eol.releases("windows-server")
+                    if build is not None and (r.latest or "").split(".")[-1] == str(build)), None)
+    if release is None:
+        info.unknown["eol_date"] = f"Windows Server build {build} is not in the end-of-support data"
+        return
+    eol.apply_release(info, release, None, "Windows ESU licence not collected")
 
 
 def _name(reg: dict[str, Any], cim: dict[str, Any], major: str | None) -> str:

@@ -19,6 +19,8 @@ from typing import Any
 
 UINT32_NEVER = 4294967295
 """Defender's "never happened" age (UInt32.MaxValue)."""
+UINT16_NEVER = 65535
+"""The same sentinel as some Defender versions report it (UInt16.MaxValue): 179 years."""
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 _FILETIME_ORIGIN_YEARS = (1600, 1601)
@@ -113,9 +115,9 @@ def as_float(value: Any) -> float | None:
 
 
 def as_age(value: Any) -> int | None:
-    """A Defender age in days; 4294967295 means "never" and gives None."""
+    """A Defender age in days; 4294967295 (or 65535) means "never" and gives None."""
     number = as_int(value)
-    if number is None or number < 0 or number >= UINT32_NEVER:
+    if number is None or number < 0 or number >= UINT32_NEVER or number == UINT16_NEVER:
         return None
     return number
 

@@ -48,6 +48,13 @@ def dconf_db(target: Path, keyfile: str) -> None:
             sys.exit(f"dconf compile failed: {res.error or res.stderr}")
 
 
+def system_dconf_db(folder: Path, name: str) -> None:
+    """/etc/dconf/db/NAME compiled from its keyfiles and locks, as ``dconf update`` does."""
+    res = proc.run(["dconf", "compile", str(folder / name), str(folder / f"{name}.d")])
+    if not res.ok:
+        sys.exit(f"dconf compile failed: {res.error or res.stderr}")
+
+
 def chromium_login_data(target: Path) -> None:
     target.unlink(missing_ok=True)
     con = sqlite3.connect(target)
@@ -106,6 +113,7 @@ def main() -> None:
     weak, hardened = HERE / "weak", HERE / "hardened"
     dconf_db(weak / "home/secretariat/.config/dconf/user", WEAK_DCONF)
     dconf_db(hardened / "home/cmartin/.config/dconf/user", HARDENED_DCONF)
+    system_dconf_db(hardened / "etc/dconf/db", "local")
     chromium_login_data(weak / "home/secretariat/.config/chromium/Default/Login Data")
     clamav_database(hardened / "var/lib/clamav")
     (weak / "var/log").mkdir(parents=True, exist_ok=True)
