@@ -113,3 +113,11 @@ def agent_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # No desktop keyring here: the credential goes to the 0600 file.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
+
+
+def set_revoked(server: ConsoleServer, revoked: bool) -> None:
+    """What the console's revoke / undo buttons do to the device row."""
+    db = server.home / "server" / "dentsec.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE console_device SET revoked_at = ?",
+                     (datetime.now(UTC).isoformat() if revoked else None,))

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from dentsec.agent import config, queue
 from dentsec.cli import main
 
-from .conftest import ConsoleServer, sample_report
+from .conftest import ConsoleServer, sample_report, set_revoked
 
 
 def _enroll(server: ConsoleServer, name: str = "poste-accueil") -> None:
@@ -123,3 +123,27 @@ def test_run_audits_this_machine_and_uploads(console_server: ConsoleServer,
             "SELECT os_family, score FROM console_device WHERE name = 'poste-de-test'").fetchone()
     assert family in ("linux", "windows", "macos")
     assert score is None or 0 <= score <= 100
+
+
+def test_a_revoked_device_says_so_and_stops_queueing(console_server: ConsoleServer,
+                                                     agent_home: Path, tmp_path: Path) -> None:
+    _enroll(console_server)
+    runner = CliRunner()
+    for index in range(1, 5):
+        (tmp_path / f"r{index}.json").write_bytes(sample_report(index))
+    assert runner.invoke(main, ["agent", "run", "--report-file",
+                                str(tmp_path / "r1.json")]).exit_code == 0
+    set_revoked(console_server, True)
+    revoked = runner.invoke(main, ["agent", "run", "--report-file", str(tmp_path / "r2.json")])
+    assert revoked.exit_code == 4, revoked.output  # not 3, "unreachable"
+    assert "révoqué" in revoked.output and "injoignable" not in revoked.output
+    assert queue.pending() == []
+    again = runner.invoke(main, ["agent", "run", "--report-file", str(tmp_path / "r3.json")])
+    assert again.exit_code == 4 and queue.pending() == []
+    assert "révoqué" in runner.invoke(main, ["agent", "status"]).output
+    # The practice undoes the revocation: the agent carries on by itself.
+    set_revoked(console_server, False)
+    back = runner.invoke(main, ["agent", "run", "--report-file", str(tmp_path / "r4.json")])
+    assert back.exit_code == 0, back.output
+    assert console_server.count_reports() == 2
+    assert not config.is_revoked()

@@ -191,3 +191,6 @@ def login_client(client: Any, profile: Any) -> Any:
 
 def days_ago(days: int) -> datetime:
     return datetime.now(UTC) - timedelta(days=days)
+
+
+from .smtp import smtp  # noqa: E402,F401  (the fixture, for every test module here)

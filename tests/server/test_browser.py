@@ -94,6 +94,8 @@ def test_first_run_enroll_report_fix_and_roles(page: Any, live_server: Any, tmp_
     secret = page.inner_text("#totp-secret").strip()
     page.fill("#id_code", pyotp.TOTP(secret).now())
     page.click("#verify")
+    assert len(page.locator("#recovery-codes code").all_inner_texts()) == 10  # shown once
+    page.click("#codes-done")
     assert page.url.endswith("/prestataire/")
     page.fill("#id_name", "Cabinet du Parc")
     page.click("#add-practice")

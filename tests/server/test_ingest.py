@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 import zlib
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.http import http_date
 
 from dentsec.server.console import ingest
 from dentsec.server.console.models import AuditEvent, Device, Practice, Provider, Report
@@ -35,8 +37,10 @@ def _enroll(client: Client, practice: Practice, **kw: Any) -> dict[str, Any]:
 
 def _upload(client: Client, credential: str, body: bytes, encoding: str | None = None) -> Any:
     extra = {"HTTP_CONTENT_ENCODING": encoding} if encoding else {}
+    # The agent's clock, as it sends it (see ingest.observed_time)
     return client.post("/api/v1/agent/reports", body, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {credential}", **extra)
+                       HTTP_AUTHORIZATION=f"Bearer {credential}",
+                       HTTP_DATE=http_date(time.time()), **extra)
 
 
 def test_enroll_gives_a_credential_stored_only_as_a_digest(client: Client,
@@ -183,7 +187,11 @@ def test_upload_needs_a_valid_credential(client: Client, auth: str) -> None:
 def test_revoked_device_cannot_upload(client: Client, practice: Practice) -> None:
     body = _enroll(client, practice)
     Device.objects.filter(pk=body["device_id"]).update(revoked_at=days_ago(0))
-    assert _upload(client, body["credential"], report_bytes()).status_code == 401
+    response = _upload(client, body["credential"], report_bytes())
+    assert response.status_code == 403
+    assert response.json()["code"] == "device-revoked"
+    assert "révoqué" in response.json()["fr"]
+    assert not Report.objects.exists()
 
 
 def test_older_report_does_not_replace_the_device_summary(client: Client,
@@ -195,6 +203,7 @@ def test_older_report_does_not_replace_the_device_summary(client: Client,
     device = Device.objects.get()
     assert device.score == 92 and device.os_family == "linux"
     assert device.reports.count() == 2
+    assert device.current_report == device.reports.get(score=92)
 
 
 def test_agent_me(client: Client, practice: Practice) -> None:

@@ -7,13 +7,16 @@ covered (or fails this test for want of a value for its parameter) without editi
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from dentsec.server.console.api import api
+from dentsec.server.console.models import AccountLink, Device, Profile
 
 from .conftest import login_client
 
@@ -49,11 +52,36 @@ def _api_routes() -> list[tuple[str, list[str]]]:
     return [(path, [m.upper() for m in ops]) for path, ops in schema["paths"].items()]
 
 
-def _fill(route: str, world: dict[str, Any]) -> str:
+# Parameters that name no tenant object: a route with only these is a listing of the
+# user's own tenant (checked for foreign names instead of a 404).
+NOT_OBJECTS = {"check_id", "rule", "action"}
+
+
+def _foreign(world: dict[str, Any]) -> dict[str, Any]:
+    """Tenant b's objects of the kinds no fixture holds yet: an alert, a monthly report."""
+    from dentsec.server.console.models import Alert, MonthlyReport
+
     b = world["b"]
+    if "alert" not in b:
+        b["alert"] = Alert.objects.filter(device=b["device_staff"]).first()
+        b["monthly"] = MonthlyReport.objects.create(practice=b["practice"],
+                                                    month=date(2026, 10, 1), pdf=b"%PDF-")
+    return b
+
+
+def _is_object_route(route: str) -> bool:
+    return bool(set(re.findall(r"\{(\w+)\}", route)) - NOT_OBJECTS)
+
+
+def _fill(route: str, world: dict[str, Any]) -> str:
+    b = _foreign(world)
     values = {"practice_id": b["practice"].pk, "device_id": b["device_staff"].pk,
               "token_id": b["token"].pk, "report_id": b["report"].pk,
-              "check_id": "BAK-RECENT"}
+              "check_id": "BAK-RECENT", "person_id": b["lead"].pk,
+              # a one-time link is a capability: one nobody was given opens nothing
+              "token": "dsl_" + "x" * 43,
+              "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
+              "action": "acquitter"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -87,31 +115,67 @@ def test_no_route_reaches_another_tenant(client: Client, tenants: dict[str, Any]
                                           content_type="application/json")
             statuses[method] = response.status_code
             body = response.content.decode("utf-8", "replace")
-            if "{" in route:
+            if _is_object_route(route):
                 assert response.status_code in (403, 404, 405), (role, method, url,
                                                                   response.status_code)
             else:
                 assert response.status_code < 500, (role, method, url)
                 _check_listing(body, f"{role} {method} {url}")
             checked += 1
-        if "{" in route:
+        if _is_object_route(route):
             assert set(statuses.values()) & {403, 404}, (role, url, statuses)
-    assert checked >= 35  # 19 pages and 11 API operations at the time of writing
+    assert checked >= 50  # 27 pages and 11 API operations at the time of writing
 
 
-def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
-    """The POST routes above did not revoke, create or change anything of tenant b."""
+def _post_everywhere(client: Client, tenants: dict[str, Any]) -> None:
     for role in ROLES:
         login_client(client, tenants["a"][role])
         for route, _ in _api_routes() + [(r, []) for r in _django_routes()]:
             if "{" in route:
                 client.post(_fill(route, tenants), b"{}", content_type="application/json")
+
+
+def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
+    """The POST routes above did not revoke, restore, rename, reset or create anything of
+    tenant b."""
     b = tenants["b"]
+    Profile.objects.filter(pk=b["lead"].pk).update(totp_secret="X" * 32, totp_confirmed=True)
+    _post_everywhere(client, tenants)
     b["token"].refresh_from_db()
     b["device_staff"].refresh_from_db()
     assert b["token"].revoked_at is None
     assert b["device_staff"].revoked_at is None
     assert b["practice"].tokens.count() == 3
+    b["alert"].refresh_from_db()
+    assert b["alert"].acknowledged_at is None and b["alert"].handled_by is None
+    b["practice"].refresh_from_db()
+    assert not b["practice"].monthly_report
+    b["lead"].refresh_from_db()
+    assert b["lead"].totp_confirmed and b["lead"].totp_secret == "X" * 32
+    b["lead"].user.refresh_from_db()
+    assert b["lead"].user.has_usable_password()
+    assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
+    # Once revoked, neither restored nor archived nor renamed from outside.
+    Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
+    _post_everywhere(client, tenants)
+    b["device_staff"].refresh_from_db()
+    assert b["device_staff"].revoked_at is not None
+    assert b["device_staff"].archived_at is None and b["device_staff"].name == "pc-b-staff"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_ids_mixed_with_foreign_ones(client: Client, tenants: dict[str, Any],
+                                         role: str) -> None:
+    """Own practice with another tenant's monthly report, own alert list filtered on a
+    foreign practice: still nothing of tenant b."""
+    a, b = tenants["a"], _foreign(tenants)
+    login_client(client, a[role])
+    url = f"/cabinet/{a['practice'].pk}/rapport-mensuel/{b['monthly'].pk}.pdf"
+    assert client.get(url).status_code == 404
+    page = client.get(f"/alertes/?cabinet={b['practice'].pk}&etat=toutes")
+    assert page.status_code == 200
+    _check_listing(page.content.decode(), f"{role} alerts of a foreign practice")
+    assert '<b data-state="ouvertes">0</b>' in page.content.decode()
 
 
 def test_a_device_credential_reaches_only_its_own_device(client: Client,

@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_prune_keeps_summaries_digests_and_the_latest(tenants: dict[str, Any]) -> None:
     device = tenants["a"]["device_shared"]
     when = days_ago(200)
-    old = ingest.store_report(device, report_bytes(at=when)).report
+    # sent late by a right clock: history, not the current report
+    old = ingest.store_report(device, report_bytes(at=when), sent_at=days_ago(0)).report
     Report.objects.filter(device=device).update(received_at=days_ago(120))
-    latest = device.reports.order_by("-generated_at").first()
+    device.refresh_from_db()
+    latest = device.current_report
     assert latest is not None and latest.pk != old.pk
     assert retention.prune_details() >= 1
     old.refresh_from_db()

@@ -46,7 +46,8 @@ def test_lead_must_set_up_totp_before_seeing_anything(client: Client,
     assert client.post("/compte/double-authentification/",
                        {"code": "000000"}).status_code == 200
     code = pyotp.TOTP(lead.totp_secret).now()
-    assert client.post("/compte/double-authentification/", {"code": code}).url == "/"
+    done = client.post("/compte/double-authentification/", {"code": code})
+    assert done.status_code == 200 and b'id="recovery-codes"' in done.content
     assert client.get(practice_url).status_code == 200
     assert AuditEvent.objects.filter(action="totp.setup", actor=lead.user).exists()
 

@@ -19,6 +19,22 @@ from dentsec.proc import run as run_program
 from dentsec.vocab import OS_FAMILIES
 
 MAX_REPORT_BYTES = 1024 * 1024
+# Exit codes of `agent run` a scheduler or a script can tell apart (2: any other error).
+EXIT_REFUSED = 1
+EXIT_UNREACHABLE = 3
+EXIT_REVOKED = 4
+REVOKED_FR = ("Ce poste a été révoqué dans la console du cabinet : ses rapports ne sont plus "
+              "envoyés ni mis en attente. Si c'est une erreur, le responsable du cabinet peut "
+              "annuler la révocation pendant 30 jours ; sinon, inscrivez à nouveau le poste "
+              "(« dentsec agent enroll »).")
+REVOKED_EN = ("This device was revoked in the practice console: its reports are no longer sent "
+              "nor queued. If this is a mistake, the practice lead can undo the revocation "
+              "within 30 days; otherwise enroll the device again (`dentsec agent enroll`).")
+
+
+def _stop_revoked() -> None:
+    click.echo(tr(REVOKED_FR, REVOKED_EN), err=True)
+    sys.exit(EXIT_REVOKED)
 
 
 @click.group("agent")
@@ -71,17 +87,27 @@ def run(report_file: Path | None, queue_only: bool) -> None:
     """
     cfg = config.load_config()
     credential = config.load_credential(cfg)
+    if config.is_revoked():
+        with client.Uploader(cfg.server, credential) as uploader:
+            if uploader.still_revoked():
+                _stop_revoked()
+        config.clear_revoked()  # the revocation was undone
     body = report_file.read_bytes() if report_file else _audit_report(cfg.lang)
     if len(body) > MAX_REPORT_BYTES:
         raise DentsecError("Rapport trop volumineux pour être envoyé.",
                            "Report too large to upload.")
-    queue.enqueue(body)
+    queued = queue.enqueue(body)
     if queue_only:
         click.echo(tr(f"{len(queue.pending())} rapport(s) en attente.",
                       f"{len(queue.pending())} report(s) waiting."))
         return
     with client.Uploader(cfg.server, credential) as uploader:
         result = queue.drain(uploader.send)
+    if result.revoked:
+        # This run's report is dropped; older ones stay, in case the revocation is undone.
+        queued.unlink(missing_ok=True)
+        config.mark_revoked()
+        _stop_revoked()
     click.echo(tr(f"Envoyés : {result.sent}. En attente : {result.left}.",
                   f"Sent: {result.sent}. Waiting: {result.left}."))
     if result.refused:
@@ -89,13 +115,13 @@ def run(report_file: Path | None, queue_only: bool) -> None:
                       f"{result.refused} — {result.error}",
                       f"Refused by the server (kept in {queue.refused_dir()}): "
                       f"{result.refused} — {result.error}"), err=True)
-        sys.exit(1)
+        sys.exit(EXIT_REFUSED)
     if result.left:
         click.echo(tr(f"Serveur injoignable, les rapports seront renvoyés plus tard : "
                       f"{result.error}",
                       f"Server unreachable, reports will be sent later: {result.error}"),
                    err=True)
-        sys.exit(3)
+        sys.exit(EXIT_UNREACHABLE)
 
 
 @agent.command("status")
@@ -109,6 +135,8 @@ def status() -> None:
                   f"Device: {cfg.device_name} (#{cfg.device_id}), practice “{cfg.practice}”"))
     click.echo(tr(f"Rapports en attente : {len(queue.pending())}",
                   f"Reports waiting: {len(queue.pending())}"))
+    if config.is_revoked():
+        click.echo(tr(REVOKED_FR, REVOKED_EN))
 
 
 @agent.command("schedule")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from email.utils import formatdate
 from typing import Any
 
 import httpx
@@ -18,9 +19,19 @@ def _problem(response: httpx.Response) -> str:
     try:
         data = response.json()
         text = data.get("en" if language() == "en" else "fr") or data.get("detail")
-    except ValueError:
+    except (ValueError, AttributeError):
         text = None
     return str(text or f"HTTP {response.status_code}")
+
+
+def _revoked(response: httpx.Response) -> bool:
+    """The console's answer for a revoked device (403, code ``device-revoked``)."""
+    if response.status_code != 403:
+        return False
+    try:
+        return bool(response.json().get("code") == "device-revoked")
+    except (ValueError, AttributeError):
+        return False
 
 
 def normalise_server(url: str) -> str:
@@ -61,14 +72,28 @@ class Uploader:
     def send(self, body: bytes) -> tuple[str, str | None]:
         try:
             # gzip: a sixth of the bytes on the practice's line, and the server keeps it as is
+            # Date: this machine's clock now, from which the console learns how far off it
+            # is and when a queued report was really made (RFC 9110 lets a client send it).
             response = self.client.post("/api/v1/agent/reports",
                                         content=gzip.compress(body, mtime=0),
-                                        headers={"Content-Encoding": "gzip"})
+                                        headers={"Content-Encoding": "gzip",
+                                                 "Date": formatdate(usegmt=True)})
         except httpx.HTTPError as exc:
             return Outcome.RETRY, str(exc) or type(exc).__name__
         if response.status_code in (200, 201, 409):
             return Outcome.STORED, None
-        if response.status_code in (400, 413, 422):
+        if _revoked(response):
+            return Outcome.REVOKED, _problem(response)
+        if response.status_code in (400, 411, 413, 415, 422):
             return Outcome.REFUSED, _problem(response)
-        # 401 (credential revoked), 429, 5xx: keep the report and say why.
+        # 401 (credential unknown), 429, 5xx: keep the report and say why.
         return Outcome.RETRY, _problem(response)
+
+    def still_revoked(self) -> bool:
+        """Asked before auditing a device the console revoked: True unless the console
+        now accepts it again (an unreachable console changes nothing)."""
+        try:
+            response = self.client.get("/api/v1/agent/me")
+        except httpx.HTTPError:
+            return True
+        return response.status_code != 200

@@ -86,3 +86,21 @@ def load_credential(config: AgentConfig) -> str:
         raise DentsecError("Identifiant du poste introuvable : inscrivez de nouveau ce poste.",
                            "Device credential not found: enroll this machine again.")
     return value
+
+
+def revoked_path() -> Path:
+    return agent_dir() / "revoked"
+
+
+def mark_revoked() -> None:
+    """Remembered so that later runs neither audit nor queue until the console says
+    otherwise (the revocation can be undone for 30 days)."""
+    atomic_write_bytes(revoked_path(), b"revoked by the console\n", mode=0o600)
+
+
+def is_revoked() -> bool:
+    return revoked_path().exists()
+
+
+def clear_revoked() -> None:
+    revoked_path().unlink(missing_ok=True)

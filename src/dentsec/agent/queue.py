@@ -50,6 +50,7 @@ class Outcome:
     STORED = "stored"        # the server has it (new, or already had it): remove
     REFUSED = "refused"      # permanently refused: set aside
     RETRY = "retry"          # server unreachable or busy: keep, stop for now
+    REVOKED = "revoked"      # this device was revoked: keep what is queued, stop
 
 
 @dataclass
@@ -58,6 +59,7 @@ class DrainResult:
     refused: int = 0
     left: int = 0
     error: str | None = None
+    revoked: bool = False
 
 
 def drain(send: Callable[[bytes], tuple[str, str | None]]) -> DrainResult:
@@ -81,5 +83,6 @@ def drain(send: Callable[[bytes], tuple[str, str | None]]) -> DrainResult:
         else:
             result.left = len(files) - index
             result.error = error
+            result.revoked = outcome == Outcome.REVOKED
             return result
     return result

@@ -66,13 +66,12 @@ def _read_password(from_stdin: bool) -> str:
 def _sweep_alerts_forever(stop: threading.Event) -> None:
     from django.db import close_old_connections
 
-    from dentsec.server.console import alerts, retention
+    from dentsec.server.console import sweep
 
     while not stop.wait(ALERT_SWEEP_SECONDS):
         close_old_connections()
         try:
-            alerts.sweep()
-            retention.prune_details()
+            sweep.run()
         except Exception:  # noqa: BLE001 - a failed sweep must not stop the server
             import logging
 
@@ -151,15 +150,19 @@ def create_admin(username: str, organisation: str | None, email: str,
     """Crée un administrateur du prestataire. / Create a provider administrator."""
     _django()
     _migrate()
-    from django.contrib.auth import get_user_model
-
     from dentsec.server import firstrun
-    from dentsec.server.console import accounts, audit
+    from dentsec.server.console import accounts, audit, names
     from dentsec.server.console.models import Provider
 
-    if get_user_model().objects.filter(username=username).exists():
-        raise DentsecError(f"l'identifiant {username} existe déjà",
-                           f"user name {username} already exists")
+    try:
+        username = names.checked_username(username)
+        if organisation is not None:
+            organisation = names.checked_name(organisation)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
+    if accounts.username_taken(username):
+        raise DentsecError(f"l'identifiant {username} existe déjà (majuscules comprises)",
+                           f"user name {username} already exists (whatever the case)")
     provider = None
     if organisation is None:
         provider = Provider.objects.order_by("pk").first()
@@ -185,9 +188,13 @@ def add_practice(name: str, organisation: str | None) -> None:
     """Ajoute un cabinet. / Add a practice."""
     _django()
     _migrate()
-    from dentsec.server.console import audit
+    from dentsec.server.console import audit, names
     from dentsec.server.console.models import Practice, Provider
 
+    try:
+        name = names.checked_name(name)
+    except names.BadName as exc:
+        raise DentsecError(exc.fr, exc.en) from None
     providers = Provider.objects.order_by("pk")
     provider = (providers.filter(name=organisation) if organisation else providers).first()
     if provider is None:
@@ -223,15 +230,41 @@ def create_token(practice_id: int, days: int, uses: int) -> None:
 @lang_option
 @handle_errors
 def send_alerts() -> None:
-    """Envoie les alertes (postes muets…) par e-mail et allège les vieux rapports.
+    """Envoie les alertes par e-mail, prépare les rapports mensuels, allège les vieux rapports.
 
-    Sends pending alerts by e-mail and drops the detail of reports older than 90 days.
+    Sends the alert digests, makes last month's reports and drops the detail of reports
+    older than 90 days (what `dentsec serve` does every hour).
     """
     _django()
     _migrate()
-    from dentsec.server.console import alerts, retention
+    from dentsec.server.console import sweep
 
-    created = alerts.sweep()
-    pruned = retention.prune_details()
-    click.echo(tr(f"{len(created)} nouvelle(s) alerte(s) ; {pruned} rapport(s) allégé(s).",
-                  f"{len(created)} new alert(s); {pruned} report(s) trimmed."))
+    done = sweep.run()
+    click.echo(tr(f"{done.new_alerts} nouvelle(s) alerte(s) ; {done.digests} e-mail(s) "
+                  f"envoyé(s) ; {done.monthly_reports} rapport(s) mensuel(s) ; "
+                  f"{done.trimmed} rapport(s) allégé(s).",
+                  f"{done.new_alerts} new alert(s); {done.digests} e-mail(s) sent; "
+                  f"{done.monthly_reports} monthly report(s); {done.trimmed} report(s) "
+                  "trimmed."))
+
+
+@server.command("monthly-report")
+@click.option("--practice", "practice_id", type=int, default=None,
+              help="Id du cabinet (tous par défaut) / practice id (all by default).")
+@click.option("--month", default=None, metavar="AAAA-MM",
+              help="Mois (le précédent par défaut) / month (the last one by default).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Écrire aussi le PDF ici (un seul cabinet) / also write the PDF here.")
+@click.option("--send", is_flag=True,
+              help="L'envoyer aux responsables du cabinet / e-mail it to the practice leads.")
+@lang_option
+@handle_errors
+def monthly_report(practice_id: int | None, month: str | None, output: str | None,
+                   send: bool) -> None:
+    """Prépare le rapport mensuel (PDF) des cabinets. / Make the practices' monthly report."""
+    _django()
+    _migrate()
+    from dentsec.server.console import monthly
+
+    for line in monthly.make(practice_id, month, output, send):
+        click.echo(line)

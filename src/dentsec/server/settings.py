@@ -15,7 +15,9 @@ from typing import Any
 
 import dj_database_url
 
+from dentsec.errors import DentsecError
 from dentsec.paths import dentsec_home
+from dentsec.server.console.proxies import Network, parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATE_DIR = dentsec_home() / "server"
@@ -153,12 +155,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token; no script needs the cookie
+CSRF_FAILURE_VIEW = "dentsec.server.console.error_views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _trusted_proxies() -> tuple[Network, ...]:
+    try:
+        return parse_networks(os.environ.get("DENTSEC_TRUSTED_PROXIES", ""))
+    except ValueError as exc:
+        raise DentsecError(
+            f"DENTSEC_TRUSTED_PROXIES : « {exc} » n'est ni une adresse ni un réseau IP.",
+            f"DENTSEC_TRUSTED_PROXIES: '{exc}' is neither an IP address nor a network.",
+        ) from None
+
+
+# Reverse proxies whose X-Forwarded-For is believed (see console.proxies): the sign-in
+# throttle and the Journal then see each visitor, not the proxy.
+TRUSTED_PROXIES = _trusted_proxies()
 if _flag("DENTSEC_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -183,3 +201,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DENTSEC_LOG_LEVEL", "WARNING")},
 }
+
+# --- alerts and reports for the records (issue 13b) ---------------------------------------
+# A device that sends nothing for this many days raises a "silent agent" alert.
+SILENT_AFTER_DAYS = max(1, int(os.environ.get("DENTSEC_SILENT_AFTER_DAYS", "7") or "7"))
+# The console's address as people reach it, for the links in e-mails and PDF reports.
+PUBLIC_URL = os.environ.get("DENTSEC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -7,12 +7,13 @@ People: read-only views of their tenant plus token management, with the session 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Path, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -105,6 +106,8 @@ class DeviceOut(Schema):
     practice_id: int
     name: str
     last_seen: datetime | None
+    clock_offset: int | None
+    revoked_at: datetime | None
     os_family: str
     os_name: str
     os_version: str
@@ -124,6 +127,8 @@ class ReportSummary(Schema):
     device_id: int
     generated_at: datetime
     received_at: datetime
+    observed_at: datetime
+    clock_offset: int | None
     score: int | None
     critical_count: int
 
@@ -190,24 +195,33 @@ def enroll(request: HttpRequest, payload: EnrollIn) -> Status[dict[str, Any]]:
 
 @agent_router.post("/agent/reports", auth=DeviceAuth(),
                    response={201: StoredOut, 409: StoredOut, 400: Problem, 401: Problem,
-                             413: Problem, 415: Problem, 422: Problem},
+                             403: Problem, 411: Problem, 413: Problem, 415: Problem,
+                             422: Problem},
                    openapi_extra=REPORT_BODY)
 def upload_report(request: HttpRequest) -> Status[dict[str, Any]]:
     device = request.auth  # type: ignore[attr-defined]
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
-        length = 0
+        # Chunked, or no length at all: WSGI would hand over an empty body.
+        raise ingest.IngestError(
+            411, "length-required", "Longueur du rapport manquante : envoyez-le avec un "
+            "en-tête Content-Length (pas en transfert par morceaux).",
+            "Report length missing: send it with a Content-Length header (not chunked).",
+        ) from None
     if length > settings.REPORT_MAX_BYTES:
         raise ingest.too_large()
+    sent = parse_http_date_safe(request.META.get("HTTP_DATE", ""))
     stored = ingest.store_report(device, request.body,
-                                 request.META.get("HTTP_CONTENT_ENCODING", ""))
+                                 request.META.get("HTTP_CONTENT_ENCODING", ""),
+                                 sent_at=datetime.fromtimestamp(sent, UTC) if sent else None)
     # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
     return Status(201 if stored.created else 409, {"id": stored.report.pk,
                                                    "duplicate": not stored.created})
 
 
-@agent_router.get("/agent/me", auth=DeviceAuth(), response={200: DeviceOut, 401: Problem})
+@agent_router.get("/agent/me", auth=DeviceAuth(), response={200: DeviceOut, 401: Problem,
+                                                             403: Problem})
 def agent_me(request: HttpRequest) -> Device:
     device: Device = request.auth  # type: ignore[attr-defined]
     return device
@@ -258,6 +272,7 @@ def get_report(request: HttpRequest, report_id: Id) -> Any:
     report = tenancy.get_or_404(tenancy.reports(_profile(request)), report_id)
     return {"id": report.pk, "device_id": report.device_id,
             "generated_at": report.generated_at, "received_at": report.received_at,
+            "observed_at": report.observed_at, "clock_offset": report.clock_offset,
             "score": report.score, "critical_count": report.critical_count,
             "report": report.data}
 

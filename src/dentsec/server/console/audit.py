@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
+from dentsec.server.console import proxies
 from dentsec.server.console.models import AuditEvent, Device, Practice, Profile
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's address, through the trusted proxies (settings.TRUSTED_PROXIES)."""
     if request is None:
         return None
-    ip = request.META.get("REMOTE_ADDR")
-    return str(ip) if ip else None
+    return proxies.client_address(request.META.get("REMOTE_ADDR"),
+                                  request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                                  settings.TRUSTED_PROXIES)
 
 
 def record(action: str, *, request: HttpRequest | None = None, actor: Any = None,

@@ -7,6 +7,7 @@ import secrets
 
 TOKEN_PREFIX = "dse_"
 CREDENTIAL_PREFIX = "dsd_"
+LINK_PREFIX = "dsl_"
 
 
 def digest(secret: str) -> str:
@@ -19,3 +20,7 @@ def new_token() -> str:
 
 def new_credential() -> str:
     return CREDENTIAL_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_link_token() -> str:
+    return LINK_PREFIX + secrets.token_urlsafe(32)

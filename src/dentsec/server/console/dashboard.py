@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dentsec.server.console.alerts import SILENT_AFTER
+from dentsec.server.console.alerts import silent_after
 from dentsec.server.console.models import Device, Practice, Report
 
 RULES = ("1", "2", "3", "4", "5", "6")
@@ -39,40 +38,11 @@ def named_rule_scores(devices: QuerySet[Device]) -> list[tuple[str, str, int | N
     return [(r, str(RULE_NAMES[r]), scores[r]) for r in RULES]
 
 
-def trend(devices: QuerySet[Device], days: int = 90) -> list[tuple[date, int]]:
-    since = timezone.now() - timedelta(days=days)
-    rows = (Report.objects.filter(device__in=devices, generated_at__gte=since)
-            .exclude(score=None)
-            .annotate(day=TruncDate("generated_at"))
-            .values("day").annotate(avg=Avg("score")).order_by("day"))
-    return [(row["day"], round(row["avg"])) for row in rows]
-
-
-def trend_svg_points(points: list[tuple[date, int]], width: int = 600,
-                     height: int = 160) -> list[tuple[int, int, int]]:
-    """(x, y, score) of each day on the trend chart (score 0-100 upwards)."""
-    if not points:
-        return []
-    first, last = points[0][0], points[-1][0]
-    span = max((last - first).days, 1)
-    coords = []
-    for day, score in points:
-        x = round((day - first).days / span * (width - 60) + 40)
-        y = round(height - 10 - score / 100 * (height - 20))
-        coords.append((x, y, score))
-    return coords
-
-
 def latest_reports(devices: QuerySet[Device]) -> list[Report]:
-    found = []
-    for device in devices.exclude(last_report_at=None):
-        if device.last_report_at is None:
-            continue
-        report = (Report.objects.filter(device=device, generated_at=device.last_report_at)
-                  .first())
-        if report is not None:
-            found.append(report)
-    return found
+    """The current report of each device (see ingest.store_report)."""
+    return list(Report.objects.filter(pk__in=devices.exclude(current_report=None)
+                                      .values("current_report_id"))
+                .select_related("device"))
 
 
 @dataclass
@@ -107,17 +77,18 @@ def top_fixes(reports: list[Report], limit: int = 5) -> list[Fix]:
 
 
 def stale_before(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - SILENT_AFTER
+    return (now or timezone.now()) - silent_after()
 
 
 def ranked_practices(practices: QuerySet[Practice]) -> QuerySet[Practice]:
-    """Practices with their risk figures, riskiest first."""
+    """Practices with their risk figures, riskiest first (revoked devices left out)."""
     stale = stale_before()
+    active = Q(devices__revoked_at=None)
     return (practices.annotate(
-        n_devices=Count("devices"),
-        avg_score=Avg("devices__score"),
-        criticals=Sum("devices__critical_count"),
-        n_stale=Count("devices", filter=Q(devices__last_seen__lt=stale)
-                      | Q(devices__last_seen=None)),
+        n_devices=Count("devices", filter=active),
+        avg_score=Avg("devices__score", filter=active),
+        criticals=Sum("devices__critical_count", filter=active),
+        n_stale=Count("devices", filter=active & (Q(devices__last_seen__lt=stale)
+                                                  | Q(devices__last_seen=None))),
     ).order_by(F("criticals").desc(nulls_last=True), F("avg_score").asc(nulls_last=True),
                "name"))

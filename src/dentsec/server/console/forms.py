@@ -6,10 +6,48 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dentsec.server import firstrun
+from dentsec.server.console import accounts, names
 from dentsec.server.console.models import ROLE_PRACTICE_LEAD, ROLE_STAFF, Practice
+
+
+def _refusal(exc: names.BadName) -> ValidationError:
+    return ValidationError(exc.en if (get_language() or "fr").startswith("en") else exc.fr)
+
+
+class NameField(forms.CharField):
+    """A practice's or a device's name: no control or invisible character, bounded."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=names.NAME_MAX, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return names.checked_name(text)
+        except names.BadName as exc:
+            raise _refusal(exc) from None
+
+
+class UsernameField(forms.CharField):
+    """Letters, digits and . _ @ - only; unique whatever the letter case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=names.USERNAME_MAX, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            text = names.checked_username(text)
+        except names.BadName as exc:
+            raise _refusal(exc) from None
+        if accounts.username_taken(text):
+            raise ValidationError(_("Cet identifiant existe déjà."))
+        return text
 
 
 class LoginForm(forms.Form):
@@ -18,7 +56,7 @@ class LoginForm(forms.Form):
 
 
 class TotpForm(forms.Form):
-    code = forms.CharField(label=_("Code à 6 chiffres"), max_length=10,
+    code = forms.CharField(label=_("Code à 6 chiffres"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                          "inputmode": "numeric"}))
 
@@ -26,9 +64,8 @@ class TotpForm(forms.Form):
 class FirstRunForm(forms.Form):
     code = forms.CharField(label=_("Code de premier démarrage (affiché par « dentsec serve »)"),
                            max_length=40)
-    organisation = forms.CharField(label=_("Organisation (prestataire ou cabinet)"),
-                                   max_length=200)
-    username = forms.CharField(label=_("Identifiant de l'administrateur"), max_length=150)
+    organisation = NameField(label=_("Organisation (prestataire ou cabinet)"))
+    username = UsernameField(label=_("Identifiant de l'administrateur"))
     email = forms.EmailField(label=_("Adresse e-mail"), required=False)
     password = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Mot de passe (encore)"), widget=forms.PasswordInput)
@@ -39,8 +76,6 @@ class FirstRunForm(forms.Form):
             raise forms.ValidationError(_("Code de premier démarrage incorrect."))
         if data.get("password") != data.get("password2"):
             raise forms.ValidationError(_("Les deux mots de passe diffèrent."))
-        if get_user_model().objects.filter(username=data.get("username")).exists():
-            raise forms.ValidationError(_("Cet identifiant existe déjà."))
         if data.get("password"):
             user = get_user_model()(username=data.get("username", ""))
             password_validation.validate_password(data["password"], user)
@@ -48,7 +83,11 @@ class FirstRunForm(forms.Form):
 
 
 class PracticeForm(forms.Form):
-    name = forms.CharField(label=_("Nom du cabinet"), max_length=200)
+    name = NameField(label=_("Nom du cabinet"))
+
+
+class DeviceNameForm(forms.Form):
+    name = NameField(label=_("Nom du poste"))
 
 
 class TokenForm(forms.Form):
@@ -60,18 +99,31 @@ class TokenForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    username = forms.CharField(label=_("Identifiant"), max_length=150)
+    """An invitation: the person chooses their password through a one-time link."""
+
+    username = UsernameField(label=_("Identifiant"))
     email = forms.EmailField(label=_("Adresse e-mail"), required=False)
     role = forms.ChoiceField(label=_("Rôle"), choices=[
         (ROLE_PRACTICE_LEAD, _("responsable du cabinet")), (ROLE_STAFF, _("personnel"))])
     practice = forms.ModelChoiceField(label=_("Cabinet"), queryset=Practice.objects.none())
-    password = forms.CharField(label=_("Mot de passe initial"), widget=forms.PasswordInput)
+
+
+class SetPasswordForm(forms.Form):
+    """Choosing one's password from a one-time link."""
+
+    password = forms.CharField(label=_("Nouveau mot de passe"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Nouveau mot de passe (encore)"),
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if get_user_model().objects.filter(username=data.get("username")).exists():
-            raise forms.ValidationError(_("Cet identifiant existe déjà."))
+        if data.get("password") != data.get("password2"):
+            raise forms.ValidationError(_("Les deux mots de passe diffèrent."))
         if data.get("password"):
-            user = get_user_model()(username=data.get("username", ""))
-            password_validation.validate_password(data["password"], user)
+            password_validation.validate_password(data["password"], self.user)
         return data

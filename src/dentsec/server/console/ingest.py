@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from dentsec.server.console import alerts, audit, credentials
+from dentsec.server.console import alerts, audit, credentials, history, names
 from dentsec.server.console.models import Device, EnrollmentToken, Practice, Report
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "report" / "schema" / "report-1.schema.json"
@@ -82,6 +82,11 @@ class Enrolled:
 
 
 def enroll(token_value: str, name: str, ip: str | None = None) -> Enrolled:
+    try:
+        name = names.checked_name(name)
+    except names.BadName as exc:
+        raise IngestError(422, "bad-name", f"Nom de poste refusé : {exc.fr}",
+                          f"Device name refused: {exc.en}") from exc
     now = timezone.now()
     refused = IngestError(
         403, "token-refused",
@@ -97,7 +102,7 @@ def enroll(token_value: str, name: str, ip: str | None = None) -> Enrolled:
         EnrollmentToken.objects.filter(pk=token.pk).update(uses=F("uses") + 1)
         clear = credentials.new_credential()
         device = Device.objects.create(
-            practice=token.practice, owner=token.owner, name=name[:255],
+            practice=token.practice, owner=token.owner, name=name,
             credential_hash=credentials.digest(clear))
     audit.record("device.enroll", actor=None, device=device, target=device.name)
     return Enrolled(device, clear)
@@ -106,14 +111,34 @@ def enroll(token_value: str, name: str, ip: str | None = None) -> Enrolled:
 # Every upload starts with this lookup; written out, it skips the ORM's query compilation,
 # which costs more than the database's answer (measured in benchmarks/server_ingest.py).
 _DEVICE_BY_CREDENTIAL = (f'SELECT * FROM "{Device._meta.db_table}" '
-                         'WHERE "credential_hash" = %s AND "revoked_at" IS NULL')
+                         'WHERE "credential_hash" = %s')
+
+
+def revoked() -> IngestError:
+    """Said to the agent of a revoked device, which then stops queueing its reports."""
+    return IngestError(403, "device-revoked",
+                       "Ce poste a été révoqué dans la console du cabinet : ses rapports ne "
+                       "sont plus acceptés. Si c'est une erreur, le responsable du cabinet "
+                       "peut annuler la révocation pendant 30 jours ; sinon, inscrivez à "
+                       "nouveau le poste avec un jeton.",
+                       "This device was revoked in the practice console: its reports are no "
+                       "longer accepted. If this is a mistake, the practice lead can undo the "
+                       "revocation within 30 days; otherwise enroll the device again with a "
+                       "token.")
 
 
 def device_for(credential: str) -> Device | None:
+    """The device of a credential; a revoked device's credential raises ``revoked()``
+    (the agent must tell "revoked" from "unknown", which is 401)."""
     if not credential.startswith(credentials.CREDENTIAL_PREFIX):
         return None
     found = list(Device.objects.raw(_DEVICE_BY_CREDENTIAL, [credentials.digest(credential)]))
-    return found[0] if found else None  # the hash is unique
+    if not found:
+        return None
+    device = found[0]  # the hash is unique
+    if device.revoked_at is not None:
+        raise revoked()
+    return device
 
 
 def too_large() -> IngestError:
@@ -202,8 +227,44 @@ class Stored:
     created: bool
 
 
-def store_report(device: Device, body: bytes, encoding: str = "") -> Stored:
+FUTURE_TOLERANCE = timedelta(days=1)
+"""A report dated further ahead than this is refused: the device's clock is wrong."""
+
+
+def _future(generated: datetime) -> IngestError:
+    when = timezone.localtime(generated).strftime("%d/%m/%Y %H:%M")
+    return IngestError(422, "future-date",
+                       f"Rapport refusé : il est daté du {when}, plus d'un jour dans le futur. "
+                       "L'horloge de ce poste est fausse : corrigez sa date et son heure, "
+                       "puis relancez l'audit.",
+                       f"Report refused: it is dated {when}, more than a day in the future. "
+                       "This device's clock is wrong: correct its date and time, then run "
+                       "the audit again.")
+
+
+def observed_time(generated: datetime, received: datetime,
+                  sent_at: datetime | None) -> tuple[datetime, timedelta | None]:
+    """(when the audit ran in server time, how far the device's clock is ahead or None).
+
+    The agent sends its clock's time in the HTTP ``Date`` header: the difference with the
+    server's is the device's clock offset, which corrects ``generated_at`` (a report queued
+    for three days stays three days old even when the clock is years off). Without the
+    header the offset is unknown and the report counts as made when it arrived. Never
+    later than its arrival: a crafted date cannot make a report newer than the next one.
+    """
+    if sent_at is None:
+        return received, None
+    offset = sent_at - received
+    return min(generated - offset, received), offset
+
+
+def store_report(device: Device, body: bytes, encoding: str = "",
+                 sent_at: datetime | None = None) -> Stored:
     """Validate and keep a report; the same report again returns the stored one.
+
+    The device's state (score, failing checks, alerts) follows its current report: the
+    one with the latest ``observed_at`` (see observed_time). An earlier one, such as a
+    queued report arriving late, is kept as history only.
 
     A handful of queries per report: the unique (device, digest) constraint detects a
     replay, and the device row carries what the alerts compare against. A gzip upload is
@@ -214,29 +275,40 @@ def store_report(device: Device, body: bytes, encoding: str = "") -> Stored:
     canon = canonical(data)
     digest = hashlib.sha256(canon).hexdigest()
     generated = _aware(data["generated_at"])
+    received = timezone.now()
+    if generated > received + FUTURE_TOLERANCE:
+        raise _future(generated)
+    observed, offset = observed_time(generated, received, sent_at)
     host = data["host"]
     score = data["score"]
     failing = sorted({f["id"] for f in data["findings"] if f["status"] == "fail"})
     critical = _critical(data)
     before = list(device.failing)
-    is_latest = device.last_report_at is None or generated >= device.last_report_at
-    updates: dict[str, Any] = {"last_seen": timezone.now()}
+    is_latest = device.last_observed_at is None or observed >= device.last_observed_at
+    offset_s = None if offset is None else round(offset.total_seconds())
+    updates: dict[str, Any] = {"last_seen": received, "clock_offset": offset_s}
     if is_latest:
         eol = host.get("os_eol")
         updates.update(
-            last_report_at=generated, os_family=host["os_family"], os_name=host["os_name"],
+            last_report_at=generated, last_observed_at=observed,
+            os_family=host["os_family"], os_name=host["os_name"],
             os_version=host["os_version"], os_eol=_date_or_none(eol),
             score=score.get("overall"), by_rule=score.get("by_rule", {}),
-            critical_count=critical, fail_count=len(failing), failing=failing)
+            critical_count=critical, fail_count=len(failing), failing=failing,
+            previous_failing=before if device.last_observed_at is not None else None)
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                device=device, digest=digest, generated_at=generated, lang=data["lang"],
+                device=device, digest=digest, generated_at=generated, received_at=received,
+                observed_at=observed, clock_offset=offset_s, lang=data["lang"],
                 score=score.get("overall"), by_rule=score.get("by_rule", {}),
                 critical_count=critical,
                 body=body if text is not body else zlib.compress(text, 1))
             report.__dict__["_data"] = data
+            if is_latest:
+                updates["current_report"] = report
             Device.objects.filter(pk=device.pk).update(**updates)
+            history.record_day(device, observed, score, critical)
     except IntegrityError:
         # Already stored (a retry, or a concurrent copy of the same upload): change nothing.
         return Stored(Report.objects.get(device=device, digest=digest), False)

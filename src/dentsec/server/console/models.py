@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,8 @@ class Practice(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="practices")
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    monthly_report = models.BooleanField(default=False)
+    """E-mail the monthly report (PDF) to the practice's leads (issue 13b)."""
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +66,40 @@ class Profile(models.Model):
 
     @property
     def needs_totp(self) -> bool:
-        return self.role in ROLES_WITH_TOTP
+        """Asked at every sign-in: the roles that require it, and anyone who turned it on
+        (a second factor that is set up but never asked would be a false promise)."""
+        return self.role in ROLES_WITH_TOTP or self.totp_confirmed
+
+
+class RecoveryCode(models.Model):
+    """One of the ten single-use codes given at TOTP set-up, stored as a SHA-256 digest
+    (80 random bits each: a slow hash adds nothing)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class AccountLink(models.Model):
+    """A one-time link to choose a password: an invitation or a reset by a manager.
+
+    Shown once to whoever made it (never e-mailed with a password), stored as a digest,
+    expiring, and spent by its first use; a newer link for the same person voids it.
+    """
+
+    PURPOSE_INVITE = "invite"
+    PURPOSE_RESET = "reset"
+    PURPOSE_CHOICES = [(PURPOSE_INVITE, PURPOSE_INVITE), (PURPOSE_RESET, PURPOSE_RESET)]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    purpose = models.CharField(max_length=10, choices=PURPOSE_CHOICES)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
 
 
 class EnrollmentToken(models.Model):
@@ -95,6 +131,11 @@ def revoke(obj: EnrollmentToken | Device) -> bool:
     return True
 
 
+UNDO_REVOKE_WITHIN = timedelta(days=30)
+CLOCK_FLAG_SECONDS = 86400
+"""A device clock off by more than a day is flagged on its page."""
+
+
 class Device(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="devices")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -103,9 +144,24 @@ class Device(models.Model):
     credential_hash = models.CharField(max_length=64, unique=True)
     enrolled_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # Summary of the latest report, kept here so lists and overviews need no joins.
+    """Its credential is refused and it leaves every count, fix list and alert; undone
+    within UNDO_REVOKE_WITHIN, its history stays readable."""
+    archived_at = models.DateTimeField(null=True, blank=True)
+    """A revoked device put away: out of the device lists too (still readable)."""
+    # Summary of the current report, kept here so lists and overviews need no joins.
     last_seen = models.DateTimeField(null=True, blank=True, db_index=True)
+    """Server time of the last upload (of any report, current or history)."""
     last_report_at = models.DateTimeField(null=True, blank=True)
+    """``generated_at`` of the current report, as the device's clock wrote it."""
+    last_observed_at = models.DateTimeField(null=True, blank=True)
+    """``observed_at`` of the current report: a later one replaces it, an earlier one is
+    history."""
+    current_report = models.ForeignKey("Report", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    """The report the device's state is read from: the latest by ``observed_at``."""
+    clock_offset = models.IntegerField(null=True, blank=True)
+    """Seconds the device's clock was ahead of the server's at its last upload (None:
+    unknown)."""
     os_family = models.CharField(max_length=10, blank=True, default="")
     os_name = models.CharField(max_length=255, blank=True, default="")
     os_version = models.CharField(max_length=100, blank=True, default="")
@@ -116,6 +172,10 @@ class Device(models.Model):
     fail_count = models.IntegerField(default=0)
     failing = models.JSONField(default=list)
     """Ids of the checks failing in the latest report (to spot new problems)."""
+    # -- history (issue 13b) --
+    previous_failing = models.JSONField(null=True, blank=True, default=None)
+    """Ids failing in the report before the latest one; None before a second report. The
+    device page shows "new since the last report" from it without reading two bodies."""
 
     class Meta:
         ordering = ["name"]
@@ -124,13 +184,29 @@ class Device(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def clock_flagged(self) -> bool:
+        return self.clock_offset is not None and abs(self.clock_offset) > CLOCK_FLAG_SECONDS
+
+    @property
+    def can_undo_revoke(self) -> bool:
+        return (self.revoked_at is not None and self.archived_at is None
+                and timezone.now() - self.revoked_at <= UNDO_REVOKE_WITHIN)
+
 
 class Report(models.Model):
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="reports")
     digest = models.CharField(max_length=64)
     """SHA-256 of the canonical JSON: the same report uploaded twice is stored once."""
     generated_at = models.DateTimeField()
-    received_at = models.DateTimeField(auto_now_add=True)
+    """As written by the device's clock: shown, never trusted for ordering."""
+    received_at = models.DateTimeField(default=timezone.now)
+    observed_at = models.DateTimeField()
+    """When the audit ran, in server time: ``generated_at`` corrected by the device's clock
+    offset, never later than ``received_at``. Reports are ordered by it (see ingest)."""
+    clock_offset = models.IntegerField(null=True, blank=True)
+    """Seconds the device's clock was ahead of the server's when this report arrived;
+    None when the upload did not say (no ``Date`` header): unknown, never "on time"."""
     lang = models.CharField(max_length=2)
     score = models.IntegerField(null=True)
     by_rule = models.JSONField(default=dict)
@@ -141,10 +217,10 @@ class Report(models.Model):
     is a sixth of the size of the JSON."""
 
     class Meta:
-        ordering = ["-generated_at"]
+        ordering = ["-observed_at"]
         constraints = [models.UniqueConstraint(fields=["device", "digest"],
                                                name="report_once_per_device")]
-        indexes = [models.Index(fields=["device", "-generated_at"])]
+        indexes = [models.Index(fields=["device", "-observed_at"])]
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         self.__dict__.pop("_data", None)
@@ -182,6 +258,13 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    """Set when a report shows the problem gone, or when a person closes the alert."""
+    # -- handling by people (issue 13b) --
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    """Who last acknowledged, snoozed or closed it (None: the reports did)."""
 
     class Meta:
         ordering = ["-created_at"]
@@ -215,4 +298,55 @@ class FailedLogin(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
+    """Lower-cased: the account's lockout ignores letter case."""
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    net = models.CharField(max_length=50, blank=True, default="", db_index=True)
+    """The client's address range (the address, or its /64 for IPv6): an account is
+    locked only for the range its failures came from (see security.throttled)."""
+
+
+# --- history and reports for the records (issue 13b) ---------------------------------------
+
+class DailyScore(models.Model):
+    """One row per device and day: the scores of the last report observed that day.
+
+    Written at ingest by one upsert (history.record_day), so charts and trends read a few
+    hundred narrow rows through the (practice, day) or (device, day) index instead of
+    report bodies; it survives the trimming of old report bodies (retention)."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="daily_scores")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    """The report's observed_at (server time, see ingest.observed_time), in the console's
+    time zone."""
+    observed_at = models.DateTimeField()
+    score = models.SmallIntegerField(null=True)
+    rule_1 = models.SmallIntegerField(null=True)
+    rule_2 = models.SmallIntegerField(null=True)
+    rule_3 = models.SmallIntegerField(null=True)
+    rule_4 = models.SmallIntegerField(null=True)
+    rule_5 = models.SmallIntegerField(null=True)
+    rule_6 = models.SmallIntegerField(null=True)
+    critical_count = models.SmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "day"],
+                                               name="daily_score_once")]
+        indexes = [models.Index(fields=["practice", "day"])]
+
+
+class MonthlyReport(models.Model):
+    """A practice's report of one month (PDF), generated once by the sweep or the command."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE,
+                                 related_name="monthly_reports")
+    month = models.DateField()
+    """The first day of the month reported on."""
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["practice", "month"],
+                                               name="monthly_report_once")]

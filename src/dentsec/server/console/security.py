@@ -1,17 +1,19 @@
-"""Headers (CSP), the TOTP second factor, and sign-in throttling."""
+"""Headers (CSP), the TOTP second factor and its recovery codes, and sign-in throttling."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
 import pyotp
-from django.db.models import Q
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from dentsec.server.console.models import FailedLogin, Profile
+from dentsec.server.console import credentials, proxies
+from dentsec.server.console.models import FailedLogin, Profile, RecoveryCode
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -43,6 +45,7 @@ def otp_passed(request: HttpRequest) -> bool:
 
 # Paths a signed-in user may reach before passing the second factor.
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/api/v1/agent/", "/api/v1/enroll")
+_LINK_PREFIX = "/compte/lien/"  # a one-time password link is for whoever holds it
 
 
 class SecondFactorMiddleware:
@@ -59,7 +62,8 @@ class SecondFactorMiddleware:
                 path = request.path
                 allowed = {reverse("console:totp"), reverse("console:totp-setup"),
                            reverse("console:logout"), reverse("console:totp-qr")}
-                if path not in allowed and not path.startswith(_OPEN_PREFIXES):
+                if (path not in allowed and not path.startswith(_OPEN_PREFIXES)
+                        and not path.startswith(_LINK_PREFIX)):
                     if path.startswith("/api/"):
                         return JsonResponse({"detail": "second factor required"}, status=401)
                     return HttpResponseRedirect(reverse("console:totp"))
@@ -92,18 +96,70 @@ def verify_totp(profile: Profile, code: str) -> bool:
     return False
 
 
+def _account(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
 def throttled(username: str, ip: str | None) -> bool:
+    """Sign-in refused for 15 minutes after 5 failures for this account *from this
+    address range*, or 30 from this range for any account.
+
+    Per range, not per account alone: failures from elsewhere must not lock the real
+    user out (anyone could otherwise keep any account locked). ``ip`` is the client's
+    address behind the trusted proxies (audit.client_ip).
+    """
     since = timezone.now() - THROTTLE_WINDOW
-    recent = FailedLogin.objects.filter(at__gte=since)
-    if recent.filter(username=username.lower()).count() >= MAX_FAILS_PER_USER:
+    net = proxies.address_range(ip)
+    recent = FailedLogin.objects.filter(at__gte=since, net=net)
+    if recent.filter(username=_account(username)).count() >= MAX_FAILS_PER_USER:
         return True
-    return bool(ip) and recent.filter(ip=ip).count() >= MAX_FAILS_PER_IP
+    return bool(net) and recent.count() >= MAX_FAILS_PER_IP
 
 
 def note_failure(username: str, ip: str | None) -> None:
-    FailedLogin.objects.create(username=username.lower()[:150], ip=ip)
+    FailedLogin.objects.create(username=_account(username), ip=ip,
+                               net=proxies.address_range(ip))
     FailedLogin.objects.filter(at__lt=timezone.now() - 4 * THROTTLE_WINDOW).delete()
 
 
 def clear_failures(username: str, ip: str | None) -> None:
-    FailedLogin.objects.filter(Q(username=username.lower())).delete()
+    """A complete sign-in (second factor included) forgives that range's failures."""
+    FailedLogin.objects.filter(username=_account(username),
+                               net=proxies.address_range(ip)).delete()
+
+
+RECOVERY_CODES = 10
+# No 0/o, 1/l/i: read from paper. 16 of 31 symbols: 79 random bits per code.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _recovery_digest(code: str) -> str:
+    return credentials.digest("".join(ch for ch in code.lower() if ch.isalnum()))
+
+
+def new_recovery_codes(profile: Profile) -> list[str]:
+    """Ten fresh single-use codes (the old ones stop working); shown once, kept hashed."""
+    codes = ["-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4))
+                      for _ in range(4)) for _ in range(RECOVERY_CODES)]
+    with transaction.atomic():
+        RecoveryCode.objects.filter(profile=profile).delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(profile=profile, code_hash=_recovery_digest(c)) for c in codes)
+    return codes
+
+
+def use_recovery_code(profile: Profile, code: str) -> bool:
+    """Accept an unused recovery code once, in any letter case, with or without dashes."""
+    if len(code) > 40:
+        return False
+    return bool(RecoveryCode.objects.filter(
+        profile=profile, code_hash=_recovery_digest(code), used_at=None,
+    ).update(used_at=timezone.now()))
+
+
+def recovery_codes_left(profile: Profile) -> int:
+    return RecoveryCode.objects.filter(profile=profile, used_at=None).count()
+
+
+def looks_like_recovery_code(code: str) -> bool:
+    return any(ch.isalpha() for ch in code)

@@ -58,6 +58,12 @@ def devices(profile: Profile) -> QuerySet[Device]:
     return Device.objects.none()
 
 
+def active_devices(profile: Profile) -> QuerySet[Device]:
+    """The devices that count: revoked ones leave every figure, fix list and alert (their
+    page and history stay readable through ``devices``)."""
+    return devices(profile).filter(revoked_at=None)
+
+
 def reports(profile: Profile) -> QuerySet[Report]:
     return Report.objects.filter(device__in=devices(profile))
 
@@ -67,7 +73,7 @@ def tokens(profile: Profile) -> QuerySet[EnrollmentToken]:
 
 
 def alerts(profile: Profile) -> QuerySet[Alert]:
-    return Alert.objects.filter(device__in=devices(profile))
+    return Alert.objects.filter(device__in=active_devices(profile))
 
 
 def people(profile: Profile) -> QuerySet[Profile]:

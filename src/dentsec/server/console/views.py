@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -16,19 +15,28 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dentsec.server import firstrun
-from dentsec.server.console import accounts, alerts, audit, dashboard, ingest, security, tenancy
+from dentsec.server.console import (
+    accounts,
+    alerts,
+    audit,
+    dashboard,
+    ingest,
+    overview,
+    security,
+    spreadsheet,
+    tenancy,
+)
 from dentsec.server.console.forms import (
     FirstRunForm,
     LoginForm,
-    PersonForm,
     PracticeForm,
     TokenForm,
     TotpForm,
@@ -37,6 +45,7 @@ from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
     ROLE_STAFF,
+    ROLES_WITH_TOTP,
     Practice,
     Profile,
     revoke,
@@ -109,16 +118,18 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         ip = audit.client_ip(request)
+        # Failures go to the Journal of the account's provider (and practice).
+        scope = accounts.journal_scope(accounts.find_profile(username))
         if security.throttled(username, ip):
             form.add_error(None, _("Trop d'essais. Réessayez dans 15 minutes."))
-            audit.record("login.throttled", request=request, target=username)
+            audit.record("login.throttled", request=request, target=username[:150], **scope)
             status = 429
         else:
-            user = auth.authenticate(request, username=username,
+            user = auth.authenticate(request, username=accounts.stored_username(username),
                                      password=form.cleaned_data["password"])
             if user is None:
                 security.note_failure(username, ip)
-                audit.record("login.fail", request=request, target=username)
+                audit.record("login.fail", request=request, target=username[:150], **scope)
                 form.add_error(None, _("Identifiant ou mot de passe incorrect."))
                 status = 401
             else:
@@ -127,6 +138,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 profile = tenancy.profile_of(user)
                 if profile is not None and profile.needs_totp:
                     return redirect("console:totp")
+                security.clear_failures(username, ip)
                 return redirect("console:home")
     return render(request, "console/login.html", {"form": form}, status=status)
 
@@ -137,6 +149,14 @@ def logout(request: HttpRequest) -> HttpResponse:
         audit.record("logout", request=request)
     auth.logout(request)
     return redirect("console:login")
+
+
+def _second_factor_passed(request: HttpRequest, username: str, ip: str | None,
+                          action: str) -> None:
+    request.session.cycle_key()
+    request.session[security.SESSION_OTP_KEY] = True
+    security.clear_failures(username, ip)
+    audit.record(action, request=request)
 
 
 @login_required
@@ -152,13 +172,23 @@ def totp(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = request.user.get_username()
         ip = audit.client_ip(request)
+        code = form.cleaned_data["code"]
         if security.throttled(username, ip):
             form.add_error(None, _("Trop d'essais. Réessayez dans 15 minutes."))
             status = 429
-        elif security.verify_totp(profile, form.cleaned_data["code"]):
-            request.session.cycle_key()
-            request.session[security.SESSION_OTP_KEY] = True
-            audit.record("totp.ok", request=request)
+        elif security.looks_like_recovery_code(code) and security.use_recovery_code(profile,
+                                                                                     code):
+            _second_factor_passed(request, username, ip, "totp.recovery")
+            left = security.recovery_codes_left(profile)
+            messages.warning(request, ngettext(
+                "Code de secours accepté. Il vous en reste %(n)d : si vous avez perdu votre "
+                "téléphone, réactivez la double authentification depuis « Mon compte ».",
+                "Code de secours accepté. Il vous en reste %(n)d : si vous avez perdu votre "
+                "téléphone, réactivez la double authentification depuis « Mon compte ».",
+                left) % {"n": left})
+            return redirect("console:home")
+        elif security.verify_totp(profile, code):
+            _second_factor_passed(request, username, ip, "totp.ok")
             return redirect("console:home")
         else:
             security.note_failure(username, ip)
@@ -188,10 +218,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             request.session[security.SESSION_OTP_KEY] = True
             audit.record("totp.setup", request=request)
             messages.success(request, _("Double authentification activée."))
-            return redirect("console:home")
+            # Shown once, now: the way back in if the phone is lost.
+            return render(request, "console/recovery_codes.html",
+                          {"codes": security.new_recovery_codes(profile)})
         form.add_error(None, _("Code incorrect."))
     return render(request, "console/totp_setup.html",
-                  {"form": form, "secret": profile.totp_secret})
+                  {"form": form, "secret": profile.totp_secret,
+                   "required": profile.role in ROLES_WITH_TOTP})
 
 
 @login_required
@@ -244,18 +277,20 @@ def _practice(profile: Profile, practice_id: int) -> Practice:
 @managers_only
 def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
     obj = _practice(profile, practice_id)
-    devices = tenancy.devices(profile).filter(practice=obj)
-    points = dashboard.trend(devices)
+    devices = tenancy.active_devices(profile).filter(practice=obj)
     latest = dashboard.latest_reports(devices)
     scores = dashboard.named_rule_scores(devices)
     return render(request, "console/practice.html", {
         "practice": obj, "scores": scores, "n_devices": devices.count(),
-        "trend": points, "trend_points": dashboard.trend_svg_points(points),
-        "trend_line": " ".join(f"{x},{y}" for x, y, _ in dashboard.trend_svg_points(points)),
         "fixes": dashboard.top_fixes(latest),
         "stale": devices.filter(Q(last_seen__lt=dashboard.stale_before())
                                 | Q(last_seen=None)).count(),
-        "alerts": tenancy.alerts(profile).filter(practice=obj, resolved_at=None)[:10],
+        # --- history, alerts, monthly reports (issue 13b) ---
+        **overview.practice_trend(devices),
+        "open_alerts": alerts.counts(
+            tenancy.alerts(profile).filter(practice=obj),
+            timezone.now())[alerts.STATE_OPEN],
+        "monthly_reports": obj.monthly_reports.defer("pdf")[:12],
     })
 
 
@@ -264,8 +299,11 @@ def _device_rows(request: HttpRequest, profile: Profile,
     devices = tenancy.devices(profile)
     if practice is not None:
         devices = devices.filter(practice=practice)
+    archived = request.GET.get("archives") == "1"
     return render(request, "console/devices.html", {
-        "practice": practice, "devices": devices.select_related("practice"),
+        "practice": practice, "archived": archived,
+        "devices": devices.filter(archived_at__isnull=not archived).select_related("practice"),
+        "n_archived": devices.exclude(archived_at=None).count(),
         "stale_before": dashboard.stale_before(), "today": timezone.localdate()})
 
 
@@ -285,15 +323,19 @@ def my_devices(request: HttpRequest, profile: Profile) -> HttpResponse:
 @with_profile
 @managers_only
 def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
+    """The practice's devices for a spreadsheet (see spreadsheet.py), times in local time."""
     obj = _practice(profile, practice_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dentsec-{obj.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["device", "last_seen", "os", "os_eol", "score", "critical"])
-    for d in tenancy.devices(profile).filter(practice=obj):
-        writer.writerow([d.name, d.last_seen.isoformat() if d.last_seen else "",
-                         f"{d.os_name} {d.os_version}".strip(),
-                         d.os_eol.isoformat() if d.os_eol else "", d.score, d.critical_count])
+    header = [_("Poste"), _("Dernier contact"), _("Système"), _("Fin de support"),
+              _("Score"), _("Problèmes critiques"), _("État")]
+    rows = ([d.name,
+             timezone.localtime(d.last_seen).strftime("%d/%m/%Y %H:%M") if d.last_seen else "",
+             f"{d.os_name} {d.os_version}".strip(),
+             d.os_eol.strftime("%d/%m/%Y") if d.os_eol else "", d.score, d.critical_count,
+             _("révoqué") if d.revoked_at else _("actif")]
+            for d in tenancy.devices(profile).filter(practice=obj, archived_at=None))
+    spreadsheet.write(response, header, rows)
     audit.record("practice.export", request=request, practice=obj, target=obj.name)
     return response
 
@@ -301,31 +343,28 @@ def export_devices(request: HttpRequest, profile: Profile, practice_id: int) -> 
 @with_profile
 def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
-    report = obj.reports.order_by("-generated_at").first()
-    findings = report.findings if report is not None else []
-    order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
-    sev = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    findings = sorted(findings, key=lambda f: (order.get(f["status"], 9),
-                                               sev.get(f["severity"], 9), f["id"]))
+    report = obj.current_report
+    findings = overview.sorted_findings(report.findings if report is not None else [])
     show = request.GET.get("show", "problems")
     if show != "all":
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
-        "history": obj.reports.defer("body")[:30]})
+        "history": obj.reports.defer("body")[:30],
+        **overview.device_lead(obj, report)})  # issue 13b: five fixes, new, charts
 
 
 @with_profile
 def fix(request: HttpRequest, profile: Profile, device_id: int, check_id: str) -> HttpResponse:
     """One problem on one device: what to do (practice steps, IT steps), and where else."""
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
-    report = obj.reports.order_by("-generated_at").first()
+    report = obj.current_report
     finding = next((f for f in (report.findings if report else []) if f["id"] == check_id),
                    None)
     if finding is None:
         raise Http404
     others = []
-    scope = tenancy.devices(profile).filter(practice=obj.practice).exclude(pk=obj.pk)
+    scope = tenancy.active_devices(profile).filter(practice=obj.practice).exclude(pk=obj.pk)
     for other in dashboard.latest_reports(scope):
         if any(f["id"] == check_id and f["status"] == "fail" for f in other.findings):
             others.append(other.device)
@@ -364,45 +403,6 @@ def revoke_token(request: HttpRequest, profile: Profile, token_id: int) -> HttpR
         audit.record("token.revoke", request=request, practice=token.practice,
                      target=token.hint)
     return redirect("console:tokens", practice_id=token.practice_id)
-
-
-@with_profile
-@managers_only
-@require_POST
-def revoke_device(request: HttpRequest, profile: Profile, device_id: int) -> HttpResponse:
-    obj = tenancy.get_or_404(tenancy.devices(profile), device_id)
-    if revoke(obj):
-        audit.record("device.revoke", request=request, device=obj, target=obj.name)
-    return redirect("console:device", device_id=obj.pk)
-
-
-@with_profile
-@managers_only
-@require_http_methods(["GET", "POST"])
-def people(request: HttpRequest, profile: Profile) -> HttpResponse:
-    form = PersonForm(request.POST or None)
-    form.fields["practice"].queryset = tenancy.practices(profile)  # type: ignore[attr-defined]
-    if profile.role != ROLE_PROVIDER_ADMIN:
-        form.fields["role"].choices = [(ROLE_STAFF, _("personnel"))]  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        member = accounts.create_member(data["practice"], data["username"], data["password"],
-                                        data["role"], data.get("email") or "")
-        audit.record("person.create", request=request, practice=data["practice"],
-                     target=f"{member.user.username} ({member.role})")
-        messages.success(request, _("Compte créé."))
-        return HttpResponseRedirect(reverse("console:people"))
-    return render(request, "console/people.html", {
-        "form": form,
-        "people": tenancy.people(profile).select_related("user", "practice")
-        .order_by("practice__name", "user__username")})
-
-
-@with_profile
-def alert_list(request: HttpRequest, profile: Profile) -> HttpResponse:
-    rows = [(a, alerts.describe(a)) for a in
-            tenancy.alerts(profile).select_related("device", "practice")[:200]]
-    return render(request, "console/alerts.html", {"rows": rows})
 
 
 @with_profile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -17,3 +18,29 @@ LABELS = {
 @register.filter
 def label(value: str) -> str:
     return str(LABELS.get(value, value))
+
+
+def _span(seconds: int) -> str:
+    days = seconds // 86400
+    if days >= 365:
+        n = days // 365
+        return ngettext("%(n)d an", "%(n)d ans", n) % {"n": n}
+    if days:
+        return ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
+    if seconds >= 3600:
+        n = seconds // 3600
+        return ngettext("%(n)d heure", "%(n)d heures", n) % {"n": n}
+    n = seconds // 60
+    return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
+
+
+@register.filter
+def clock(offset: int | None) -> str:
+    """A device clock's offset (seconds ahead of the server) in words."""
+    if offset is None:
+        return gettext("inconnue")
+    if abs(offset) < 120:
+        return gettext("à l'heure")
+    if offset > 0:
+        return gettext("en avance de %(span)s") % {"span": _span(offset)}
+    return gettext("en retard de %(span)s") % {"span": _span(-offset)}

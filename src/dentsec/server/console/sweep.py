@@ -1,0 +1,27 @@
+"""The hourly sweep (`dentsec serve`'s background thread, or `dentsec server send-alerts`
+from cron): time-based alerts, the digests, last month's reports, trimming old reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from dentsec.server.console import alerts, digest, monthly, retention
+
+
+@dataclass(frozen=True)
+class Swept:
+    new_alerts: int
+    digests: int
+    monthly_reports: int
+    trimmed: int
+
+
+def run(now: datetime | None = None) -> Swept:
+    now = now or timezone.now()
+    created = alerts.sweep(now)
+    sent = digest.send_digests(now)
+    made = monthly.run_due(now)
+    return Swept(len(created), sent, len(made), retention.prune_details(now))
