@@ -101,6 +101,65 @@ def test_phonetic_helper() -> None:
     assert acheté.written == "HT" and "ache" in acheté.why
 
 
+def test_phonetic_uses_syllable_sounds_and_says_which() -> None:
+    steps = {s.source: s for s in phonetic("Mon cadeau : trois croissants et un vélo")}
+    assert steps["croissants"].written == "c%"  # "-ssants" sounds like "cent"
+    assert "san→%" in steps["croissants"].why
+    assert steps["cadeau"].written == "KdO" and "ca→K" in steps["cadeau"].why
+    assert steps["vélo"].written.startswith("V")  # "vé-lo": the consonant leads
+
+
+def test_phonetic_never_cuts_inside_a_digraph() -> None:
+    # "oi" is one sound: no "o"→O then "i"→I in "voiture"
+    assert "o→O" not in phonetic("voiture")[0].why
+
+
+PRIVATE = ["Ma voisine Gisèle promène deux furets le mardi matin",
+           "Quand il pleut Arthur range ses cactus sous l'escalier",
+           "Notre cabinet a ouvert à côté du marché aux puces",
+           "Chaque jeudi Paul mange quatre crêpes au sucre avant le judo"]
+
+
+def test_phonetic_mostly_sounds_not_first_letters() -> None:
+    words = [s for text in PRIVATE for s in phonetic(text) if len(s.source) >= 3]
+    sounded = [s for s in words if "première lettre" not in s.why or "sons" in s.why]
+    assert len(sounded) >= 0.6 * len(words)
+
+
+@pytest.mark.parametrize("method", ["sentence", "phonetic"])
+@pytest.mark.parametrize("famous", [
+    "Allons enfants de la Patrie, le jour de gloire est arrivé !",
+    "Maître Corbeau, sur un arbre perché, tenait en son bec 1 fromage",
+    "La vie en rose",
+])
+def test_famous_sentences_are_refused(method: str, famous: str) -> None:
+    result = CliRunner().invoke(password, ["generate", "--method", method, "--stdin",
+                                           "--lang", "fr"], input=famous + "\n")
+    assert result.exit_code == 2
+    assert "phrase personnelle" in result.output
+    assert "Mot de passe :" not in result.output
+
+
+def test_a_personal_sentence_with_a_common_pair_of_words_is_not_refused() -> None:
+    result = CliRunner().invoke(password, ["generate", "--method", "sentence", "--stdin"],
+                                input="Je t'aime, Zoé, depuis le 3 mars 2011 à Vannes !\n")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("method", "words"), [("sentence", "caractères quelconques"),
+                                               ("phonetic", "caractères quelconques"),
+                                               ("passphrase", "mots tirés au hasard"),
+                                               ("random", "caractères tirés au hasard")])
+def test_every_method_says_its_bits_and_why(method: str, words: str) -> None:
+    args = ["generate", "--method", method, "--format", "json", "--lang", "fr"]
+    sentence = "Ma voisine Gisèle promène 2 furets le mardi vers 18h !\n"
+    result = CliRunner().invoke(password, args + (["--stdin"] if method in (
+        "sentence", "phonetic") else []), input=sentence)
+    data = json.loads(result.output)
+    assert data["entropy_bits"] > 40
+    assert words in data["bits_why"] and "bits" in data["bits_why"]
+
+
 def test_cli_sentence_gives_advice_when_short() -> None:
     runner = CliRunner()
     result = runner.invoke(password, ["generate", "--method", "sentence", "--stdin",
@@ -129,3 +188,27 @@ def test_cli_generators(method: str) -> None:
     data = json.loads(result.output)
     assert data["policy_ok"] and data["acceptable"]
     assert len(data["password"]) >= (16 if method == "random" else 12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_sentence_methods_never_fail_on_any_text(text: str) -> None:
+    from dentsec.passwords.sentence import is_famous
+
+    for steps in (derive(text), phonetic(text)):
+        rest = text
+        for step in steps:  # every part of the sentence, in order, each written somehow
+            assert step.written and step.source in rest
+            rest = rest[rest.index(step.source) + len(step.source):]
+    is_famous(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["vélo", "croissant", "cadeau", "préféré", "Pierre", "cent",
+                                 "oiseau", "ensuite", "chaque", "jeudi", "gâteau", "Zoé"]),
+                min_size=1, max_size=8))
+def test_phonetic_parts_spell_the_word(words: list[str]) -> None:
+    from dentsec.passwords.phonetic import _cut, _spoken
+
+    for word in words:
+        assert "".join(part for part, _ in _cut(_spoken(word))) == _spoken(word)

@@ -102,6 +102,8 @@ class Policy:
     renewal_days: Annotated[Count, Field(ge=1, le=3650)] = 180
     """A renewal *reminder* (CNIL 2022: change on suspicion; periodic renewal for admins)."""
     renewal_scope: Literal["all", "admins"] = "all"
+    password_min_guesses_log10: float = 10.0
+    """Guesses an offline attack (stolen password file, KeePass database) must need."""
     # rule 2
     eol_warn_days: Annotated[Count, Field(ge=0, le=3650)] = 180
     update_warn_days: Annotated[Count, Field(ge=1, le=3650)] = 30

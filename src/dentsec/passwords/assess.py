@@ -1,41 +1,54 @@
-"""One verdict per password: the guide's rule, the strength estimate with French
-dictionaries, common-password and breach lookups, and advice in the user's language.
+"""One verdict per password: the guide's rule, the guess count of its cheapest cover by
+known pieces (decompose.py) against an offline bar, the breach lookups, and advice in the
+user's language.
 
 Nothing here keeps or returns the password or any piece of it: an Assessment holds
-counts, flags and sentences only.
+counts, kinds of pieces and sentences only.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from dentsec.checks.policy import Policy
 from dentsec.i18n import tr
-from dentsec.passwords.estimator import MAX_LENGTH, Estimate, estimate
-from dentsec.passwords.mangling import CommonHit, find_common
+from dentsec.passwords.decompose import BRUTEFORCE, MAX_LENGTH, Cover, decompose
+from dentsec.passwords.matchers import Piece
 from dentsec.passwords.rules import PolicyResult, check_policy
 from dentsec.passwords.wordlists import lookup
 
-MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable" for an online attack (>= 10^8 guesses)
-COMMON_MAX_SCORE = 1  # mangling rules try these first: never more than "very guessable"
+# Score 0..4 by guesses, zxcvbn's steps; 4 = beyond the default offline bar.
+SCORE_STEPS = (3.0, 6.0, 8.0, 10.0)
+LISTED = frozenset({"passwords", "famous", "dental", "brands", "calendar", "first_names",
+                    "surnames", "cities", "city_postcode", "clubs", "words"})
 
-KIND_NAMES = {
-    "passwords": ("un mot de passe courant", "a common password"),
-    "first_names": ("un prénom", "a first name"),
-    "surnames": ("un nom de famille", "a surname"),
-    "cities": ("un nom de ville ou de région", "a city or region name"),
-    "clubs": ("un club de football", "a football club"),
-    "words": ("un mot courant", "a common word"),
+PIECE_NAMES: dict[str, tuple[str, str]] = {
+    "passwords": ("mot de passe courant", "common password"),
+    "famous": ("phrase, chanson ou titre connus", "famous sentence, song or title"),
+    "dental": ("mot du métier (dentaire, médical)", "word of the trade (dental, medical)"),
+    "brands": ("logiciel ou marque", "software or brand"),
+    "calendar": ("jour, mois ou saison", "day, month or season"),
+    "first_names": ("prénom", "first name"),
+    "surnames": ("nom de famille", "surname"),
+    "cities": ("ville", "town"),
+    "city_postcode": ("ville et son code postal", "town and its postcode"),
+    "clubs": ("club de football", "football club"),
+    "words": ("mot courant", "common word"),
+    "year": ("année", "year"),
+    "date": ("date", "date"),
+    "postcode": ("code postal", "postcode"),
+    "keyboard": ("touches voisines du clavier", "neighbouring keys"),
+    "sequence": ("suite (abc, 123)", "sequence (abc, 123)"),
+    "symbol": ("symbole", "symbol"),
 }
-MANGLING_NAMES = {
+TAG_NAMES = {
     "case": ("des majuscules", "capitals"),
-    "accents": ("des accents retirés", "accents dropped"),
     "leet": ("des lettres remplacées par des chiffres ou symboles (@ pour a…)",
              "letters swapped for look-alike digits or symbols (@ for a…)"),
-    "digits": ("des chiffres ajoutés", "digits added"),
-    "year": ("une année ajoutée", "a year added"),
-    "symbol": ("un symbole ajouté", "a symbol added"),
+    "separator": ("un séparateur glissé dans un mot", "a separator inside a word"),
+    "reversed": ("un mot écrit à l'envers", "a word written backwards"),
 }
 CLASS_NAMES = {
     "lower": ("une minuscule", "a lower-case letter"),
@@ -57,17 +70,66 @@ def _t(pair: tuple[str, str]) -> str:
     return tr(*pair)
 
 
+def piece_name(piece: Piece) -> str:
+    """What a piece is, never what it says: "prénom", "3 caractères quelconques"."""
+    if piece.kind == BRUTEFORCE:
+        size = piece.j - piece.i
+        return tr(f"{size} caractère{'s' if size > 1 else ''} quelconque{'s' if size > 1 else ''}",
+                  f"{size} arbitrary character{'s' if size > 1 else ''}")
+    if piece.kind == "repeat":
+        inner = " + ".join(_t(PIECE_NAMES[k]) if k in PIECE_NAMES else tr("caractères",
+                                                                          "characters")
+                           for k in dict.fromkeys(piece.parts))
+        return tr(f"répétition ({inner})", f"repetition ({inner})")
+    return _t(PIECE_NAMES[piece.kind])
+
+
+def bits_explained(cover: Cover) -> tuple[float, str]:
+    """The strength in bits (log2 of the guesses) and where they come from, by piece."""
+    bits = math.log2(cover.guesses)
+    parts = " + ".join(f"{piece_name(p)} ({_bits(p.guesses)})" for p in cover.pieces)
+    joins = len(cover.pieces) - 1
+    return bits, tr(
+        f"environ {bits:.0f} bits, les essais d'un pirate qui connaît ces méthodes : "
+        f"{parts}" + (f", plus {joins} bit{'s' if joins > 1 else ''} pour l'ordre des "
+                      "morceaux" if joins else "") + ".",
+        f"about {bits:.0f} bits, the guesses of an attacker who knows these methods: "
+        f"{parts}" + (f", plus {joins} bit{'s' if joins > 1 else ''} for the order of the "
+                      "pieces" if joins else "") + ".")
+
+
+def _bits(guesses: float) -> str:
+    bits = math.log2(max(guesses, 1.0))
+    return f"{bits:.0f} bits" if bits >= 1.5 else tr("1 bit ou moins", "1 bit or less")
+
+
+def score_of(guesses_log10: float) -> int:
+    return sum(1 for step in SCORE_STEPS if guesses_log10 >= step)
+
+
 @dataclass(frozen=True)
 class Assessment:
     policy: PolicyResult
-    estimate: Estimate
-    common: CommonHit | None
+    cover: Cover
+    guesses_log10: float
+    min_guesses_log10: float
+    truncated: bool
     breached: bool | None
     breach_count: int | None
     breach_source: str | None  # "list" (shipped breach list) | "hibp" | None
     score: int
     acceptable: bool
     feedback: tuple[str, ...]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(p.kind for p in self.cover.pieces)
+
+    @property
+    def common(self) -> bool:
+        """Guessable, and built on listed words."""
+        return self.guesses_log10 < self.min_guesses_log10 and bool(
+            LISTED.intersection(self.kinds))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,11 +140,13 @@ class Assessment:
             "cnil_ok": bool(self.policy.cnil_cases),
             "cnil_cases": list(self.policy.cnil_cases),
             "score": self.score,
-            "guesses_log10": self.estimate.guesses_log10,
-            "estimated_on_first": MAX_LENGTH if self.estimate.truncated else None,
-            "common": self.common is not None,
-            "common_kinds": list(self.common.kinds) if self.common else [],
-            "mangling": list(self.common.mangling) if self.common else [],
+            "guesses_log10": self.guesses_log10,
+            "min_guesses_log10": self.min_guesses_log10,
+            "estimated_on_first": MAX_LENGTH if self.truncated else None,
+            "pieces": list(self.kinds),
+            "disguises": sorted({t for p in self.cover.pieces for t in p.tags}),
+            "common": self.common,
+            "common_kinds": sorted(LISTED.intersection(self.kinds)) if self.common else [],
             "breached": self.breached,
             "breach_count": self.breach_count,
             "breach_source": self.breach_source,
@@ -94,8 +158,8 @@ class Assessment:
 def assess(password: str, policy: Policy, breach_count: int | None = None) -> Assessment:
     """``breach_count`` comes from the online check when it ran (None otherwise)."""
     rule = check_policy(password, policy)
-    est = estimate(password)
-    common = find_common(password)
+    cover = decompose(password) if password else Cover(1.0, ())
+    log10 = round(math.log10(cover.guesses), 2)
     breached: bool | None
     source: str | None
     if breach_count:
@@ -106,17 +170,22 @@ def assess(password: str, policy: Policy, breach_count: int | None = None) -> As
         breached, source = False, "hibp"
     else:
         breached, source = None, None  # absence from 20,000 entries proves nothing
-    score = min(est.score, COMMON_MAX_SCORE) if common else est.score
-    acceptable = rule.ok and common is None and breached is not True and score >= MIN_SCORE
-    return Assessment(rule, est, common, breached, breach_count, source, score, acceptable,
-                      tuple(_feedback(policy, rule, est, common, breached, breach_count,
-                                      score, acceptable)))
+    bar = policy.password_min_guesses_log10
+    strong = log10 >= bar
+    acceptable = rule.ok and breached is not True and strong
+    score = score_of(log10) if breached is not True else 0
+    truncated = len(password) > MAX_LENGTH
+    feedback = _feedback(policy, rule, cover, log10, breached, breach_count, truncated,
+                         acceptable)
+    return Assessment(rule, cover, log10, bar, truncated, breached, breach_count, source,
+                      score, acceptable, tuple(feedback))
 
 
-def _feedback(policy: Policy, rule: PolicyResult, est: Estimate, common: CommonHit | None,
-              breached: bool | None, breach_count: int | None, score: int,
+def _feedback(policy: Policy, rule: PolicyResult, cover: Cover, log10: float,
+              breached: bool | None, breach_count: int | None, truncated: bool,
               acceptable: bool) -> list[str]:
     out: list[str] = []
+    bar = policy.password_min_guesses_log10
     if breached:
         times = f" ({breach_count} fois)" if breach_count else ""
         times_en = f" ({breach_count} times)" if breach_count else ""
@@ -124,16 +193,6 @@ def _feedback(policy: Policy, rule: PolicyResult, est: Estimate, common: CommonH
                       "ne l'utilisez plus nulle part.",
                       f"This password appears in known data breaches{times_en}: stop using "
                       "it everywhere."))
-    if common:
-        what = " / ".join(_t(KIND_NAMES[k]) for k in common.kinds if k != "words"
-                          ) or _t(KIND_NAMES["words"])
-        how = ", ".join(_t(MANGLING_NAMES[m]) for m in common.mangling if m in MANGLING_NAMES)
-        out.append(tr(f"Il se ramène à {what}"
-                      + (f", à peine déguisé ({how})" if how else "")
-                      + " : les pirates essaient ces variantes en premier.",
-                      f"It comes down to {what}"
-                      + (f", barely disguised ({how})" if how else "")
-                      + ": attackers try such variants first."))
     if "min_length" in rule.failures:
         out.append(tr(f"Trop court : {rule.length} caractères, il en faut au moins "
                       f"{policy.password_min_length}.",
@@ -151,9 +210,9 @@ def _feedback(policy: Policy, rule: PolicyResult, est: Estimate, common: CommonH
                       "pas à la règle du guide suivie par le cabinet.",
                       f"It does meet a case accepted by the CNIL ({cases}), but not the "
                       "guide's rule the practice follows."))
-    if score < MIN_SCORE and not common:
-        out.extend(_pattern_advice(est))
-    if est.truncated:
+    if log10 < bar and cover.pieces:
+        out.extend(_pieces_advice(cover, log10, bar))
+    if truncated:
         out.append(tr(f"La force a été estimée sur les {MAX_LENGTH} premiers caractères "
                       "seulement (limite de l'estimateur).",
                       f"Strength was estimated on the first {MAX_LENGTH} characters only "
@@ -172,32 +231,31 @@ def _feedback(policy: Policy, rule: PolicyResult, est: Estimate, common: CommonH
     return out
 
 
-def _pattern_advice(est: Estimate) -> list[str]:
-    """Say what made it guessable, from the longest piece zxcvbn recognised."""
-    known = [p for p in est.patterns if p.kind != "bruteforce"]
-    advice = [tr("Il est trop facile à deviner (estimation : environ 10^"
-                 f"{est.guesses_log10:.0f} essais).",
-                 f"It is too easy to guess (estimate: about 10^{est.guesses_log10:.0f} "
-                 "guesses).")]
-    if not known:
+def _pieces_advice(cover: Cover, log10: float, bar: float) -> list[str]:
+    """Why it is guessable, by the kinds of its pieces (never their text)."""
+    names = " + ".join(piece_name(p) for p in cover.pieces)
+    known = [p for p in cover.pieces if p.kind != BRUTEFORCE]
+    about = tr(f"environ 10^{log10:.0f} essais", f"about 10^{log10:.0f} guesses") \
+        if log10 >= 1 else tr("moins de 10 essais", "fewer than 10 guesses")
+    advice = [tr(f"Il se décompose en : {names}. Avec le fichier des mots de passe volé, "
+                 f"un pirate le trouve en {about} ; il en faut au moins 10^{bar:g} pour "
+                 "résister à une attaque hors ligne.",
+                 f"It breaks down into: {names}. With a stolen password file, an attacker "
+                 f"finds it in {about}; at least 10^{bar:g} are needed to resist an offline "
+                 "attack.")]
+    tags = list(dict.fromkeys(t for p in known for t in p.tags))
+    if tags:
+        how = ", ".join(_t(TAG_NAMES[t]) for t in tags)
+        advice.append(tr(f"Le déguisement ({how}) ne trompe pas : les pirates essaient ces "
+                         "variantes en premier.",
+                         f"The disguise ({how}) fools no one: attackers try such variants "
+                         "first."))
+    if known:
+        advice.append(tr("Préférez les premières lettres d'une phrase personnelle, ou "
+                         "plusieurs mots tirés au hasard (dentsec password generate).",
+                         "Prefer the first letters of a personal sentence, or several words "
+                         "drawn at random (dentsec password generate)."))
+    else:
         advice.append(tr("Allongez-le : la longueur compte plus que la complexité.",
                          "Make it longer: length matters more than complexity."))
-        return advice
-    main = max(known, key=lambda p: p.length)
-    if main.kind == "spatial":
-        advice.append(tr("Il contient une suite de touches voisines du clavier (azerty…).",
-                         "It contains a walk along neighbouring keys (azerty…)."))
-    elif main.kind in ("repeat", "sequence"):
-        advice.append(tr("Il contient une répétition ou une suite (aaa, 1234, abcd).",
-                         "It contains a repetition or a sequence (aaa, 1234, abcd)."))
-    elif main.kind in ("date", "regex"):
-        advice.append(tr("Il contient une date ou une année : évitez les dates "
-                         "personnelles.", "It contains a date or a year: avoid personal "
-                         "dates."))
-    else:
-        kind = main.detail.removeprefix("fr_")
-        what = _t(KIND_NAMES[kind]) if kind in KIND_NAMES else tr("un mot du dictionnaire",
-                                                                  "a dictionary word")
-        advice.append(tr(f"Il contient {what} : ajoutez d'autres mots peu courants.",
-                         f"It contains {what}: add more uncommon words."))
     return advice

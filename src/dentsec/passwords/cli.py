@@ -39,9 +39,32 @@ def stdin_lines() -> Iterator[str]:
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def _hidden(prompt: str) -> str:
+def _hidden(prompt: str, flag: str, example: str) -> str:
+    """Read a secret at a hidden prompt; without a terminal (a pipe, a scheduled task)
+    there is none to hide it in, so say how to pass it on standard input instead."""
+    if not sys.stdin.isatty():
+        raise DentsecError(
+            "Aucun terminal pour saisir le mot de passe en masqué. Envoyez-le sur l'entrée "
+            f"standard avec l'option {flag}, une valeur par ligne (par exemple : "
+            f"{example} < fichier).",
+            f"No terminal to type the password hidden. Send it on standard input with the "
+            f"{flag} option, one value per line (for example: {example} < file).")
     value: str = click.prompt(prompt, hide_input=True, prompt_suffix=" : ", err=True)
     return value
+
+
+def _nonempty(lines: Iterator[str]) -> Iterator[str]:
+    """``lines``, or an error if there is not even one: empty input is a mistake (a file
+    or a pipe that gave nothing), not a success."""
+    first = next(lines, None)
+    if first is None:
+        raise DentsecError(
+            "Rien à vérifier : l'entrée standard est vide. Envoyez un mot de passe par ligne "
+            "(par exemple : dentsec password check --stdin < fichier).",
+            "Nothing to check: standard input is empty. Send one password per line (for "
+            "example: dentsec password check --stdin < file).")
+    yield first
+    yield from lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +96,8 @@ def check(from_stdin: bool, online: bool, fmt: str, policy_file: Path | None) ->
     from dentsec.passwords.assess import assess
 
     policy = load_policy(policy_file)
-    passwords = stdin_lines() if from_stdin else iter([_hidden(tr("Mot de passe", "Password"))])
+    passwords = _nonempty(stdin_lines()) if from_stdin else iter(
+        [_hidden(tr("Mot de passe", "Password"), "--stdin", "dentsec password check --stdin")])
     client = None
     if online:
         from dentsec.passwords.hibp import HibpClient  # httpx is slow to import
@@ -159,7 +183,7 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
     if method in ("passphrase", "random"):
         made = gen.passphrase(policy, words) if method == "passphrase" else \
             gen.random_password(policy, length)
-        _show_generated(method, made.password, [], policy, fmt, made.entropy_bits)
+        _show_generated(method, made.password, [], policy, fmt, made.entropy_bits, made.why)
         sys.exit(0)
     if from_stdin:
         sentence = next(stdin_lines(), "")
@@ -170,6 +194,16 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
                "able to guess it)"), err=True)
     if not sentence.strip():
         raise DentsecError("Aucune phrase saisie.", "No sentence given.")
+    from dentsec.passwords.sentence import is_famous
+
+    if is_famous(sentence):
+        raise DentsecError(
+            "Cette phrase est connue (hymne, chanson, film, proverbe ou titre) : les pirates "
+            "essaient ces phrases, en entier comme en premières lettres. Choisissez une phrase "
+            "personnelle, que vous seul connaissez (un souvenir, une habitude du cabinet).",
+            "This sentence is well known (anthem, song, film, proverb or title): attackers try "
+            "such sentences, in full and as first letters. Pick a personal sentence only you "
+            "know (a memory, a habit of the practice).")
     if method == "sentence":
         from dentsec.passwords import sentence as module
     else:
@@ -177,31 +211,39 @@ def generate(method: str, length: int | None, words: int | None, from_stdin: boo
     steps = module.derive(sentence)
     made_password = module.password_of(steps)
     rows = [(s.source, s.written, s.why) for s in steps]
-    acceptable = _show_generated(method, made_password, rows, policy, fmt, None)
+    acceptable = _show_generated(method, made_password, rows, policy, fmt, None, "")
     sys.exit(0 if acceptable else 1)
 
 
 def _show_generated(method: str, made: str, steps: list[tuple[str, str, str]], policy: Policy,
-                    fmt: str, entropy_bits: float | None) -> bool:
-    from dentsec.passwords.assess import assess
+                    fmt: str, drawn_bits: float | None, drawn_why: str) -> bool:
+    """``drawn_bits``: entropy of a random draw; a sentence's password is measured by the
+    checker instead (its bits are the guesses an attacker needs)."""
+    from dentsec.passwords.assess import assess, bits_explained
 
     verdict = assess(made, policy)
     advice = _method_advice(method, verdict) if not verdict.acceptable else []
+    if drawn_bits is None:
+        bits, why = bits_explained(verdict.cover)
+    else:
+        bits, why = drawn_bits, drawn_why
     if fmt == "json":
         _echo_json({"method": method, "password": made,
                     "steps": [{"source": a, "written": b, "why": c} for a, b, c in steps],
-                    "entropy_bits": round(entropy_bits, 1) if entropy_bits else None,
+                    "entropy_bits": round(bits, 1), "bits_why": why,
                     **verdict.to_json(), "advice": advice})
         return bool(verdict.acceptable)
     if steps:
         click.echo(tr("Étapes :", "Steps:"))
         width = max(len(a) for a, _, _ in steps)
-        for source, written, why in steps:
-            click.echo(f"  {source:<{width}}  →  {written:<5} {why}")
+        for source, written, reason in steps:
+            click.echo(f"  {source:<{width}}  →  {written:<5} {reason}")
     click.echo(tr("Mot de passe : ", "Password: ") + click.style(made, bold=True))
-    if entropy_bits:
-        click.echo(tr(f"Tiré au hasard : environ {entropy_bits:.0f} bits d'entropie.",
-                      f"Drawn at random: about {entropy_bits:.0f} bits of entropy."))
+    if drawn_bits is not None:
+        click.echo(tr(f"Tiré au hasard : environ {bits:.0f} bits d'entropie : {why}",
+                      f"Drawn at random: about {bits:.0f} bits of entropy: {why}"))
+    else:
+        click.echo(tr(f"Force : {why}", f"Strength: {why}"))
     _print_verdict(tr("Vérification", "Check"), verdict)
     for line in advice:
         click.echo(f"  → {line}")
@@ -264,17 +306,33 @@ def vault(database: Path, key_file: Path | None, password_stdin: bool, fmt: str,
 
     policy = load_policy(policy_file)
     master = next(stdin_lines(), "") if password_stdin else \
-        _hidden(tr("Mot de passe maître", "Master password"))
+        _hidden(tr("Mot de passe maître", "Master password"), "--password-stdin",
+                f"dentsec password vault {database.name} --password-stdin")
     report = _safely(review, open_vault(database, master, key_file), policy)
     if fmt == "json":
         _echo_json(report.to_json())
     else:
         _print_vault(database, report)
-    sys.exit(1 if report.reused or report.weak or report.old or report.empty else 0)
+    sys.exit(1 if report.to_fix else 0)
+
+
+def _title(title: str) -> str:
+    return title or tr("(sans titre)", "(untitled)")
+
+
+def _near_why(group: Any) -> str:
+    reasons = []
+    if group.same_base:
+        reasons.append(tr("mêmes lettres, chiffres ou symboles changés",
+                          "same letters, digits or symbols changed"))
+    if group.close:
+        reasons.append(tr("un ou deux caractères de différence",
+                          "one or two characters apart"))
+    return " ; ".join(reasons)
 
 
 def _where(ref: Any) -> str:
-    parts = [ref.title or tr("(sans titre)", "(untitled)")]
+    parts = [_title(ref.title)]
     if ref.url:
         parts.append(ref.url)
     if ref.group:
@@ -288,7 +346,12 @@ def _print_vault(database: Path, report: Any) -> None:
     sections = (
         (tr("Mots de passe réutilisés (un mot de passe par service !)",
             "Reused passwords (one password per service!)"),
-         [" = ".join(_where(r) for r in group) for group in report.reused]),
+         [" = ".join(_title(r.title) for r in group) for group in report.reused]),
+        (tr("Mots de passe presque identiques (un pirate qui en connaît un essaie les "
+            "autres en premier)", "Nearly identical passwords (an attacker who knows one "
+            "tries the others first)"),
+         [" ≈ ".join(_title(t) for t in group.titles) + " — " + _near_why(group)
+          for group in report.near]),
         (tr("Mots de passe faibles ou courants", "Weak or common passwords"),
          [f"{_where(w.entry)} — " + " ".join(w.feedback) for w in report.weak]),
         (tr(f"Inchangés depuis plus de {report.renewal_days} jours",
@@ -296,6 +359,10 @@ def _print_vault(database: Path, report: Any) -> None:
          [tr(f"{_where(o.entry)} — changé le {o.changed:%d/%m/%Y} ({o.age_days} jours)",
              f"{_where(o.entry)} — changed on {o.changed:%Y-%m-%d} ({o.age_days} days)")
           for o in report.old]),
+        (tr("Expirés (date d'expiration KeePass passée) : à changer",
+            "Expired (KeePass expiry date passed): to change"),
+         [tr(f"{_where(x.entry)} — expiré le {x.expired:%d/%m/%Y}",
+             f"{_where(x.entry)} — expired on {x.expired:%Y-%m-%d}") for x in report.expired]),
         (tr("Entrées sans mot de passe", "Entries without a password"),
          [_where(e) for e in report.empty]),
     )

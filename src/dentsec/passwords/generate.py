@@ -8,6 +8,7 @@ import string
 from dataclasses import dataclass
 
 from dentsec.checks.policy import Policy
+from dentsec.i18n import tr
 from dentsec.passwords.rules import classes_of
 from dentsec.passwords.wordlists import passphrase_words
 
@@ -22,6 +23,11 @@ PASSPHRASE_MIN_BITS = 60.0  # 5 words of the 4096-word list, with the extras
 class Generated:
     password: str
     entropy_bits: float  # from the way it was drawn, not estimated afterwards
+    why: str  # how the bits add up, in the user's language
+
+
+def _fr(bits: float) -> str:
+    return f"{bits:.1f}".replace(".", ",")  # the French decimal comma
 
 
 def random_password(policy: Policy, length: int | None = None) -> Generated:
@@ -30,7 +36,12 @@ def random_password(policy: Policy, length: int | None = None) -> Generated:
     while True:  # redraw until every class is there (rarely more than once at 16+)
         password = "".join(secrets.choice(alphabet) for _ in range(length))
         if len(classes_of(password)) >= max(policy.password_min_classes, 4):
-            return Generated(password, length * math.log2(len(alphabet)))
+            each = math.log2(len(alphabet))
+            return Generated(password, length * each, tr(
+                f"{length} caractères tirés au hasard parmi {len(alphabet)} ({_fr(each)} bits "
+                "chacun).",
+                f"{length} characters drawn at random among {len(alphabet)} ({each:.1f} bits "
+                "each)."))
 
 
 def passphrase(policy: Policy, words: int | None = None) -> Generated:
@@ -48,5 +59,14 @@ def passphrase(policy: Policy, words: int | None = None) -> Generated:
         chosen.append(secrets.choice(vocabulary).capitalize())
     where = secrets.randbelow(len(chosen))
     chosen[where] += digit
-    bits = len(chosen) * bits_per_word + extra_bits + math.log2(len(chosen))
-    return Generated(separator.join(chosen), bits)
+    place_bits = math.log2(len(chosen))
+    bits = len(chosen) * bits_per_word + extra_bits + place_bits
+    return Generated(separator.join(chosen), bits, tr(
+        f"{len(chosen)} mots tirés au hasard parmi {len(vocabulary)} ({bits_per_word:.0f} bits "
+        f"chacun), un séparateur parmi {len(SEPARATORS)} ({math.log2(len(SEPARATORS)):.0f} "
+        f"bits), un chiffre ({_fr(math.log2(10))} bits) placé après l'un des mots "
+        f"({_fr(place_bits)} bits).",
+        f"{len(chosen)} words drawn at random among {len(vocabulary)} ({bits_per_word:.0f} "
+        f"bits each), one separator among {len(SEPARATORS)} "
+        f"({math.log2(len(SEPARATORS)):.0f} bits), one digit ({math.log2(10):.1f} bits) after "
+        f"one of the words ({place_bits:.1f} bits)."))

@@ -1,9 +1,11 @@
 """A helper for the phonetic method: write what you hear, with letters and digits whose
 French names sound like the syllables ("j'ai" -> G, "acheté" -> HT, "cent" -> %).
 
-Each word is cut into the longest sounds the table knows; a word that cannot be cut
-entirely keeps its first letter (the first-letters method), as the guide's own example
-mixes both. Silent endings (-s, -t, -e, -x, -d) are dropped.
+Each word is cut into sounds the table knows and what is left between them; a left-over
+run is written as its first letter (the first-letters method), as the guide's own example
+mixes both. The cut never splits a French digraph ("oi", "ou", "an", "eau", "ch"…): "croissant"
+is "croi" + "ssant" (% for "cent"), never "cr" + "o" + "i". Silent endings (-s, -x, -e, -t
+and -d after a vowel or n, -ent) are dropped first.
 """
 
 from __future__ import annotations
@@ -38,8 +40,15 @@ SOUNDS: dict[str, str] = {
     "ix": "X", "un": "1", "hein": "1", "deu": "2", "troi": "3", "quatre": "4", "cat": "4",
     "cinq": "5", "sis": "6", "set": "7", "sept": "7", "huit": "8", "neuf": "9", "dis": "10",
     "di": "10", "cent": "%", "san": "%", "sen": "%", "mil": "1000",
+    "ho": "O", "ai": "E", "ku": "Q", "cu": "Q", "qu": "Q", "ji": "J", "gi": "J",
+    "zed": "Z", "ze": "Z", "ke": "Q", "cai": "K", "kat": "4", "sin": "5",
+    "vin": "20", "tre": "3", "troa": "3", "sai": "C", "dai": "D",
+    "vai": "V", "jai": "G", "gai": "G", "elles": "L", "err": "R",
 }
-SILENT_ENDINGS = ("s", "t", "e", "x", "d", "es", "ent")
+VOWELS = frozenset("aeiouy")
+# Spellings of one sound: a cut may not fall inside them.
+DIGRAPHS = ("eau", "oeu", "ain", "ein", "ou", "oi", "au", "eu", "ai", "ei", "an", "am", "en",
+            "em", "on", "om", "in", "im", "un", "ch", "ph", "gn", "qu", "gu", "th")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+|\S")
 
 
@@ -50,19 +59,68 @@ class Step:
     why: str
 
 
+def _cuts_allowed(word: str) -> list[bool]:
+    """allowed[k]: a sound may start or end before word[k]."""
+    allowed = [True] * (len(word) + 1)
+    for digraph in DIGRAPHS:
+        start = word.find(digraph)
+        while start >= 0:
+            for k in range(start + 1, start + len(digraph)):
+                allowed[k] = False
+            start = word.find(digraph, start + 1)
+    return allowed
+
+
 @functools.cache
-def _cut(word: str) -> tuple[str, ...] | None:
-    """The fewest known sounds that spell ``word`` exactly, or None."""
-    if not word:
-        return ()
-    best: tuple[str, ...] | None = None
-    for size in range(min(6, len(word)), 0, -1):
-        head = word[:size]
-        if head in SOUNDS:
-            rest = _cut(word[size:])
-            if rest is not None and (best is None or len(rest) + 1 < len(best)):
-                best = (head, *rest)
-    return best
+def _cut(word: str) -> tuple[tuple[str, bool], ...]:
+    """The word as (part, is_a_sound) pairs: as many letters as possible spelled by known
+    sounds; on a tie, fewest cuts between a consonant and its vowel (French syllables
+    begin with the consonant: "vé-lo", not "v-él-o"), then fewest parts."""
+    n = len(word)
+    allowed = _cuts_allowed(word)
+    # best[k] = (letters left over, consonant-vowel cuts, parts) for word[:k]
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, 0, 0)] * n
+    last: list[tuple[int, bool]] = [(0, False)] * (n + 1)
+    for k in range(1, n + 1):
+        if not allowed[k]:
+            continue
+        for i in range(max(0, k - 6), k):
+            if not allowed[i] or best[i][0] > n:
+                continue
+            part = word[i:k]
+            left, splits, count = best[i]
+            splits += 0 < k < n and word[k - 1] not in VOWELS and word[k] in VOWELS
+            if part in SOUNDS:
+                cost = (left, splits, count + 1)
+                sound = True
+            elif last[i][1] or i == 0:  # a left-over run, after a sound or at the start
+                cost = (left + len(part), splits, count + 1)
+                sound = False
+            else:
+                continue
+            if cost < best[k]:
+                best[k], last[k] = cost, (i, sound)
+    parts: list[tuple[str, bool]] = []
+    k = n
+    while k > 0:
+        i, sound = last[k]
+        parts.append((word[i:k], sound))
+        k = i
+    return tuple(reversed(parts))
+
+
+def _spoken(word: str) -> str:
+    """The word without its silent ending, folded ("acheté" keeps its é sound)."""
+    lower = word.lower()
+    for ending in ("ent", "es", "s", "x"):
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            lower = lower[: -len(ending)]
+            break
+    if lower.endswith("e") and len(lower) > 3:
+        lower = lower[:-1]
+    if lower[-1:] in ("t", "d") and lower[-2:-1] in tuple("aeiouyn") and len(lower) > 3:
+        lower = lower[:-1]
+    return fold(lower).replace("'", "").replace("’", "")
 
 
 def derive(phrase: str) -> list[Step]:
@@ -74,19 +132,17 @@ def derive(phrase: str) -> list[Step]:
             steps.append(Step(text, WORDS[key], tr(f"se prononce comme « {WORDS[key]} »",
                                                    f"sounds like \"{WORDS[key]}\"")))
             continue
-        if not key[0].isalpha():
+        if not key[:1].isalpha():
             steps.append(Step(text, text, tr("gardé tel quel", "kept as is")))
             continue
-        cut = _cut(key.replace("'", ""))
-        for ending in SILENT_ENDINGS:
-            if cut is not None:
-                break
-            if key.endswith(ending):
-                cut = _cut(key.replace("'", "")[: -len(ending)])
-        if cut:
-            written = "".join(SOUNDS[s] for s in cut)
-            steps.append(Step(text, written, tr("sons : ", "sounds: ")
-                              + " + ".join(f"{s}→{SOUNDS[s]}" for s in cut)))
+        parts = _cut(_spoken(text))
+        if any(sound for _, sound in parts):
+            written = "".join(SOUNDS[p] if sound else p[0] for p, sound in parts)
+            heard = ", ".join(f"{p}→{SOUNDS[p]}" for p, sound in parts if sound)
+            rest = ", ".join(f"{p}→{p[0]}" for p, sound in parts if not sound)
+            steps.append(Step(text, written, tr("sons : ", "sounds: ") + heard + (
+                tr(" ; reste, première lettre : ", "; the rest, first letter: ") + rest
+                if rest else "")))
         else:
             steps.append(Step(text, text[0], tr("pas de son-lettre : première lettre",
                                                 "no letter sound: first letter")))

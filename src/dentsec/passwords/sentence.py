@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from dentsec.i18n import tr
-from dentsec.passwords.wordlists import fold
+from dentsec.passwords.wordlists import famous_sentences, fold, words_of
 
 # Whole words (accent-free, lower case) written as a digit or a symbol because they say
 # it or sound like it.
@@ -84,3 +84,22 @@ def derive(sentence: str) -> list[Step]:
 
 def password_of(steps: list[Step]) -> str:
     return "".join(s.written for s in steps)
+
+
+# Shorter famous lines ("je t'aime", "c'est la vie") only when they are all there is: a
+# personal sentence may well contain them.
+FAMOUS_MIN_LETTERS = 10
+
+
+def is_famous(sentence: str) -> bool:
+    """Whether the sentence is, or contains, a famous line (anthem, song, film, proverb,
+    title): attackers try those, written in full and as first letters."""
+    words = words_of(sentence)
+    if not words:
+        return False
+    text = " " + " ".join(words) + " "
+    for famous in famous_sentences():
+        if famous == words or (sum(map(len, famous)) >= FAMOUS_MIN_LETTERS
+                               and " " + " ".join(famous) + " " in text):
+            return True
+    return False

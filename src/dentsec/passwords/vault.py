@@ -1,9 +1,15 @@
-"""Health of a KeePass database: reused, weak and old passwords, reported by entry title,
-URL and group only.
+"""Health of a KeePass database: reused, nearly reused, weak, old, expired and empty
+passwords, never showing one. Reuse is reported by entry title only; the other lists add
+the URL and group to find the entry.
 
 A password's age is taken from the entry's history: the date of the oldest saved version
 that already had today's password. The entry's own modification time is not used, as any
-edit (a note, a URL) changes it.
+edit (a note, a URL) changes it. An entry whose KeePass expiry date has passed is to be
+changed, whatever its age.
+
+Near reuse is what cracking rules try once one password is known: the same letters with
+other digits or symbols ("Cabinet2023!", "Cabinet2024!"), or one or two characters changed
+("password", "password-1").
 """
 
 from __future__ import annotations
@@ -17,6 +23,12 @@ from typing import Any
 from dentsec.checks.policy import Policy
 from dentsec.errors import DentsecError
 from dentsec.passwords.assess import assess
+from dentsec.passwords.matchers import LEET
+from dentsec.passwords.wordlists import fold
+
+NEAR_DISTANCE = 2  # characters changed, added or removed
+NEAR_MIN_LENGTH = 6  # shorter ones are weak anyway, and close to everything
+BASE_MIN_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -46,14 +58,34 @@ class OldEntry:
 
 
 @dataclass(frozen=True)
+class ExpiredEntry:
+    entry: EntryRef
+    expired: datetime
+
+
+@dataclass(frozen=True)
+class NearGroup:
+    titles: tuple[str, ...]
+    same_base: bool  # the same letters, other digits or symbols
+    close: bool  # at most NEAR_DISTANCE characters apart
+
+
+@dataclass(frozen=True)
 class VaultReport:
     entries: int
     reused: tuple[tuple[EntryRef, ...], ...]
+    near: tuple[NearGroup, ...]
     weak: tuple[WeakEntry, ...]
     old: tuple[OldEntry, ...]
+    expired: tuple[ExpiredEntry, ...]
     empty: tuple[EntryRef, ...]
     renewal_days: int
     checked_at: datetime
+
+    @property
+    def to_fix(self) -> bool:
+        return bool(self.reused or self.near or self.weak or self.old or self.expired
+                    or self.empty)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,12 +93,16 @@ class VaultReport:
             "checked_at": self.checked_at.isoformat(),
             "entries": self.entries,
             "renewal_days": self.renewal_days,
-            "reused": [[e.to_json() for e in group] for group in self.reused],
+            "reused": [[{"title": e.title} for e in group] for group in self.reused],
+            "near_reused": [{"titles": list(g.titles), "same_base": g.same_base,
+                             "close": g.close} for g in self.near],
             "weak": [{**w.entry.to_json(), "score": w.score, "common": w.common,
                       "policy_ok": w.policy_ok, "feedback": list(w.feedback)}
                      for w in self.weak],
             "old": [{**o.entry.to_json(), "password_changed": o.changed.isoformat(),
                      "age_days": o.age_days} for o in self.old],
+            "expired": [{**x.entry.to_json(), "expired_at": x.expired.isoformat()}
+                        for x in self.expired],
             "empty": [e.to_json() for e in self.empty],
         }
 
@@ -134,6 +170,7 @@ def review(kp: Any, policy: Policy, now: datetime | None = None) -> VaultReport:
     by_password: dict[str, list[EntryRef]] = defaultdict(list)
     weak: list[WeakEntry] = []
     old: list[OldEntry] = []
+    expired: list[ExpiredEntry] = []
     empty: list[EntryRef] = []
     for entry in entries:
         ref = _ref(entry)
@@ -145,13 +182,87 @@ def review(kp: Any, policy: Policy, now: datetime | None = None) -> VaultReport:
         verdict = assess(password, policy)
         if not verdict.acceptable:
             weak.append(WeakEntry(ref, verdict.feedback, verdict.score,
-                                  verdict.common is not None, verdict.policy.ok))
+                                  verdict.common, verdict.policy.ok))
         changed = password_changed(entry)
         if changed is not None and (now - changed).days > policy.renewal_days:
             old.append(OldEntry(ref, changed, (now - changed).days))
+        expiry = _aware(entry.expiry_time) if entry.expires else None
+        if expiry is not None and expiry <= now:
+            expired.append(ExpiredEntry(ref, expiry))
     reused = tuple(tuple(refs) for refs in by_password.values() if len(refs) > 1)
-    return VaultReport(len(entries), reused, tuple(weak), tuple(old), tuple(empty),
-                       policy.renewal_days, now)
+    return VaultReport(len(entries), reused, near_reuse(by_password), tuple(weak), tuple(old),
+                       tuple(expired), tuple(empty), policy.renewal_days, now)
+
+
+def base_word(password: str) -> str:
+    """The letters of a password, lower case, without accents, with a look-alike digit or
+    symbol between two letters read back ("C@binet-2024#" -> "cabinet")."""
+    folded = fold(password)
+    read = "".join(c.translate(LEET) if 0 < k < len(folded) - 1 and folded[k - 1].isalpha()
+                   and folded[k + 1].isalpha() else c for k, c in enumerate(folded))
+    return "".join(c for c in read if c.isalpha())
+
+
+def within(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance of a and b <= limit, computed in a band of width limit."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        current = [i] + [limit + 1] * len(b)
+        for j in range(low, high + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (ca != b[j - 1]))
+        if min(current[max(0, low - 1):high + 1]) > limit:
+            return False
+        previous = current
+    return previous[len(b)] <= limit
+
+
+def near_reuse(by_password: dict[str, list[EntryRef]]) -> tuple[NearGroup, ...]:
+    """Groups of entries whose (different) passwords are variants of one another."""
+    passwords = [p for p in by_password if len(p) >= NEAR_MIN_LENGTH]
+    parent = list(range(len(passwords)))
+    why: dict[int, set[str]] = defaultdict(set)
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def join(a: int, b: int, reason: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+            why[ra] |= why.pop(rb, set())
+        why[ra].add(reason)
+
+    by_base: dict[str, int] = {}
+    for k, password in enumerate(passwords):
+        base = base_word(password)
+        if len(base) >= BASE_MIN_LETTERS:
+            if base in by_base:
+                join(by_base[base], k, "base")
+            else:
+                by_base[base] = k
+    for a, first in enumerate(passwords):
+        # Two edits leave one of three parts of ``first`` untouched, so it is in the other
+        # one: a substring test (fast) before the distance (slow).
+        third = len(first) // (NEAR_DISTANCE + 1)
+        parts = [first[k * third:(k + 1) * third] for k in range(NEAR_DISTANCE)]
+        parts.append(first[NEAR_DISTANCE * third:])
+        for b in range(a + 1, len(passwords)):
+            other = passwords[b]
+            if any(part in other for part in parts) and within(first, other, NEAR_DISTANCE):
+                join(a, b, "close")
+    members: dict[int, list[str]] = defaultdict(list)
+    for k, password in enumerate(passwords):
+        members[root(k)].append(password)
+    return tuple(NearGroup(tuple(ref.title for p in group for ref in by_password[p]),
+                           "base" in why[k], "close" in why[k])
+                 for k, group in members.items() if len(group) > 1)
 
 
 def _recycle_bin(kp: Any) -> Any:
