@@ -155,6 +155,7 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     b["lead"].user.refresh_from_db()
     assert b["lead"].user.has_usable_password()
     assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
+    assert not b["practice"].answers.exists()  # issue 15: the questionnaire
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, device_views, pages, views
+from dentsec.server.console import account_views, device_views, pages, people_views, views
 
 app_name = "console"
 
@@ -51,4 +51,7 @@ urlpatterns = [
          name="monthly-toggle"),
     path("cabinet/<int:practice_id>/rapport-mensuel/<int:monthly_id>.pdf", pages.monthly_pdf,
          name="monthly-pdf"),
+    # --- people first: questionnaire, incidents, course (issue 15) ---
+    path("cabinet/<int:practice_id>/questionnaire/", people_views.answer_questions,
+         name="questionnaire"),
 ]

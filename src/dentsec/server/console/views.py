@@ -30,6 +30,7 @@ from dentsec.server.console import (
     dashboard,
     ingest,
     overview,
+    questionnaire,
     security,
     spreadsheet,
     tenancy,
@@ -291,6 +292,8 @@ def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRe
             tenancy.alerts(profile).filter(practice=obj),
             timezone.now())[alerts.STATE_OPEN],
         "monthly_reports": obj.monthly_reports.defer("pdf")[:12],
+        # --- declared findings from the questionnaire (issue 15) ---
+        "declared": questionnaire.findings(obj), "unanswered": questionnaire.unanswered(obj),
     })
 
 
