@@ -1,6 +1,8 @@
 """What people declare and learn: the questions no probe can answer (questions.toml) and
-the awareness course's modules (modules.toml). Plain data, no Django: the CLI's framework
-coverage and the console both read them here."""
+the awareness course's modules (modules.toml, each module's content in course/<id>.toml:
+story, habit, recommendation and a quiz whose first choice is the right one — the page
+shuffles them). Plain data, no Django: the CLI's framework coverage and the console both
+read them here."""
 
 from __future__ import annotations
 
@@ -26,10 +28,22 @@ class Question:
 
 
 @dataclass(frozen=True)
+class QuizItem:
+    question: Text
+    choices: tuple[Text, ...]
+    """The right answer first (the page shows them shuffled)."""
+    explain: Text
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     rule: int
     title: Text
+    story: Text
+    habit: Text
+    recommendation: Text
+    quiz: tuple[QuizItem, ...]
 
 
 def _load(name: str, key: str) -> list[dict[str, object]]:
@@ -68,5 +82,18 @@ def modules() -> dict[str, Module]:
         mid = str(entry["id"])
         if mid in out:
             raise CatalogError(f"modules.toml[{mid}]: duplicate id")
-        out[mid] = Module(mid, _rule(entry, mid), text_of(entry.get("title"), f"{mid}.title"))
+        with open(HERE / "course" / f"{mid}.toml", "rb") as fh:
+            body = tomllib.load(fh)
+        quiz = tuple(
+            QuizItem(text_of(item.get("question"), f"{mid}.quiz.question"),
+                     tuple(text_of(c, f"{mid}.quiz.choices") for c in item.get("choices", [])),
+                     text_of(item.get("explain"), f"{mid}.quiz.explain"))
+            for item in body.get("quiz", []))
+        if not 4 <= len(quiz) <= 6 or any(len(item.choices) < 2 for item in quiz):
+            raise CatalogError(f"course/{mid}.toml: 4 to 6 questions of 2 choices or more")
+        out[mid] = Module(mid, _rule(entry, mid), text_of(entry.get("title"), f"{mid}.title"),
+                          story=text_of(body.get("story"), f"{mid}.story"),
+                          habit=text_of(body.get("habit"), f"{mid}.habit"),
+                          recommendation=text_of(body.get("recommendation"),
+                                                 f"{mid}.recommendation"), quiz=quiz)
     return out

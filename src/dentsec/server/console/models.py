@@ -407,3 +407,27 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-happened_at", "-pk"]
+
+
+class Training(models.Model):
+    """One person's course module: a console account's, or a guest's reached by a one-off
+    session link (its token stored as a digest, like every secret here)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="trainings")
+    module = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="trainings")
+    person_name = models.CharField(max_length=150)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    score = models.SmallIntegerField(null=True, blank=True)
+    """Percent of the last attempt."""
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["person_name", "module"]
+        constraints = [models.UniqueConstraint(fields=["user", "module"],
+                                               name="training_once_per_account")]
