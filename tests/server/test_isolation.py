@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from dentsec.server.console.api import api
-from dentsec.server.console.models import AccountLink, Device, Profile
+from dentsec.server.console.models import AccountLink, Device, Profile, ReflexContacts
 
 from .conftest import login_client
 
@@ -157,6 +157,8 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
     assert not b["practice"].answers.exists()  # issue 15: questionnaire, course
     assert not b["practice"].trainings.exists()
+    assert not b["practice"].incidents.exists()
+    assert not ReflexContacts.objects.filter(practice=b["practice"]).exists()
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

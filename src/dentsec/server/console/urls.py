@@ -61,6 +61,9 @@ urlpatterns = [
     # --- people first: questionnaire, incidents, course (issue 15) ---
     path("cabinet/<int:practice_id>/questionnaire/", people_views.answer_questions,
          name="questionnaire"),
+    path("cabinet/<int:practice_id>/incidents/", people_views.incidents, name="incidents"),
+    path("cabinet/<int:practice_id>/fiche-reflexe.pdf", people_views.reflex_sheet,
+         name="reflex-sheet"),
     path("formation/", course_views.course_home, name="course"),
     path("formation/attestation.pdf", course_views.my_attestation, name="my-attestation"),
     path("formation/<str:module_id>/", course_views.course_module, name="course-module"),
