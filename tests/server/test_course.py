@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dentsec.people import modules
 from dentsec.server.console import course
@@ -126,3 +128,17 @@ def test_assigned_then_due_again_after_12_months(client: Client,
     Training.objects.filter(user=a["staff"].user, module=MODULE).update(
         passed_at=timezone.now() - timedelta(days=400))
     assert "à refaire (plus de 12 mois)" in client.get("/formation/").content.decode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), st.text(max_size=4), max_size=8),
+       st.sampled_from(sorted(modules())))
+def test_any_posted_quiz_is_graded_without_error(given_answers: dict[str, str],
+                                                 module_id: str) -> None:
+    """The quiz form is outside text: any keys and values grade, never raise."""
+    module = modules()[module_id]
+    graded = course.grade(module, given_answers)
+    assert 0 <= graded.score <= 100
+    right_ones = sum(given_answers.get(f"q{i}") == "0" for i in range(len(module.quiz)))
+    assert len(graded.wrong) == len(module.quiz) - right_ones
+    assert graded.passed == (graded.score >= course.PASS_PERCENT)

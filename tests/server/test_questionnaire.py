@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dentsec.people import questions
 from dentsec.server.console import questionnaire
@@ -102,3 +104,20 @@ def test_staff_and_other_tenants_cannot_answer(client: Client,
                            {"Q-SESSION-LOCK": "non"})
     assert response.status_code == 404
     assert not Answer.objects.filter(practice=b["practice"]).exists()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.text(max_size=20), st.text(max_size=12), max_size=6))
+def test_any_posted_form_records_only_known_questions_and_answers(
+        client: Client, tenants: dict[str, Any], form: dict[str, str]) -> None:
+    """The questionnaire form is outside text: unknown keys and values are ignored."""
+    a = tenants["a"]
+    login_client(client, a["lead"])
+    before = Answer.objects.count()
+    response = client.post(f"/cabinet/{a['practice'].pk}/questionnaire/", form)
+    assert response.status_code == 302
+    expected = sum(1 for k, v in form.items() if k in questions() and v in
+                   {"oui", "non", "ne-sait-pas", "sans-objet"})
+    assert Answer.objects.count() - before <= expected
+    assert set(Answer.objects.values_list("question", flat=True)) <= set(questions())
