@@ -110,3 +110,21 @@ def test_questionnaire_no_is_a_declared_finding_on_the_page_and_pdf(
     text = " ".join(_download(page, "#practice-pdf", tmp_path, "practice"))
     assert "Constats déclaratifs" in text
     assert "[déclaratif] à corriger — Chacun verrouille sa session" in text
+
+
+def test_questionnaire_and_incidents_in_english_on_a_phone(page: Any, live_server: Any  # noqa: F811
+                                                          ) -> None:
+    world = _seed()
+    base = live_server.url
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, base, "docteur", world["lead"].totp_secret)
+    page.click("button[value=en]")
+    page.click("nav >> text=Questionnaire")
+    assert "Everyone locks their session" in page.inner_text("#Q-SESSION-LOCK legend")
+    assert "The IT provider" in page.inner_text("main")
+    _fits(page, 390)
+    shot(page, "h15-05-questionnaire-en-390")
+    page.click("nav >> text=Incidents")
+    assert "Print the reflex sheet (PDF)" in page.inner_text("main")
+    _fits(page, 390)
+    shot(page, "h15-06-incidents-en-390")
