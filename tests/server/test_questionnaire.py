@@ -121,3 +121,26 @@ def test_any_posted_form_records_only_known_questions_and_answers(
                    {"oui", "non", "ne-sait-pas", "sans-objet"})
     assert Answer.objects.count() - before <= expected
     assert set(Answer.objects.values_list("question", flat=True)) <= set(questions())
+
+
+def test_a_workstation_has_its_own_answers_for_the_desk_habits(
+        client: Client, tenants: dict[str, Any]) -> None:
+    a, b = tenants["a"], tenants["b"]
+    device = a["device_staff"]
+    login_client(client, a["staff"])  # the owner answers for the desk
+    url = f"/poste/{device.pk}/questionnaire/"
+    form = client.get(url).content.decode()
+    per_device = [q for q in questions().values() if q.per_device]
+    assert form.count('type="radio"') == 4 * len(per_device)
+    assert "Q-MSSANTE" not in form
+    client.post(url, {"Q-SESSION-LOCK": "non", "Q-MSSANTE": "non"})
+    saved = Answer.objects.get(device=device)
+    assert saved.question == "Q-SESSION-LOCK" and saved.answered_by_name == "staff_a"
+    page = client.get(f"/poste/{device.pk}/").content.decode()
+    declared = page[page.index('id="device-declared-findings"'):]
+    assert "Réponse « non » de staff_a" in declared and "déclaratif" in declared
+    assert questionnaire.findings(a["practice"]) == []  # the practice's own are apart
+    assert client.get(f"/poste/{a['device_shared'].pk}/questionnaire/").status_code == 404
+    assert client.post(f"/poste/{b['device_staff'].pk}/questionnaire/",
+                       {"Q-SESSION-LOCK": "non"}).status_code == 404
+    assert not Answer.objects.filter(practice=b["practice"]).exists()

@@ -25,6 +25,8 @@ class Question:
     """"practice", or "provider" (the IT provider may fill it)."""
     text: Text
     fix: Text
+    per_device: bool = False
+    """Also asked for each workstation (the habits at its desk)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def questions() -> dict[str, Question]:
             raise CatalogError(f"questions.toml[{qid}]: bad part or duplicate id")
         out[qid] = Question(qid, _rule(entry, qid), part,
                             text_of(entry.get("text"), f"{qid}.text"),
-                            text_of(entry.get("fix"), f"{qid}.fix"))
+                            text_of(entry.get("fix"), f"{qid}.fix"),
+                            per_device=entry.get("per_device") is True)
     return out
 
 

@@ -365,6 +365,9 @@ class Answer(models.Model):
     latest per question counts, older ones stay as the practice's record."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="answers")
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="answers")
+    """Set for an answer about one workstation (questions marked per_device)."""
     question = models.CharField(max_length=40)
     value = models.CharField(max_length=12, choices=ANSWER_CHOICES)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,

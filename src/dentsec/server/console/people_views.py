@@ -14,8 +14,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from dentsec.report.pdf import html_to_pdf
-from dentsec.server.console import audit, questionnaire
-from dentsec.server.console.models import ANSWER_CHOICES, Incident, Profile, ReflexContacts
+from dentsec.server.console import audit, questionnaire, tenancy
+from dentsec.server.console.models import (
+    ANSWER_CHOICES,
+    Device,
+    Incident,
+    Profile,
+    ReflexContacts,
+)
 from dentsec.server.console.people_forms import ContactsForm, IncidentForm
 from dentsec.server.console.views import _practice, managers_only, with_profile
 
@@ -39,10 +45,34 @@ def answer_questions(request: HttpRequest, profile: Profile, practice_id: int) -
         return redirect("console:questionnaire", obj.pk)
     rows = questionnaire.rows(obj)
     return render(request, "console/questionnaire.html", {
-        "practice": obj, "choices": ANSWER_CHOICES,
+        "practice": obj, "subject": obj.name, "choices": ANSWER_CHOICES,
         "parts": [(_("Le cabinet"), [r for r in rows if r.question.part == "practice"]),
                   (_("Le prestataire informatique"),
                    [r for r in rows if r.question.part == "provider"])]})
+
+
+@with_profile
+@require_http_methods(["GET", "POST"])
+def answer_device_questions(request: HttpRequest, profile: Profile,
+                            device_id: int) -> HttpResponse:
+    """The habits at one workstation's desk, answered by whoever may see the device (its
+    owner included)."""
+    device: Device = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"),
+                                        device_id)
+    if request.method == "POST":
+        given = {key: value for key, value in request.POST.items() if value in VALUES}
+        saved = questionnaire.save(device.practice, profile, given, device)
+        if saved:
+            audit.record("questionnaire.answer", request=request, device=device,
+                         target=str(saved))
+        messages.success(request, ngettext("%(n)d réponse enregistrée.",
+                                           "%(n)d réponses enregistrées.", saved)
+                         % {"n": saved} if saved else _("Aucune réponse modifiée."))
+        return redirect("console:device-questionnaire", device.pk)
+    return render(request, "console/questionnaire.html", {
+        "practice": device.practice, "device": device, "subject": device.name,
+        "choices": ANSWER_CHOICES,
+        "parts": [(_("Ce poste"), questionnaire.rows(device.practice, device=device))]})
 
 
 @with_profile

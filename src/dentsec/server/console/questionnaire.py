@@ -20,6 +20,7 @@ from dentsec.server.console.models import (
     ANSWER_NO,
     ANSWER_UNSURE,
     Answer,
+    Device,
     Practice,
     Profile,
 )
@@ -61,28 +62,32 @@ class DeclaredFinding:
         return pick(self.question.fix, lang())
 
 
-def current(practice: Practice) -> dict[str, Answer]:
-    """The latest answer to each question (older ones are the record)."""
+def current(practice: Practice, device: Device | None = None) -> dict[str, Answer]:
+    """The latest answer to each question, for the practice or one of its workstations
+    (older ones are the record)."""
     latest: dict[str, Answer] = {}
-    for answer in practice.answers.order_by("-answered_at", "-pk"):
+    for answer in practice.answers.filter(device=device).order_by("-answered_at", "-pk"):
         latest.setdefault(answer.question, answer)
     return latest
 
 
-def rows(practice: Practice, now: datetime | None = None) -> list[Row]:
+def rows(practice: Practice, now: datetime | None = None,
+         device: Device | None = None) -> list[Row]:
+    """Every question of the practice, or the per-device ones of a workstation."""
     now = now or timezone.now()
-    answers = current(practice)
+    answers = current(practice, device)
     return [Row(q, answers.get(q.id), q.id in answers
                 and answers[q.id].answered_at < now - VALID_FOR)
-            for q in questions().values()]
+            for q in questions().values() if device is None or q.per_device]
 
 
-def save(practice: Practice, profile: Profile, given: dict[str, str]) -> int:
+def save(practice: Practice, profile: Profile, given: dict[str, str],
+         device: Device | None = None) -> int:
     """Record the answers that changed (or were due again); returns how many. Any manager
     of the practice answers: its lead, or its provider (who fills in the provider part,
     the contract and what it runs)."""
     now = timezone.now()
-    known = {row.question.id: row for row in rows(practice, now)}
+    known = {row.question.id: row for row in rows(practice, now, device)}
     name = profile.user.get_full_name() or profile.user.get_username()
     saved = 0
     with transaction.atomic():
@@ -92,17 +97,18 @@ def save(practice: Practice, profile: Profile, given: dict[str, str]) -> int:
                 continue
             if row.answer is not None and row.answer.value == value and not row.expired:
                 continue
-            Answer.objects.create(practice=practice, question=qid, value=value,
+            Answer.objects.create(practice=practice, device=device, question=qid, value=value,
                                   answered_by=profile.user, answered_by_name=name,
                                   answered_at=now)
             saved += 1
     return saved
 
 
-def findings(practice: Practice, now: datetime | None = None) -> list[DeclaredFinding]:
-    """What the answers tell the practice, worst first."""
+def findings(practice: Practice, now: datetime | None = None,
+             device: Device | None = None) -> list[DeclaredFinding]:
+    """What the answers tell the practice (or about one workstation), worst first."""
     out: list[DeclaredFinding] = []
-    for row in rows(practice, now):
+    for row in rows(practice, now, device):
         answer = row.answer
         if answer is None:
             continue
@@ -124,5 +130,6 @@ def findings(practice: Practice, now: datetime | None = None) -> list[DeclaredFi
     return out
 
 
-def unanswered(practice: Practice, now: datetime | None = None) -> int:
-    return sum(1 for row in rows(practice, now) if row.answer is None)
+def unanswered(practice: Practice, now: datetime | None = None,
+               device: Device | None = None) -> int:
+    return sum(1 for row in rows(practice, now, device) if row.answer is None)

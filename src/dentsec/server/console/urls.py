@@ -61,6 +61,8 @@ urlpatterns = [
     # --- people first: questionnaire, incidents, course (issue 15) ---
     path("cabinet/<int:practice_id>/questionnaire/", people_views.answer_questions,
          name="questionnaire"),
+    path("poste/<int:device_id>/questionnaire/", people_views.answer_device_questions,
+         name="device-questionnaire"),
     path("cabinet/<int:practice_id>/incidents/", people_views.incidents, name="incidents"),
     path("cabinet/<int:practice_id>/fiche-reflexe.pdf", people_views.reflex_sheet,
          name="reflex-sheet"),
