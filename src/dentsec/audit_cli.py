@@ -118,10 +118,15 @@ def collect(output: Path, root: Path | None) -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--framework", type=click.Choice(["anssi-hygiene", "ans-memento", "cnil"]),
+              help="Couverture d'un référentiel / coverage of a framework.")
 @lang_option
 @handle_errors
-def checks(fmt: str) -> None:
+def checks(fmt: str, framework: str | None) -> None:
     """Lister le catalogue des contrôles / list the check catalog."""
+    if framework:
+        _framework_coverage(framework, fmt)
+        return
     catalog = load_catalog()
     if fmt == "json":
         out = [{"id": c.id, "rule": c.rule_or_none, "severity": c.severity, "effort": c.effort,
@@ -142,6 +147,30 @@ def checks(fmt: str) -> None:
                 grid.add_row(f"  {c.id:<22} [dim]{pick(c.severity.text)}[/dim]",
                              escape(pick(c.title)))
         console.print(grid)
+
+
+def _framework_coverage(framework_id: str, fmt: str) -> None:
+    """Each requirement of the framework: probed / declared / trained / not covered."""
+    from dentsec.frameworks import COVERAGE, load_framework, summary, to_dict
+    from dentsec.report.terminal import hanging
+
+    framework = load_framework(framework_id)
+    lang = tr("fr", "en")
+    if fmt == "json":
+        click.echo(json.dumps(to_dict(framework, lang), indent=2, ensure_ascii=False))
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]{escape(pick(framework.title))}[/bold]")
+    grid = hanging(max(len(r.id) for r in framework.requirements) + 2)
+    for req in framework.requirements:
+        covered = ", ".join(pick(COVERAGE[kind]) for kind in req.coverage)
+        ids = " ".join(req.checks + req.questions + req.modules)
+        grid.add_row(f"  {req.id}", f"{escape(pick(req.title))}\n[dim]{covered}"
+                     + (f" : {escape(ids)}" if ids else "") + "[/dim]")
+    console.print(grid)
+    counts = summary(framework)
+    console.print(", ".join(f"{pick(COVERAGE[k])} {counts[k]}" for k in COVERAGE)
+                  + f" / {counts['requirements']}")
 
 
 def _measure_titles() -> dict[str, str]:

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from dentsec.server.console.api import api
-from dentsec.server.console.models import AccountLink, Device, Profile
+from dentsec.server.console.models import AccountLink, Device, Profile, ReflexContacts
 
 from .conftest import login_client
 
@@ -54,7 +54,7 @@ def _api_routes() -> list[tuple[str, list[str]]]:
 
 # Parameters that name no tenant object: a route with only these is a listing of the
 # user's own tenant (checked for foreign names instead of a 404).
-NOT_OBJECTS = {"check_id", "rule", "action"}
+NOT_OBJECTS = {"check_id", "rule", "action", "module_id"}
 
 
 def _foreign(world: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def _fill(route: str, world: dict[str, Any]) -> str:
               # a one-time link is a capability: one nobody was given opens nothing
               "token": "dsl_" + "x" * 43,
               "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
-              "action": "acquitter"}
+              "action": "acquitter", "module_id": "M-PASSWORDS"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -155,6 +155,10 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     b["lead"].user.refresh_from_db()
     assert b["lead"].user.has_usable_password()
     assert not AccountLink.objects.filter(user__profile__provider=b["admin"].provider).exists()
+    assert not b["practice"].answers.exists()  # issue 15: questionnaire, course
+    assert not b["practice"].trainings.exists()
+    assert not b["practice"].incidents.exists()
+    assert not ReflexContacts.objects.filter(practice=b["practice"]).exists()
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

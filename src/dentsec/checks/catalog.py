@@ -58,7 +58,7 @@ class CatalogError(Exception):
     pass
 
 
-def _text(value: object, where: str) -> Text:
+def text_of(value: object, where: str) -> Text:
     if not isinstance(value, dict) or not value.get("fr") or not value.get("en"):
         raise CatalogError(f"{where}: needs fr and en texts")
     return {"fr": str(value["fr"]), "en": str(value["en"])}
@@ -77,8 +77,8 @@ def load_catalog() -> dict[str, CheckDef]:
             for check_id, entry in tomllib.load(fh).items():
                 where = f"{path.name}[{check_id}]"
                 remediations.setdefault(check_id, {})[os_name] = Remediation(
-                    _text(entry.get("practice"), where + ".practice"),
-                    _text(entry.get("it"), where + ".it"),
+                    text_of(entry.get("practice"), where + ".practice"),
+                    text_of(entry.get("it"), where + ".it"),
                 )
     catalog: dict[str, CheckDef] = {}
     for entry in raw["check"]:
@@ -96,8 +96,8 @@ def load_catalog() -> dict[str, CheckDef]:
             rule=int(entry["rule"]),
             severity=severity,
             effort=effort,
-            title=_text(entry.get("title"), f"{check_id}.title"),
-            rationale=_text(entry.get("rationale"), f"{check_id}.rationale"),
+            title=text_of(entry.get("title"), f"{check_id}.title"),
+            rationale=text_of(entry.get("rationale"), f"{check_id}.rationale"),
             measures=tuple(entry.get("measures", ())),
             references=tuple(entry.get("references", ())),
             depends_on=tuple(entry.get("depends_on", ())),

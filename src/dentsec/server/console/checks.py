@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 
 from dentsec.checks.catalog import CheckDef, load_catalog
 from dentsec.i18n import pick
-from dentsec.vocab import OSFamily
+from dentsec.vocab import OS_FAMILIES, OSFamily
 
 
 def lang() -> str:
@@ -30,7 +30,6 @@ def rule_of(check_id: str) -> int | None:
 
 def practice_steps(check_id: str, os_family: str) -> str:
     check = get(check_id)
-    known = os_family in set(OSFamily)
-    remediation = (check.remediation.get(OSFamily(os_family))
-                   if check is not None and known else None)
+    family = OSFamily(os_family) if os_family in OS_FAMILIES else None  # "" before a report
+    remediation = check.remediation.get(family) if check is not None and family else None
     return pick(remediation.practice, lang()) if remediation is not None else ""

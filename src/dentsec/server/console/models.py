@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ROLE_PROVIDER_ADMIN = "provider-admin"
 ROLE_PRACTICE_LEAD = "practice-lead"
@@ -350,3 +351,86 @@ class MonthlyReport(models.Model):
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["practice", "month"],
                                                name="monthly_report_once")]
+
+
+# --- people first: questionnaire, incident reflexes (issue 15) ---
+
+ANSWER_YES, ANSWER_NO, ANSWER_UNSURE, ANSWER_NA = "oui", "non", "ne-sait-pas", "sans-objet"
+ANSWER_CHOICES = [(ANSWER_YES, _("oui")), (ANSWER_NO, _("non")),
+                  (ANSWER_UNSURE, _("je ne sais pas")), (ANSWER_NA, _("sans objet"))]
+
+
+class Answer(models.Model):
+    """One answer to a question of dentsec/people/questions.toml, dated and signed; the
+    latest per question counts, older ones stay as the practice's record."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="answers")
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="answers")
+    """Set for an answer about one workstation (questions marked per_device)."""
+    question = models.CharField(max_length=40)
+    value = models.CharField(max_length=12, choices=ANSWER_CHOICES)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    answered_by_name = models.CharField(max_length=150)
+    """Kept when the account is deleted: the signature of the record."""
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        indexes = [models.Index(fields=["practice", "question"])]
+
+
+class ReflexContacts(models.Model):
+    """The practice's own numbers printed on its incident reflex sheet."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE,
+                                    related_name="reflex_contacts")
+    decider = models.CharField(max_length=200, blank=True, default="")
+    it_provider = models.CharField(max_length=200, blank=True, default="")
+    insurer = models.CharField(max_length=200, blank=True, default="")
+    software_vendor = models.CharField(max_length=200, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Incident(models.Model):
+    """The incident log kept as proof: what happened, who was told, CNIL or not and why."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="incidents")
+    happened_at = models.DateTimeField()
+    what = models.TextField()
+    who_told = models.TextField(blank=True, default="")
+    cnil_notified = models.BooleanField()
+    cnil_why = models.TextField()
+    """Why it was notified, or why not (no personal data at risk…): the GDPR asks for it."""
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by_name = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+
+
+class Training(models.Model):
+    """One person's course module: a console account's, or a guest's reached by a one-off
+    session link (its token stored as a digest, like every secret here)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="trainings")
+    module = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="trainings")
+    person_name = models.CharField(max_length=150)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    score = models.SmallIntegerField(null=True, blank=True)
+    """Percent of the last attempt."""
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["person_name", "module"]
+        constraints = [models.UniqueConstraint(fields=["user", "module"],
+                                               name="training_once_per_account")]

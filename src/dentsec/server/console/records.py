@@ -19,7 +19,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dentsec.report.pdf import html_to_pdf
-from dentsec.server.console import alerts, charts, checks, dashboard, history, overview
+from dentsec.server.console import (
+    alerts,
+    charts,
+    checks,
+    dashboard,
+    history,
+    overview,
+    questionnaire,
+)
 from dentsec.server.console.models import Alert, Device, Practice, Report
 
 
@@ -95,6 +103,7 @@ def practice_context(practice: Practice, devices: QuerySet[Device],
         "chart": charts.line_chart(trend, period.start, period.end,
                                    _("Score du cabinet")),
         "rows": rows, "alerts": [(a, alerts.describe(a)) for a in period_alerts],
+        "declared": questionnaire.findings(practice),  # issue 15: never mixed with probes
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 

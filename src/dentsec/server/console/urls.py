@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, device_views, pages, views
+from dentsec.server.console import (
+    account_views,
+    course_views,
+    device_views,
+    pages,
+    people_views,
+    views,
+)
 
 app_name = "console"
 
@@ -51,4 +58,27 @@ urlpatterns = [
          name="monthly-toggle"),
     path("cabinet/<int:practice_id>/rapport-mensuel/<int:monthly_id>.pdf", pages.monthly_pdf,
          name="monthly-pdf"),
+    # --- people first: questionnaire, incidents, course (issue 15) ---
+    path("cabinet/<int:practice_id>/questionnaire/", people_views.answer_questions,
+         name="questionnaire"),
+    path("poste/<int:device_id>/questionnaire/", people_views.answer_device_questions,
+         name="device-questionnaire"),
+    path("cabinet/<int:practice_id>/incidents/", people_views.incidents, name="incidents"),
+    path("cabinet/<int:practice_id>/fiche-reflexe.pdf", people_views.reflex_sheet,
+         name="reflex-sheet"),
+    path("formation/", course_views.course_home, name="course"),
+    path("formation/attestation.pdf", course_views.my_attestation, name="my-attestation"),
+    path("formation/<str:module_id>/", course_views.course_module, name="course-module"),
+    path("formation/session/<str:token>/", course_views.course_session,
+         name="course-session"),
+    path("cabinet/<int:practice_id>/formation/", course_views.course_status,
+         name="course-status"),
+    path("cabinet/<int:practice_id>/formation/attribuer/", course_views.course_assign,
+         name="course-assign"),
+    path("cabinet/<int:practice_id>/formation/lien/", course_views.course_link,
+         name="course-link"),
+    path("cabinet/<int:practice_id>/formation/synthese.pdf", course_views.course_summary,
+         name="course-summary"),
+    path("cabinet/<int:practice_id>/formation/<int:person_id>/attestation.pdf",
+         course_views.person_attestation, name="person-attestation"),
 ]

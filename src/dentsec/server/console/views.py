@@ -30,6 +30,7 @@ from dentsec.server.console import (
     dashboard,
     ingest,
     overview,
+    questionnaire,
     security,
     spreadsheet,
     tenancy,
@@ -290,6 +291,8 @@ def practice(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRe
             tenancy.alerts(profile).filter(practice=obj),
             timezone.now())[alerts.STATE_OPEN],
         "monthly_reports": obj.monthly_reports.defer("pdf")[:12],
+        # --- declared findings from the questionnaire (issue 15) ---
+        "declared": questionnaire.findings(obj), "unanswered": questionnaire.unanswered(obj),
     })
 
 
@@ -350,7 +353,10 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
         "history": obj.reports.defer("body")[:30],
-        **overview.device_lead(obj, report)})  # issue 13b: five fixes, new, charts
+        **overview.device_lead(obj, report),  # issue 13b: five fixes, new, charts
+        # --- declared findings about this workstation (issue 15) ---
+        "declared": questionnaire.findings(obj.practice, device=obj),
+        "unanswered": questionnaire.unanswered(obj.practice, device=obj)})
 
 
 @with_profile
