@@ -28,7 +28,7 @@ FOREIGN_MARKERS = ("pc-b-", "Cabinet b", "Provider b", "admin_b", "lead_b", "sta
 PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
           "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
           "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
-          "/api/v1/agent/reports", "/api/v1/agent/me"}
+          "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence"}
 
 
 def _django_routes() -> list[str]:

@@ -1,5 +1,5 @@
 """The hourly sweep (`dentsec serve`'s background thread, or `dentsec server send-alerts`
-from cron): time-based alerts, the digests, last month's reports, trimming old reports."""
+from cron): time-based alerts, the digests, last month's reports, trimming old reports, deleting expired evidence bundles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from dentsec.server.console import alerts, digest, monthly, retention
+from dentsec.server.console import alerts, digest, evidence, monthly, retention
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Swept:
     digests: int
     monthly_reports: int
     trimmed: int
+    bundles_purged: int = 0
 
 
 def run(now: datetime | None = None) -> Swept:
@@ -24,4 +25,5 @@ def run(now: datetime | None = None) -> Swept:
     created = alerts.sweep(now)
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
-    return Swept(len(created), sent, len(made), retention.prune_details(now))
+    return Swept(len(created), sent, len(made), retention.prune_details(now),
+                 evidence.purge(now))
