@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -292,3 +295,59 @@ def test_sample_manifests_follow_the_manifest_schema() -> None:
     ("dentsec-collect.sh 2", ("shell", "2")), ("autre chose", ("", "chose"))])
 def test_agent_of(collector: str, agent: tuple[str, str]) -> None:
     assert evidence.agent_of(collector) == agent
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_device_pages_show_the_agent_and_the_evaluation(client: Client, tenants: dict[str, Any],
+                                                        lang: str) -> None:
+    from .conftest import login_client
+
+    a = tenants["a"]
+    Device.objects.filter(pk=a["device_staff"].pk).update(hostname="PC-SALLE2")
+    assert post(client, a["credential"], zipped("windows-no-admin")).status_code == 201
+    login_client(client, a["lead"])
+    client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+    page = client.get(f"/poste/{a['device_staff'].pk}/").content.decode()
+    listing = client.get("/postes/").content.decode()
+    if lang == "fr":
+        assert "agent PowerShell 1 · preuves évaluées par la console le" in page
+        assert "agent PowerShell 1" in listing and "évalué le" in listing
+    else:
+        assert "PowerShell agent 1 · evidence evaluated by the console on" in page
+        assert "PowerShell agent 1" in listing
+    assert " ms)" in page
+
+
+@given(st.binary(max_size=2000))
+@hyp_settings(max_examples=200, deadline=None)
+def test_check_of_any_bytes_is_a_bundle_or_a_4xx(data: bytes) -> None:
+    try:
+        evidence.check(data)
+    except ingest.IngestError as exc:
+        assert 400 <= exc.status < 500 and exc.fr
+
+
+_names = st.text(st.sampled_from("ab./\\:.-_ \x00é"), min_size=0, max_size=12)
+
+
+@given(st.dictionaries(_names, st.binary(max_size=50), max_size=6),
+       st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(["schema", "host", "items", "kind",
+                                                       "hostname", "os_family", "argv",
+                                                       "stdout", "content", "path"]),
+                                      inner, max_size=4), max_leaves=12))
+@hyp_settings(max_examples=200, deadline=None)
+def test_check_of_any_zip_is_a_bundle_or_a_4xx(members: dict[str, bytes], manifest: Any) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        for name, data in members.items():
+            if name and name != "manifest.json":
+                zf.writestr(zipfile.ZipInfo(name), data)
+    try:
+        checked = evidence.check(buf.getvalue())
+    except ingest.IngestError as exc:
+        assert 400 <= exc.status < 500 and exc.fr
+    else:
+        assert checked.hostname
