@@ -28,7 +28,8 @@ FOREIGN_MARKERS = ("pc-b-", "Cabinet b", "Provider b", "admin_b", "lead_b", "sta
 PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
           "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
           "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
-          "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence"}
+          "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence",
+          "/agent/dentsec-agent.ps1"}
 
 
 def _django_routes() -> list[str]:
@@ -81,7 +82,7 @@ def _fill(route: str, world: dict[str, Any]) -> str:
               # a one-time link is a capability: one nobody was given opens nothing
               "token": "dsl_" + "x" * 43,
               "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
-              "action": "acquitter"}
+              "action": "acquitter", "name": "dentsec-agent.ps1"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)

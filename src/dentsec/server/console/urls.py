@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, device_views, pages, views
+from dentsec.server.console import account_views, agent_views, device_views, pages, views
 
 app_name = "console"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("cabinet/<int:practice_id>/export.csv", views.export_devices, name="export"),
     path("cabinet/<int:practice_id>/inscription/", views.tokens, name="tokens"),
     path("jeton/<int:token_id>/revoquer/", views.revoke_token, name="revoke-token"),
+    path("agent/<str:name>", agent_views.script, name="agent-script"),
     path("postes/", views.my_devices, name="my-devices"),
     path("poste/<int:device_id>/", views.device, name="device"),
     path("poste/<int:device_id>/revoquer/", device_views.revoke_device, name="revoke-device"),
