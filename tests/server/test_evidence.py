@@ -351,3 +351,14 @@ def test_check_of_any_zip_is_a_bundle_or_a_4xx(members: dict[str, bytes], manife
         assert 400 <= exc.status < 500 and exc.fr
     else:
         assert checked.hostname
+
+
+def test_an_evaluation_past_its_memory_limit_is_refused_then_the_next_works(
+        client: Client, device: tuple[Device, str], settings: Any) -> None:
+    """The worker's address space is bounded: a worker that cannot get the memory it asks
+    for dies, the upload is a 4xx, and a fresh worker takes the next bundle."""
+    evidence.pool().close()
+    settings.EVIDENCE_WORKER_MEMORY = 64 * 1024 * 1024  # less than Python and the engine need
+    _refusal(post(client, device[1], zipped("windows-no-admin")), 422, "evaluation-failed")
+    settings.EVIDENCE_WORKER_MEMORY = 1536 * 1024 * 1024
+    assert post(client, device[1], zipped("windows-no-admin")).status_code == 201

@@ -281,8 +281,11 @@ class Pool:
                 raise _refused(422, "evaluation-timeout", f"son évaluation a dépassé "
                                f"{timeout:g} secondes.",
                                f"its evaluation took over {timeout:g} seconds.")
-            self._idle.put(worker)
             assert isinstance(answer, tuple)
+            if answer[0] == "failed":
+                worker.stop()  # out of memory or worse: its state is not to be trusted
+            else:
+                self._idle.put(worker)
             return answer
         finally:
             self._slots.release()
