@@ -362,3 +362,17 @@ def test_an_evaluation_past_its_memory_limit_is_refused_then_the_next_works(
     _refusal(post(client, device[1], zipped("windows-no-admin")), 422, "evaluation-failed")
     settings.EVIDENCE_WORKER_MEMORY = 1536 * 1024 * 1024
     assert post(client, device[1], zipped("windows-no-admin")).status_code == 201
+
+
+def test_python_agent_reports_name_their_agent_and_host(client: Client,
+                                                        device: tuple[Device, str],
+                                                        make_report: Any) -> None:
+    dev, credential = device
+    response = client.post("/api/v1/agent/reports", data=make_report(),
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {credential}")
+    assert response.status_code == 201
+    dev.refresh_from_db()
+    assert (dev.agent_kind, dev.hostname) == ("python", "poste-accueil")
+    assert dev.agent_version and dev.evaluated_at is None
+    _refusal(post(client, credential, zipped("windows-no-admin")), 422, "other-host")

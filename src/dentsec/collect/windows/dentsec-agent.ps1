@@ -176,7 +176,9 @@ function Invoke-Console([string]$Url, [string]$Method, [byte[]]$Body, [hashtable
     $request.AllowAutoRedirect = $false
     $request.Date = [DateTime]::UtcNow
     foreach ($key in $Headers.Keys) {
+        # Content-Type and User-Agent are properties: HttpWebRequest refuses them in Headers.
         if ($key -eq 'Content-Type') { $request.ContentType = $Headers[$key] }
+        elseif ($key -eq 'User-Agent') { $request.UserAgent = $Headers[$key] }
         else { $request.Headers.Add($key, $Headers[$key]) }
     }
     try {

@@ -363,7 +363,10 @@ def note_agent(device: Device, data: dict[str, Any]) -> None:
     updates = {"agent_kind": "python", "agent_version": str(tool.get("version", ""))[:40]}
     if not device.hostname and host:
         updates["hostname"] = host
-    Device.objects.filter(pk=device.pk).update(**updates)
+    if any(getattr(device, key) != value for key, value in updates.items()):
+        Device.objects.filter(pk=device.pk).update(**updates)  # once per new version
+        for key, value in updates.items():
+            setattr(device, key, value)
 
 
 def top_fixes(data: dict[str, Any]) -> list[dict[str, Any]]:
