@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import shutil
 import stat
+import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -376,3 +378,15 @@ def test_python_agent_reports_name_their_agent_and_host(client: Client,
     assert (dev.agent_kind, dev.hostname) == ("python", "poste-accueil")
     assert dev.agent_version and dev.evaluated_at is None
     _refusal(post(client, credential, zipped("windows-no-admin")), 422, "other-host")
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="Info-ZIP's zip is not installed")
+def test_bundle_zipped_by_info_zip_with_folder_entries_is_accepted(
+        client: Client, device: tuple[Device, str], tmp_path: Path) -> None:
+    """`zip -r` (and macOS's ditto) write an entry for the items/ folder itself."""
+    out = tmp_path / "poste.zip"
+    subprocess.run(["zip", "-qr", str(out), "manifest.json", "items"],
+                   cwd=SAMPLES / "windows-no-admin", check=True)
+    with zipfile.ZipFile(out) as zf:
+        assert "items/" in zf.namelist()
+    assert post(client, device[1], out.read_bytes()).status_code == 201

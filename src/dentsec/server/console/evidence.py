@@ -137,7 +137,9 @@ def check(data: bytes) -> Checked:
         unpacked = 0
         for info in members:
             kind = stat.S_IFMT(info.external_attr >> 16)
-            if not _safe_name(info.filename):
+            folder = info.filename.endswith("/") and kind in (0, stat.S_IFDIR)
+            # Info-ZIP's `zip -r` and macOS's ditto also write folder entries ("items/")
+            if not _safe_name(info.filename.removesuffix("/") if folder else info.filename):
                 raise _refused(422, "bad-path", f"nom d'élément interdit : {info.filename[:80]!r}"
                                " (chemin absolu, « .. » ou caractère interdit).",
                                f"forbidden item name: {info.filename[:80]!r} "
@@ -145,7 +147,9 @@ def check(data: bytes) -> Checked:
             if kind == stat.S_IFLNK:
                 raise _refused(422, "symlink", f"lien symbolique interdit : {info.filename!r}.",
                                f"symbolic link not allowed: {info.filename!r}.")
-            if kind not in (0, stat.S_IFREG) or info.is_dir():
+            if folder:
+                continue
+            if kind not in (0, stat.S_IFREG) or info.filename.endswith("/"):
                 raise _refused(422, "bad-entry", f"élément qui n'est pas un fichier : "
                                f"{info.filename!r}.", f"item is not a file: {info.filename!r}.")
             if info.flag_bits & 0x1:
