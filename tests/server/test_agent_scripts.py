@@ -37,6 +37,7 @@ def test_agent_routes_and_media_types_are_in_the_openapi_document(client: Client
     assert "application/json" in enroll["requestBody"]["content"]
     evidence = spec["paths"][constant("EvidencePath")]["post"]
     assert constant("EnrollPath") == "/api/v1/enroll"
+    assert "get" in spec["paths"][constant("MePath")]
     assert constant("EvidenceType") in evidence["requestBody"]["content"]
     # the fields the script reads in the answers
     schemas = spec["components"]["schemas"]
@@ -77,6 +78,11 @@ def test_the_agents_requests_are_accepted(client: Client) -> None:
                           content_type=constant("EvidenceType"), **headers)
     assert revoked.status_code == 403 and revoked.json()["code"] == "device-revoked"
     assert "'device-revoked'" in SCRIPT
+    # Invoke-Run's probe while revoked: 403 keeps it waiting, 200 once undone
+    me = {"HTTP_AUTHORIZATION": headers["HTTP_AUTHORIZATION"]}
+    assert client.get(constant("MePath"), **me).status_code == 403
+    Device.objects.filter(pk=device.pk).update(revoked_at=None)
+    assert client.get(constant("MePath"), **me).status_code == 200
 
 
 @pytest.mark.parametrize("name", [powershell.SCRIPT_NAME, powershell.COLLECTOR_NAME])

@@ -19,7 +19,8 @@
     certificate, for a self-hosted console with its own certificate).
 
     Exit codes: 0 done, 2 bad use or local error, 3 credential refused (401),
-    4 device revoked in the console (nothing is queued any more), 5 console unreachable
+    4 device revoked in the console (queue emptied, nothing collected until the console
+    undoes it: each run asks /api/v1/agent/me), 5 console unreachable
     (the bundle stays queued).
 
     The HTTP exchanges are those of the console's OpenAPI document (/api/openapi.json):
@@ -45,6 +46,7 @@ Set-StrictMode -Version 2
 $AgentVersion = '1'
 $EnrollPath = '/api/v1/enroll'
 $EvidencePath = '/api/v1/agent/evidence'
+$MePath = '/api/v1/agent/me'
 $EvidenceType = 'application/zip'
 $QueueMax = 14
 $TaskName = '\dentsec\agent'
@@ -294,7 +296,13 @@ function Send-Queue($Config) {
 function Invoke-Run {
     $config = Read-Config
     if (Test-Path -LiteralPath $RevokedFile) {
-        Fail 4 'Ce poste a \u00e9t\u00e9 r\u00e9voqu\u00e9 dans la console : rien n''est collect\u00e9.' 'This device was revoked in the console: nothing is collected.'
+        # Revoked: nothing is collected until the console undoes it (then /agent/me is 200).
+        Use-Tls $config.pin_sha256
+        $me = Invoke-Console ($config.server + $MePath) 'GET' ([byte[]]@()) @{ 'Authorization' = "Bearer $(Get-Credential64)" }
+        if ($me.Status -ne 200) {
+            Fail 4 'Ce poste a \u00e9t\u00e9 r\u00e9voqu\u00e9 dans la console : rien n''est collect\u00e9.' 'This device was revoked in the console: nothing is collected.'
+        }
+        Remove-Item -LiteralPath $RevokedFile -Force
     }
     $collector = Join-Path $PSScriptRoot 'dentsec-collect.ps1'
     $stamp = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssZ')
