@@ -2,10 +2,13 @@
 PostgreSQL (or SQLite when no PostgreSQL URL is given).
 
 Prints reports/s and p50/p95 upload latency from concurrent agents, and the p95 of the
-provider overview with 1,000 practices / 10,000 devices seeded.
+provider overview with 1,000 practices / 10,000 devices seeded. With ``--mode evidence``
+the agents upload evidence bundles (samples/evidence/windows-unmanaged-win10, zipped as
+dentsec-collect.ps1 writes it) that the server evaluates: bundles evaluated per second.
 
     .venv/bin/python benchmarks/server_ingest.py [--database-url postgres://…]
         [--agents 16] [--reports 2000] [--rounds 3] [--practices 1000] [--devices 10000]
+        [--mode reports|evidence]
 
 The PostgreSQL URL defaults to DENTSEC_TEST_POSTGRES_URL (or /tmp/dentsec-ci.env); a
 throw-away database is created beside it and dropped at the end. Needs gunicorn in the
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
+import io
 import json
 import os
 import random
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from pathlib import Path
@@ -36,6 +41,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "server" / "fixtures" / "report-windows.json"
+BUNDLE = REPO / "samples" / "evidence" / "windows-unmanaged-win10"
+ROUTES = {"reports": ("/api/v1/agent/reports", {"Content-Type": "application/json",
+                                                "Content-Encoding": "gzip"}),
+          "evidence": ("/api/v1/agent/evidence", {"Content-Type": "application/zip"})}
 PASSWORD = "Benchmark-password-2026"
 
 
@@ -132,7 +141,25 @@ def prepare_bodies(template: dict[str, Any], start_at: datetime, count: int) -> 
     return [body(n) for n in range(count)]
 
 
-def upload_run(base: str, creds: list[str], bodies: list[bytes]
+def prepare_bundles(start_at: datetime, count: int) -> list[bytes]:
+    """The sample bundle zipped as the PowerShell collector writes it, one collection time
+    per upload (so none is a replay)."""
+    manifest = json.loads((BUNDLE / "manifest.json").read_text(encoding="utf-8"))
+    items = {f"items/{p.name}": p.read_bytes() for p in sorted((BUNDLE / "items").iterdir())}
+
+    def body(n: int) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            stamp = (start_at + timedelta(minutes=n)).isoformat()
+            zf.writestr("manifest.json", json.dumps({**manifest, "created_at": stamp}))
+            for name, data in items.items():
+                zf.writestr(name, data)
+        return buf.getvalue()
+
+    return [body(n) for n in range(count)]
+
+
+def upload_run(base: str, creds: list[str], bodies: list[bytes], mode: str = "reports"
                ) -> tuple[float, list[float], int, float]:
     """Each agent thread posts the bodies one after the other (reconnecting whenever the
     server closes). Returns reports/s, latencies, errors, and the generator's CPU seconds."""
@@ -145,15 +172,15 @@ def upload_run(base: str, creds: list[str], bodies: list[bytes]
     def agent(credential: str) -> None:
         mine: list[float] = []
         failed = 0
-        headers = {"Authorization": f"Bearer {credential}",
-                   "Content-Type": "application/json", "Content-Encoding": "gzip"}
+        path, kind = ROUTES[mode]
+        headers = {"Authorization": f"Bearer {credential}", **kind}
         conn = http.client.HTTPConnection(host, port, timeout=60)
         for payload in bodies:
             t0 = time.perf_counter()
             for attempt in (1, 2):
                 try:
                     # the agent's clock, as it sends it (the console derives clock offsets)
-                    conn.request("POST", "/api/v1/agent/reports", body=payload,
+                    conn.request("POST", path, body=payload,
                                  headers={**headers, "Date": formatdate(usegmt=True)})
                     response = conn.getresponse()
                     response.read()
@@ -237,6 +264,8 @@ def main() -> int:
     parser.add_argument("--practices", type=int, default=1000)
     parser.add_argument("--devices", type=int, default=10000)
     parser.add_argument("--overview-requests", type=int, default=100)
+    parser.add_argument("--mode", default="reports", choices=tuple(ROUTES),
+                        help="upload reports, or evidence bundles evaluated by the server")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     # sync workers behind the TLS proxy, as docs/server.md sets up (the proxy buffers slow
     # clients); on 2 cores they take more uploads than gthread, whose threads fight over the GIL
@@ -254,7 +283,9 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="dentsec-bench-"))
     env = {**os.environ, "DENTSEC_HOME": str(home), "DENTSEC_SECURE_COOKIES": "0",
            "DENTSEC_SECRET_KEY": "benchmark-only-" + "k" * 40,
-           "DENTSEC_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+           "DENTSEC_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+           # a sync worker takes one request at a time: one evaluating process each
+           "DENTSEC_EVIDENCE_WORKERS": "1"}
     bench_db = None
     if args.database_url:
         bench_db = f"dentsec_bench_{os.getpid()}"
@@ -297,17 +328,27 @@ def main() -> int:
         # Warm every worker up (imports, first connection, validator).
         report, report_source = sample_report()
         size = len(json.dumps(report).encode())
+
+        def bodies_for(start: datetime, count: int) -> list[bytes]:
+            if args.mode == "evidence":
+                return prepare_bundles(start, count)
+            return prepare_bodies(report, start, count)
+
+        if args.mode == "evidence":
+            report_source = f"evidence bundle {BUNDLE.name}"
+            size = len(prepare_bundles(datetime(2019, 1, 1, tzinfo=UTC), 1)[0])
+        # one upload per worker at least, so each has started its evaluating process
         upload_run(base, seeded["credentials"][:4],
-                   prepare_bodies(report, datetime(2019, 1, 1, tzinfo=UTC), args.workers))
+                   bodies_for(datetime(2019, 1, 1, tzinfo=UTC), args.workers * 2), args.mode)
         per_agent = args.reports // args.agents
         # Several rounds: on a shared machine one round can be a fifth off the others.
         rates, latencies, errors, client_cpu = [], [], 0, 0.0
         cpu_before = server_cpu(server.pid)
         for round_no in range(args.rounds):
             # Past years: the console refuses a report dated more than a day ahead.
-            bodies = prepare_bodies(report, datetime(2020 + round_no, 1, 1, tzinfo=UTC),
-                                    per_agent)
-            rate, times, failed, cpu = upload_run(base, seeded["credentials"], bodies)
+            bodies = bodies_for(datetime(2020 + round_no, 1, 1, tzinfo=UTC), per_agent)
+            rate, times, failed, cpu = upload_run(base, seeded["credentials"], bodies,
+                                                  args.mode)
             rates.append(rate)
             latencies += times
             errors += failed
@@ -333,11 +374,11 @@ def main() -> int:
     print(f"database: {backend}; gunicorn: {args.workers} {args.worker_class} workers"
           f"{threads}; cpus: {os.cpu_count()}; load average before: {load[0]:.1f}")
     print(f"seeded {args.practices} practices / {args.devices} devices in {seed_s:.1f} s")
-    print(f"report: {report_source}, {len(report['findings'])} findings, {size} bytes")
-    print(f"uploads: {args.rounds} rounds of {len(latencies) // args.rounds} reports from "
-          f"{args.agents} concurrent agents (gzip, as the agent sends them), "
-          f"{errors} errors")
-    print(f"  reports/s: median {statistics.median(rates):.0f} "
+    what = "bundles evaluated" if args.mode == "evidence" else "reports"
+    print(f"{args.mode}: {report_source}, {size} bytes")
+    print(f"uploads: {args.rounds} rounds of {len(latencies) // args.rounds} {what} from "
+          f"{args.agents} concurrent agents (as the agents send them), {errors} errors")
+    print(f"  {what}/s: median {statistics.median(rates):.0f} "
           f"(rounds: {', '.join(f'{r:.0f}' for r in rates)})")
     print(f"  upload latency p50: {statistics.median(latencies) * 1000:.1f} ms, "
           f"p95: {percentile(latencies, 95) * 1000:.1f} ms")

@@ -19,6 +19,9 @@ from schemathesis.generation.case import Case
 
 from .conftest import login_client
 
+# Evidence bundles (POST /api/v1/agent/evidence) are sent as raw bytes, like any binary body.
+schemathesis.serializer.alias("application/zip", "application/octet-stream")
+
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 

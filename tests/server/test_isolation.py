@@ -28,7 +28,8 @@ FOREIGN_MARKERS = ("pc-b-", "Cabinet b", "Provider b", "admin_b", "lead_b", "sta
 PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
           "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
           "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
-          "/api/v1/agent/reports", "/api/v1/agent/me"}
+          "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence",
+          "/agent/dentsec-agent.ps1"}
 
 
 def _django_routes() -> list[str]:
@@ -81,7 +82,7 @@ def _fill(route: str, world: dict[str, Any]) -> str:
               # a one-time link is a capability: one nobody was given opens nothing
               "token": "dsl_" + "x" * 43,
               "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
-              "action": "acquitter", "module_id": "M-PASSWORDS"}
+              "action": "acquitter", "module_id": "M-PASSWORDS", "name": "dentsec-agent.ps1"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -191,3 +192,30 @@ def test_a_device_credential_reaches_only_its_own_device(client: Client,
     for url in ("/api/v1/devices", "/api/v1/practices", f"/poste/{tenants['a']['device_staff'].pk}/"):
         r = client.get(url, HTTP_AUTHORIZATION=f"Bearer {tenants['a']['credential']}")
         assert r.status_code in (302, 401, 403, 404)
+
+
+def test_an_evidence_upload_reaches_only_the_credentials_device(client: Client,
+                                                                tenants: dict[str, Any]) -> None:
+    """A bundle names a host, never a device: the credential alone says whose it is, even
+    when another tenant's device has the same host name."""
+    from dentsec.server.console.models import Device, EvidenceBundle
+
+    from .test_evidence import zipped
+
+    a, b = tenants["a"], tenants["b"]
+    Device.objects.filter(pk__in=[a["device_staff"].pk, b["device_staff"].pk]).update(
+        hostname="PC-SALLE2")
+    before = {d.pk: (d.current_report_id, d.score) for d in Device.objects.exclude(
+        pk=a["device_staff"].pk)}
+    response = client.post("/api/v1/agent/evidence", data=zipped("windows-no-admin"),
+                           content_type="application/zip",
+                           HTTP_AUTHORIZATION=f"Bearer {a['credential']}")
+    assert response.status_code == 201, response.content
+    assert {d.pk: (d.current_report_id, d.score) for d in Device.objects.exclude(
+        pk=a["device_staff"].pk)} == before
+    assert EvidenceBundle.objects.get().device_id == a["device_staff"].pk
+    # and a person's session is not a device credential
+    login_client(client, b["admin"])
+    refused = client.post("/api/v1/agent/evidence", data=zipped("windows-no-admin"),
+                          content_type="application/zip")
+    assert refused.status_code in (401, 403)

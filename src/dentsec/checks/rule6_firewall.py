@@ -165,9 +165,11 @@ def remote_desktop(ctx: Ctx) -> Outcome:
         listeners = [s for s in _exposed(ctx) if s.proto == "tcp" and s.port in REMOTE_DESKTOP_PORTS]
         ev += [_describe(s) for s in listeners]
     if fam.rdp_enabled or fam.vnc_enabled or listeners:
-        what = names({REMOTE_DESKTOP_PORTS.get(s.port, "?") for s in listeners}
-                     | ({"RDP"} if fam.rdp_enabled else set())
-                     | ({"VNC"} if fam.vnc_enabled else set()))
+        # sorted: a set's order changes with each process's hash seed, and a report must
+        # read the same wherever its evidence is evaluated
+        what = names(sorted({REMOTE_DESKTOP_PORTS.get(s.port, "?") for s in listeners}
+                            | ({"RDP"} if fam.rdp_enabled else set())
+                            | ({"VNC"} if fam.vnc_enabled else set())))
         nla_fr = " sans authentification préalable (NLA)" if fam.rdp_nla is False else ""
         nla_en = " without Network Level Authentication" if fam.rdp_nla is False else ""
         return failed(f"Prise en main à distance ouverte ({what}){nla_fr}.",

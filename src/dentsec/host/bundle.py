@@ -154,20 +154,33 @@ def load_bundle(path: Path) -> Bundle:
                     raise _bad(path, f"chemin interdit : {name}", f"forbidden path: {name}")
                 return target.read_bytes()
             return _parse(path, member)
-        with zipfile.ZipFile(path) as zf:
-            def zmember(name: str) -> bytes:
-                try:
-                    info = zf.getinfo(name)
-                except KeyError as exc:
-                    raise _bad(path, f"{name} absent du paquet.",
-                               f"{name} missing from the bundle.") from exc
-                if info.file_size > MAX_MEMBER_BYTES:
-                    raise _bad(path, f"{name} dépasse {MAX_MEMBER_BYTES} octets",
-                               f"{name} > {MAX_MEMBER_BYTES} bytes")
-                return zf.read(info)
-            return _parse(path, zmember)
+        return _load_zip(path, path)
     except _PARSE_ERRORS as exc:
         raise _damage(path, exc) from exc
+
+
+def load_bundle_bytes(data: bytes, label: str = "envoyé") -> Bundle:
+    """A zip bundle received in memory (the console's evidence upload): the same reading,
+    the same errors, with ``label`` naming it in messages."""
+    try:
+        return _load_zip(Path(label), io.BytesIO(data))
+    except _PARSE_ERRORS as exc:
+        raise _damage(Path(label), exc) from exc
+
+
+def _load_zip(path: Path, source: Path | io.BytesIO) -> Bundle:
+    with zipfile.ZipFile(source) as zf:
+        def zmember(name: str) -> bytes:
+            try:
+                info = zf.getinfo(name)
+            except KeyError as exc:
+                raise _bad(path, f"{name} absent du paquet.",
+                           f"{name} missing from the bundle.") from exc
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise _bad(path, f"{name} dépasse {MAX_MEMBER_BYTES} octets",
+                           f"{name} > {MAX_MEMBER_BYTES} bytes")
+            return zf.read(info)
+        return _parse(path, zmember)
 
 
 def _text(member: Any, name: Any) -> str:

@@ -185,7 +185,19 @@ if _flag("DENTSEC_BEHIND_TLS_PROXY", False):
 
 # Reports are small; anything bigger is refused before it is parsed (see console.api).
 REPORT_MAX_BYTES = int(os.environ.get("DENTSEC_REPORT_MAX_BYTES", str(1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_MAX_BYTES + 1024
+# Evidence bundles evaluated by the server (console/evidence.py): the zip as sent, what it
+# unpacks to, its members, the time and memory of one evaluation, how long bundles are kept.
+EVIDENCE_MAX_BYTES = int(os.environ.get("DENTSEC_EVIDENCE_MAX_BYTES", str(4 * 1024 * 1024)))
+EVIDENCE_MAX_UNPACKED = int(os.environ.get("DENTSEC_EVIDENCE_MAX_UNPACKED",
+                                           str(48 * 1024 * 1024)))
+EVIDENCE_MAX_ENTRIES = int(os.environ.get("DENTSEC_EVIDENCE_MAX_ENTRIES", "5000"))
+EVIDENCE_TIMEOUT = float(os.environ.get("DENTSEC_EVIDENCE_TIMEOUT", "20"))
+EVIDENCE_WORKERS = max(1, int(os.environ.get("DENTSEC_EVIDENCE_WORKERS",
+                                             str(os.cpu_count() or 2))))
+EVIDENCE_WORKER_MEMORY = int(os.environ.get("DENTSEC_EVIDENCE_WORKER_MEMORY",
+                                            str(1536 * 1024 * 1024)))
+EVIDENCE_KEEP_DAYS = int(os.environ.get("DENTSEC_EVIDENCE_KEEP_DAYS", "30"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024
 
 EMAIL_BACKEND = os.environ.get(
     "DENTSEC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,12 +1,14 @@
 """The HTTP API under /api/ (django-ninja; OpenAPI at /api/openapi.json, docs at /api/docs).
 
 Agents: ``POST /api/v1/enroll`` (enrollment token → device credential) and
-``POST /api/v1/agent/reports`` (bearer credential, the report JSON as body).
+``POST /api/v1/agent/reports`` (bearer credential, the report JSON as body),
+``POST /api/v1/agent/evidence`` (the same credential, a zip evidence bundle evaluated here).
 People: read-only views of their tenant plus token management, with the session cookie.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -20,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dentsec import __version__
-from dentsec.server.console import audit, ingest, tenancy
+from dentsec.server.console import audit, evidence, ingest, tenancy
 from dentsec.server.console.models import Device, EnrollmentToken, Profile, revoke
 
 Id = Annotated[int, Path(ge=1, le=2**53)]
@@ -200,24 +202,92 @@ def enroll(request: HttpRequest, payload: EnrollIn) -> Status[dict[str, Any]]:
                    openapi_extra=REPORT_BODY)
 def upload_report(request: HttpRequest) -> Status[dict[str, Any]]:
     device = request.auth  # type: ignore[attr-defined]
+    _check_length(request, settings.REPORT_MAX_BYTES, ingest.too_large)
+    stored = ingest.store_report(device, request.body,
+                                 request.META.get("HTTP_CONTENT_ENCODING", ""),
+                                 sent_at=_sent_at(request))
+    if stored.created:
+        evidence.note_agent(device, stored.report.data)
+    # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
+    return Status(201 if stored.created else 409, {"id": stored.report.pk,
+                                                   "duplicate": not stored.created})
+
+
+def _check_length(request: HttpRequest, limit: int,
+                  too_big: Callable[[], ingest.IngestError]) -> None:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
         # Chunked, or no length at all: WSGI would hand over an empty body.
         raise ingest.IngestError(
-            411, "length-required", "Longueur du rapport manquante : envoyez-le avec un "
+            411, "length-required", "Longueur de l'envoi manquante : envoyez-le avec un "
             "en-tête Content-Length (pas en transfert par morceaux).",
-            "Report length missing: send it with a Content-Length header (not chunked).",
+            "Upload length missing: send it with a Content-Length header (not chunked).",
         ) from None
-    if length > settings.REPORT_MAX_BYTES:
-        raise ingest.too_large()
+    if length > limit:
+        raise too_big()
+
+
+def _sent_at(request: HttpRequest) -> datetime | None:
+    """The agent's clock, from its HTTP Date header (see ingest.observed_time)."""
     sent = parse_http_date_safe(request.META.get("HTTP_DATE", ""))
-    stored = ingest.store_report(device, request.body,
-                                 request.META.get("HTTP_CONTENT_ENCODING", ""),
-                                 sent_at=datetime.fromtimestamp(sent, UTC) if sent else None)
-    # A replay is refused with 409 and changes nothing; the agent counts it as delivered.
-    return Status(201 if stored.created else 409, {"id": stored.report.pk,
-                                                   "duplicate": not stored.created})
+    return datetime.fromtimestamp(sent, UTC) if sent else None
+
+
+# --- evidence bundles evaluated by the server (issue 19) ------------------------------
+
+EVIDENCE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {evidence.MEDIA_TYPE: {"schema": {
+            "type": "string", "format": "binary",
+            "description": "Paquet de preuves zip (manifest.json schéma dentsec.evidence/1 "
+                           "+ items/), tel que l'écrivent dentsec-collect.ps1, "
+                           "dentsec-collect.sh ou `dentsec collect`. Content-Encoding: gzip "
+                           "accepté. / Zip evidence bundle as the collectors write it.",
+        }}},
+    }
+}
+
+
+class FixOut(Schema):
+    check: str
+    status: str
+    severity: str
+    title: str
+    message: str
+    fix: str
+
+
+class EvaluatedOut(Schema):
+    id: int
+    duplicate: bool
+    score: int | None
+    critical_count: int
+    evaluation_ms: int
+    fixes: list[FixOut]
+
+
+@agent_router.post("/agent/evidence", auth=DeviceAuth(),
+                   response={201: EvaluatedOut, 409: EvaluatedOut, 400: Problem,
+                             401: Problem, 403: Problem, 411: Problem, 413: Problem,
+                             415: Problem, 422: Problem, 503: Problem},
+                   openapi_extra=EVIDENCE_BODY)
+def upload_evidence(request: HttpRequest) -> Status[dict[str, Any]]:
+    device = request.auth  # type: ignore[attr-defined]
+    _check_length(request, settings.EVIDENCE_MAX_BYTES, evidence.too_large)
+    media = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if media != evidence.MEDIA_TYPE:
+        raise ingest.IngestError(415, "media-type", "Type de contenu attendu : "
+                                 "application/zip (un paquet de preuves).",
+                                 "Expected content type: application/zip (an evidence bundle).")
+    done = evidence.receive(device, request.body, request.META.get("HTTP_CONTENT_ENCODING", ""),
+                            sent_at=_sent_at(request))
+    report = done.stored.report
+    return Status(201 if done.stored.created else 409, {
+        "id": report.pk, "duplicate": not done.stored.created, "score": report.score,
+        "critical_count": report.critical_count, "evaluation_ms": done.evaluation_ms,
+        "fixes": evidence.top_fixes(report.data)})
 
 
 @agent_router.get("/agent/me", auth=DeviceAuth(), response={200: DeviceOut, 401: Problem,

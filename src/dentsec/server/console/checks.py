@@ -30,6 +30,7 @@ def rule_of(check_id: str) -> int | None:
 
 def practice_steps(check_id: str, os_family: str) -> str:
     check = get(check_id)
-    family = OSFamily(os_family) if os_family in OS_FAMILIES else None  # "" before a report
-    remediation = check.remediation.get(family) if check is not None and family else None
+    family = OSFamily(os_family) if os_family in OS_FAMILIES else None
+    remediation = (check.remediation.get(family)
+                   if check is not None and family is not None else None)
     return pick(remediation.practice, lang()) if remediation is not None else ""

@@ -147,9 +147,12 @@ def too_large() -> IngestError:
                        f"Report too large (over {limit} bytes).")
 
 
-def unpack(body: bytes, encoding: str) -> bytes:
+def unpack(body: bytes, encoding: str, limit: int | None = None,
+           too_big: Callable[[], IngestError] = too_large) -> bytes:
     """The JSON text of an upload. The agent sends it gzip-compressed (a sixth of the bytes
-    on a practice's line); the limit applies to the text, so a small bomb is refused."""
+    on a practice's line); the limit applies to the text, so a small bomb is refused.
+    Evidence uploads pass their own limit and refusal."""
+    limit = settings.REPORT_MAX_BYTES if limit is None else limit
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return body
@@ -159,12 +162,12 @@ def unpack(body: bytes, encoding: str) -> bytes:
                           f"Unsupported encoding '{encoding[:40]}' (gzip or none).")
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # a gzip header, nothing else
     try:
-        text = inflater.decompress(body, settings.REPORT_MAX_BYTES + 1)
+        text = inflater.decompress(body, limit + 1)
     except zlib.error as exc:
         raise IngestError(400, "not-gzip", "Le rapport compressé est illisible.",
                           "The compressed report is unreadable.") from exc
-    if len(text) > settings.REPORT_MAX_BYTES:
-        raise too_large()
+    if len(text) > limit:
+        raise too_big()
     if not inflater.eof or inflater.unused_data:
         # stored as received: it must decompress to exactly what was checked here
         raise IngestError(400, "not-gzip", "Le rapport compressé est tronqué ou suivi "
@@ -209,7 +212,7 @@ def _aware(value: str) -> datetime:
     return parsed
 
 
-def _critical(data: dict[str, Any]) -> int:
+def critical_count(data: dict[str, Any]) -> int:
     return sum(1 for f in data["findings"]
                if f["status"] == "fail" and f["severity"] == "critical")
 
@@ -282,7 +285,7 @@ def store_report(device: Device, body: bytes, encoding: str = "",
     host = data["host"]
     score = data["score"]
     failing = sorted({f["id"] for f in data["findings"] if f["status"] == "fail"})
-    critical = _critical(data)
+    critical = critical_count(data)
     before = list(device.failing)
     is_latest = device.last_observed_at is None or observed >= device.last_observed_at
     offset_s = None if offset is None else round(offset.total_seconds())

@@ -177,6 +177,16 @@ class Device(models.Model):
     previous_failing = models.JSONField(null=True, blank=True, default=None)
     """Ids failing in the report before the latest one; None before a second report. The
     device page shows "new since the last report" from it without reading two bodies."""
+    # -- agents and server-side evaluation (issue 19) --
+    hostname = models.CharField(max_length=255, blank=True, default="")
+    """The host name its reports and bundles name: a bundle of another host is refused."""
+    agent_kind = models.CharField(max_length=12, blank=True, default="")
+    """Who reports it: python (dentsec agent), powershell, shell; "" before a report."""
+    agent_version = models.CharField(max_length=40, blank=True, default="")
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    """When the server last evaluated one of its evidence bundles (None: never)."""
+    evaluation_ms = models.IntegerField(null=True, blank=True)
+    """How long that evaluation took, in milliseconds."""
 
     class Meta:
         ordering = ["name"]
@@ -241,6 +251,24 @@ class Report(models.Model):
     def findings(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = self.data.get("findings", [])
         return found
+
+
+class EvidenceBundle(models.Model):
+    """An uploaded evidence bundle, kept for a while so that a corrected catalog can
+    re-evaluate it (``manage.py reevaluate_evidence``); deleted after ``expires_at``."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="bundles")
+    report = models.ForeignKey(Report, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    digest = models.CharField(max_length=64)
+    """SHA-256 of the zip as received."""
+    collector = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    body = models.BinaryField()
+
+    class Meta:
+        ordering = ["-received_at"]
 
 
 class Alert(models.Model):

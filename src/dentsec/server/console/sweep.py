@@ -1,6 +1,6 @@
 """The hourly sweep (`dentsec serve`'s background thread, or `dentsec server send-alerts`
 from cron): time-based alerts, the digests, last month's reports, trimming old reports and
-old history."""
+old history, deleting expired evidence bundles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from dentsec.server.console import alerts, digest, history, monthly, retention
+from dentsec.server.console import alerts, digest, evidence, history, monthly, retention
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Swept:
     digests: int
     monthly_reports: int
     trimmed: int
+    bundles_purged: int = 0
 
 
 def run(now: datetime | None = None) -> Swept:
@@ -26,4 +27,5 @@ def run(now: datetime | None = None) -> Swept:
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
     history.prune(timezone.localdate(now))
-    return Swept(len(created), sent, len(made), retention.prune_details(now))
+    return Swept(len(created), sent, len(made), retention.prune_details(now),
+                 evidence.purge(now))

@@ -4,6 +4,7 @@ from django.urls import path
 
 from dentsec.server.console import (
     account_views,
+    agent_views,
     course_views,
     device_views,
     pages,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("cabinet/<int:practice_id>/export.csv", views.export_devices, name="export"),
     path("cabinet/<int:practice_id>/inscription/", views.tokens, name="tokens"),
     path("jeton/<int:token_id>/revoquer/", views.revoke_token, name="revoke-token"),
+    path("agent/<str:name>", agent_views.script, name="agent-script"),
     path("postes/", views.my_devices, name="my-devices"),
     path("poste/<int:device_id>/", views.device, name="device"),
     path("poste/<int:device_id>/revoquer/", device_views.revoke_device, name="revoke-device"),

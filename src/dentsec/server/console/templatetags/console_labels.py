@@ -12,6 +12,9 @@ LABELS = {
     "critical": _("critique"), "high": _("élevée"), "medium": _("moyenne"), "low": _("faible"),
     "fail": _("à corriger"), "warn": _("à surveiller"), "unknown": _("inconnu"),
     "pass": _("conforme"), "na": _("sans objet"),
+    # the agent that reports a device (Device.agent_kind)
+    "python": _("agent Python"), "powershell": _("agent PowerShell"),
+    "shell": _("agent shell (macOS)"),
 }
 
 
