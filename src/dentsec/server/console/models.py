@@ -247,8 +247,18 @@ class Alert(models.Model):
     KIND_BACKUP = "backup-overdue"
     KIND_OS_EOL = "os-eol"
     KIND_CRITICAL = "critical-new"
+    # -- procedures (issue 14) --
+    KIND_DEPARTURE = "departure-active"
+    KIND_FW_CHANGE = "fw-unplanned"
+    KIND_FW_PLAN = "fw-plan-off"
+    KIND_RISK_EXPIRED = "risk-expired"
+    KIND_RENEWAL = "renewal-due"
+    PROCEDURE_KINDS = (KIND_DEPARTURE, KIND_FW_CHANGE, KIND_FW_PLAN, KIND_RISK_EXPIRED,
+                       KIND_RENEWAL)
+    # -- end procedures --
     KIND_CHOICES = [(KIND_SILENT, KIND_SILENT), (KIND_BACKUP, KIND_BACKUP),
-                    (KIND_OS_EOL, KIND_OS_EOL), (KIND_CRITICAL, KIND_CRITICAL)]
+                    (KIND_OS_EOL, KIND_OS_EOL), (KIND_CRITICAL, KIND_CRITICAL),
+                    *((k, k) for k in PROCEDURE_KINDS)]
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="alerts")
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alerts")
@@ -350,3 +360,18 @@ class MonthlyReport(models.Model):
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["practice", "month"],
                                                name="monthly_report_once")]
+
+
+# --- procedures (issue 14): defined in their own module, registered here ------------------
+from dentsec.server.console.procedure_models import (  # noqa: E402,F401
+    AcceptedRisk,
+    Application,
+    ArrivalItem,
+    Departure,
+    FirewallBaseline,
+    Person,
+    PersonAccount,
+    PlannedChange,
+    ProcedurePolicy,
+    RevocationItem,
+)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from dentsec.server.console import alerts, digest, monthly, retention
+from dentsec.server.console import alerts, digest, monthly, procedures, retention
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Swept:
 
 def run(now: datetime | None = None) -> Swept:
     now = now or timezone.now()
-    created = alerts.sweep(now)
+    created = alerts.sweep(now) + procedures.sweep(now)  # procedures: issue 14
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
     return Swept(len(created), sent, len(made), retention.prune_details(now))
