@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from dentsec.server.console import (
@@ -18,9 +20,17 @@ from dentsec.server.console import (
     people,
     sweep,
 )
-from dentsec.server.console.models import Alert, Device, Person
+from dentsec.server.console.models import (
+    AcceptedRisk,
+    Alert,
+    AuditEvent,
+    Device,
+    Person,
+    PlannedChange,
+)
 
 from .audits import audit_json
+from .conftest import login_client
 
 
 def _open(device: Device, kind: str) -> list[str]:
@@ -126,3 +136,75 @@ def test_renewal_reminders_name_the_password_to_change(world: dict[str, Any]) ->
     sweep.run()
     said = _open(device, Alert.KIND_RENEWAL)
     assert any("« secretariat » est à renouveler" in s for s in said)
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+def test_the_team_page_proposes_confirms_and_records_a_departure(
+        client: Client, world: dict[str, Any]) -> None:
+    practice, device = world["practice"], world["device"]
+    login_client(client, world["lead"])
+    response = client.post(reverse("console:team", args=[practice.pk]),
+                           {"name": "Invite", "role": "assistant", "start_date": "2025-01-06"})
+    person = Person.objects.get(practice=practice, name="Invite")
+    assert response.status_code == 302
+    page = client.get(reverse("console:team", args=[practice.pk])).content.decode()
+    assert "Comptes à confirmer" in page and "compte sans titulaire" in page
+    client.post(reverse("console:person-link", args=[person.pk]),
+                {"device": device.pk, "account": "invite", "back": "team"})
+    assert person.accounts.get().account == "invite"
+    page = client.get(reverse("console:person", args=[person.pk])).content.decode()
+    assert "compte nominatif sur chaque poste utilisé" in page
+    client.post(reverse("console:person", args=[person.pk]),
+                {"record-departure": "1", "leave-leaving_date": "2025-06-30",
+                 "leave-shared_passwords": "Wi-Fi\nMessagerie partagée"})
+    page = client.get(reverse("console:person", args=[person.pk])).content.decode()
+    assert "en attente du prochain rapport" in page and "Messagerie partagée" in page
+    assert AuditEvent.objects.filter(action="departure.record", practice=practice).exists()
+
+
+def test_risk_and_change_pages_in_both_languages(client: Client,
+                                                 world: dict[str, Any]) -> None:
+    practice, device = world["practice"], world["device"]
+    login_client(client, world["lead"])
+    url = reverse("console:risks", args=[practice.pk])
+    expiry = (timezone.localdate() + timedelta(days=60)).isoformat()
+    client.post(url, {"device": device.pk, "check_id": "FW-ENABLED", "reason": "box",
+                      "owner": "Dr Martin", "expires_on": expiry})
+    risk = AcceptedRisk.objects.get(practice=practice)
+    page = client.get(url).content.decode()
+    assert "en attente d'approbation" in page and f'id="approve-{risk.pk}"' not in page
+    login_client(client, world["admin"])
+    client.post(reverse("console:risk-action", args=[risk.pk, "approuver"]))
+    page = client.get(url).content.decode()
+    assert "risque accepté jusqu'au" in page
+    device_page = client.get(reverse("console:device", args=[device.pk])).content.decode()
+    assert "risque accepté jusqu&#x27;au" in device_page or "risque accepté jusqu'au" in device_page
+    client.post(reverse("console:changes", args=[practice.pk]), {
+        "device": device.pk, "proto": "tcp", "port": "3389", "action": "open",
+        "requested_by": "Dr Martin", "reason": "télémaintenance",
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": timezone.localdate().isoformat()})
+    change = PlannedChange.objects.get(practice=practice)
+    client.post(reverse("console:change-approve", args=[change.pk]))
+    change.refresh_from_db()
+    assert change.approved_at is not None
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("console:changes", args=[practice.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Firewall changes" in page
+
+
+def test_staff_and_other_tenants_reach_no_procedure_page(client: Client,
+                                                         world: dict[str, Any],
+                                                         tenants: dict[str, Any]) -> None:
+    practice = world["practice"]
+    person = Person.objects.create(practice=practice, name="X", role="other",
+                                   start_date=timezone.localdate())
+    for who in (world["staff"], tenants["b"]["lead"], tenants["b"]["admin"]):
+        login_client(client, who)
+        for url in (reverse("console:team", args=[practice.pk]),
+                    reverse("console:person", args=[person.pk]),
+                    reverse("console:risks", args=[practice.pk]),
+                    reverse("console:changes", args=[practice.pk])):
+            assert client.get(url).status_code == 404, (who.user.username, url)

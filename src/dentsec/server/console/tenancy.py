@@ -15,13 +15,17 @@ from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
     ROLE_STAFF,
+    AcceptedRisk,
     Alert,
     AuditEvent,
     Device,
     EnrollmentToken,
+    Person,
+    PlannedChange,
     Practice,
     Profile,
     Report,
+    RevocationItem,
 )
 
 
@@ -105,3 +109,21 @@ def get_or_404(qs: QuerySet[Any], pk: object) -> Any:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- procedures (issue 14): managers of the practice only --------------------------------
+
+def persons(profile: Profile) -> QuerySet[Person]:
+    return Person.objects.filter(practice__in=practices(profile))
+
+
+def accepted_risks(profile: Profile) -> QuerySet[AcceptedRisk]:
+    return AcceptedRisk.objects.filter(practice__in=practices(profile))
+
+
+def planned_changes(profile: Profile) -> QuerySet[PlannedChange]:
+    return PlannedChange.objects.filter(practice__in=practices(profile))
+
+
+def revocation_items(profile: Profile) -> QuerySet[RevocationItem]:
+    return RevocationItem.objects.filter(departure__person__practice__in=practices(profile))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dentsec.server.console import account_views, device_views, pages, views
+from dentsec.server.console import account_views, device_views, pages, procedure_views, views
 
 app_name = "console"
 
@@ -51,4 +51,17 @@ urlpatterns = [
          name="monthly-toggle"),
     path("cabinet/<int:practice_id>/rapport-mensuel/<int:monthly_id>.pdf", pages.monthly_pdf,
          name="monthly-pdf"),
+    # --- procedures (issue 14) ---
+    path("cabinet/<int:practice_id>/equipe/", procedure_views.team, name="team"),
+    path("equipe/<int:person_id>/", procedure_views.person, name="person"),
+    path("equipe/<int:person_id>/lier/", procedure_views.confirm_link, name="person-link"),
+    path("equipe/<int:person_id>/arrivee/<str:item>/", procedure_views.tick,
+         name="arrival-tick"),
+    path("revocation/<int:item_id>/", procedure_views.revoked, name="revoked"),
+    path("cabinet/<int:practice_id>/risques/", procedure_views.risks, name="risks"),
+    path("risque/<int:risk_id>/<str:action>/", procedure_views.risk_action,
+         name="risk-action"),
+    path("cabinet/<int:practice_id>/pare-feu/", procedure_views.changes, name="changes"),
+    path("pare-feu/<int:change_id>/approuver/", procedure_views.approve_change,
+         name="change-approve"),
 ]
