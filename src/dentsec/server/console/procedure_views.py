@@ -79,8 +79,8 @@ def team(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRespon
 @with_profile
 @managers_only
 @require_POST
-def confirm_link(request: HttpRequest, profile: Profile, person_id: int) -> HttpResponse:
-    person = _person(profile, person_id)
+def confirm_link(request: HttpRequest, profile: Profile, member_id: int) -> HttpResponse:
+    person = _person(profile, member_id)
     device = tenancy.get_or_404(tenancy.devices(profile).filter(practice=person.practice),
                                 request.POST.get("device"))
     account = request.POST.get("account", "")[:255]
@@ -97,8 +97,8 @@ def confirm_link(request: HttpRequest, profile: Profile, person_id: int) -> Http
 @with_profile
 @managers_only
 @require_http_methods(["GET", "POST"])
-def person(request: HttpRequest, profile: Profile, person_id: int) -> HttpResponse:
-    who = _person(profile, person_id)
+def person(request: HttpRequest, profile: Profile, member_id: int) -> HttpResponse:
+    who = _person(profile, member_id)
     app_form = ApplicationForm(request.POST if "add-application" in request.POST else None,
                                prefix="app")
     leave_form = DepartureForm(request.POST if "record-departure" in request.POST else None,
@@ -129,8 +129,8 @@ def person(request: HttpRequest, profile: Profile, person_id: int) -> HttpRespon
 @with_profile
 @managers_only
 @require_POST
-def tick(request: HttpRequest, profile: Profile, person_id: int, item: str) -> HttpResponse:
-    who = _person(profile, person_id)
+def tick(request: HttpRequest, profile: Profile, member_id: int, item: str) -> HttpResponse:
+    who = _person(profile, member_id)
     if not people.tick(who, item, _user(request)):
         raise Http404
     audit.record("arrival.tick", request=request, practice=who.practice,

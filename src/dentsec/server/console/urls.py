@@ -53,9 +53,9 @@ urlpatterns = [
          name="monthly-pdf"),
     # --- procedures (issue 14) ---
     path("cabinet/<int:practice_id>/equipe/", procedure_views.team, name="team"),
-    path("equipe/<int:person_id>/", procedure_views.person, name="person"),
-    path("equipe/<int:person_id>/lier/", procedure_views.confirm_link, name="person-link"),
-    path("equipe/<int:person_id>/arrivee/<str:item>/", procedure_views.tick,
+    path("equipe/<int:member_id>/", procedure_views.person, name="person"),
+    path("equipe/<int:member_id>/lier/", procedure_views.confirm_link, name="person-link"),
+    path("equipe/<int:member_id>/arrivee/<str:item>/", procedure_views.tick,
          name="arrival-tick"),
     path("revocation/<int:item_id>/", procedure_views.revoked, name="revoked"),
     path("cabinet/<int:practice_id>/risques/", procedure_views.risks, name="risks"),
