@@ -364,14 +364,14 @@ class MonthlyReport(models.Model):
 
 # --- procedures (issue 14): defined in their own module, registered here ------------------
 from dentsec.server.console.procedure_models import (  # noqa: E402,F401
-    AcceptedRisk,
-    Application,
-    ArrivalItem,
-    Departure,
-    FirewallBaseline,
-    Person,
-    PersonAccount,
-    PlannedChange,
-    ProcedurePolicy,
-    RevocationItem,
+    AcceptedRisk as AcceptedRisk,
+    Application as Application,
+    ArrivalItem as ArrivalItem,
+    Departure as Departure,
+    FirewallBaseline as FirewallBaseline,
+    Person as Person,
+    PersonAccount as PersonAccount,
+    PlannedChange as PlannedChange,
+    ProcedurePolicy as ProcedurePolicy,
+    RevocationItem as RevocationItem,
 )

@@ -33,8 +33,8 @@ from dentsec.server.console.models import (
 )
 from dentsec.server.console.procedure_models import PERSON_ROLES
 
-router = Router(tags=["procedures"], auth=ProfileAuth())
-agent_router = Router(tags=["agent"])
+router: Router = Router(tags=["procedures"], auth=ProfileAuth())
+agent_router: Router = Router(tags=["agent"])
 
 
 def _manager(request: HttpRequest) -> Profile:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dentsec.server.console.forms import NameField
+from dentsec.server.console.models import Device
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -33,7 +34,8 @@ class DepartureForm(forms.Form):
 
 
 class RiskForm(forms.Form):
-    device = forms.ModelChoiceField(label=_("Poste (vide : tout le cabinet)"), queryset=None,
+    device: forms.ModelChoiceField[Device] = forms.ModelChoiceField(
+        label=_("Poste (vide : tout le cabinet)"), queryset=None,
                                     required=False)
     check_id = forms.CharField(label=_("Contrôle (ex. FW-ENABLED)"), max_length=60)
     reason = forms.CharField(label=_("Raison"), max_length=2000,
@@ -43,7 +45,8 @@ class RiskForm(forms.Form):
 
 
 class PlannedChangeForm(forms.Form):
-    device = forms.ModelChoiceField(label=_("Poste"), queryset=None)
+    device: forms.ModelChoiceField[Device] = forms.ModelChoiceField(label=_("Poste"),
+                                                                    queryset=None)
     proto = forms.ChoiceField(label=_("Protocole"), choices=[("tcp", "tcp"), ("udp", "udp")])
     port = forms.IntegerField(label=_("Port"), min_value=1, max_value=65535)
     action = forms.ChoiceField(label=_("Changement"), choices=[
