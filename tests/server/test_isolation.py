@@ -69,7 +69,7 @@ def _foreign(world: dict[str, Any]) -> dict[str, Any]:
                                                     month=date(2026, 10, 1), pdf=b"%PDF-")
         # -- procedures (issue 14): a person leaving, an exception, a planned change --
         from dentsec.server.console import departures, exceptions_risk, firewall_changes
-        from dentsec.server.console.models import Person
+        from dentsec.server.console.procedure_models import Person
 
         today = timezone.localdate()
         b["member"] = Person.objects.create(practice=b["practice"], name="Bernard B",

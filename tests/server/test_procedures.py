@@ -20,14 +20,8 @@ from dentsec.server.console import (
     people,
     sweep,
 )
-from dentsec.server.console.models import (
-    AcceptedRisk,
-    Alert,
-    AuditEvent,
-    Device,
-    Person,
-    PlannedChange,
-)
+from dentsec.server.console.models import Alert, AuditEvent, Device
+from dentsec.server.console.procedure_models import AcceptedRisk, Person, PlannedChange
 
 from .audits import audit_json
 from .conftest import login_client

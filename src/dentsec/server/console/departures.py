@@ -18,11 +18,13 @@ from django.utils.formats import date_format
 from dentsec.server.console import people
 from dentsec.server.console.models import (
     Alert,
-    Departure,
     Device,
     EnrollmentToken,
-    Person,
     Report,
+)
+from dentsec.server.console.procedure_models import (
+    Departure,
+    Person,
     RevocationItem,
 )
 

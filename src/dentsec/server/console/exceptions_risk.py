@@ -21,7 +21,14 @@ from django.utils.formats import date_format
 
 from dentsec.checks.catalog import RULE_NAMES, load_catalog
 from dentsec.findings import Finding, score
-from dentsec.server.console.models import AcceptedRisk, Alert, Device, Practice
+from dentsec.server.console.models import (
+    Alert,
+    Device,
+    Practice,
+)
+from dentsec.server.console.procedure_models import (
+    AcceptedRisk,
+)
 from dentsec.vocab import Status
 
 MAX_DAYS = 366

@@ -17,9 +17,11 @@ from dentsec.checks.registry import is_exposed
 from dentsec.server.console.models import (
     Alert,
     Device,
+    Report,
+)
+from dentsec.server.console.procedure_models import (
     FirewallBaseline,
     PlannedChange,
-    Report,
 )
 
 

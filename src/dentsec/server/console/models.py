@@ -362,16 +362,5 @@ class MonthlyReport(models.Model):
                                                name="monthly_report_once")]
 
 
-# --- procedures (issue 14): defined in their own module, registered here ------------------
-from dentsec.server.console.procedure_models import (  # noqa: E402,F401
-    AcceptedRisk as AcceptedRisk,
-    Application as Application,
-    ArrivalItem as ArrivalItem,
-    Departure as Departure,
-    FirewallBaseline as FirewallBaseline,
-    Person as Person,
-    PersonAccount as PersonAccount,
-    PlannedChange as PlannedChange,
-    ProcedurePolicy as ProcedurePolicy,
-    RevocationItem as RevocationItem,
-)
+# --- procedures (issue 14): defined in their own module, registered by this import ---------
+from dentsec.server.console import procedure_models  # noqa: E402,F401

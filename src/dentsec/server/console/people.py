@@ -19,15 +19,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dentsec.server.console.models import (
+    Device,
+    Practice,
+)
+from dentsec.server.console.procedure_models import (
+    DEFAULT_RENEWAL_DAYS,
     Application,
     ArrivalItem,
-    Device,
     Person,
     PersonAccount,
-    Practice,
     ProcedurePolicy,
 )
-from dentsec.server.console.procedure_models import DEFAULT_RENEWAL_DAYS
 
 
 def device_accounts(device: Device) -> list[dict[str, Any]] | None:

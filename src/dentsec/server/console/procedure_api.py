@@ -26,12 +26,14 @@ from dentsec.server.console import (
 from dentsec.server.console.api import DeviceAuth, Id, Problem, ProfileAuth
 from dentsec.server.console.models import (
     Device,
-    Person,
-    PlannedChange,
     Practice,
     Profile,
 )
-from dentsec.server.console.procedure_models import PERSON_ROLES
+from dentsec.server.console.procedure_models import (
+    PERSON_ROLES,
+    Person,
+    PlannedChange,
+)
 
 router: Router = Router(tags=["procedures"], auth=ProfileAuth())
 agent_router: Router = Router(tags=["agent"])

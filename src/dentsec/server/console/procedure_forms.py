@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dentsec.checks.catalog import load_catalog
+from dentsec.server.console import checks
 from dentsec.server.console.forms import NameField
 from dentsec.server.console.models import Device
 
@@ -37,11 +41,17 @@ class RiskForm(forms.Form):
     device: forms.ModelChoiceField[Device] = forms.ModelChoiceField(
         label=_("Poste (vide : tout le cabinet)"), queryset=None,
                                     required=False)
-    check_id = forms.CharField(label=_("Contrôle (ex. FW-ENABLED)"), max_length=60)
+    check_id = forms.ChoiceField(label=_("Contrôle"), choices=[])
     reason = forms.CharField(label=_("Raison"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(label=_("Qui porte le risque"), max_length=200)
     expires_on = forms.DateField(label=_("Échéance (12 mois au plus)"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["check_id"].choices = [  # type: ignore[attr-defined]
+            (check_id, f"{checks.title(check_id)} ({check_id})")
+            for check_id in sorted(load_catalog())]
 
 
 class PlannedChangeForm(forms.Form):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dentsec.server.console import (
     audit,
+    checks,
     departures,
     exceptions_risk,
     firewall_changes,
@@ -21,9 +22,6 @@ from dentsec.server.console import (
     tenancy,
 )
 from dentsec.server.console.models import (
-    Application,
-    Departure,
-    Person,
     Practice,
     Profile,
 )
@@ -33,6 +31,11 @@ from dentsec.server.console.procedure_forms import (
     PersonForm,
     PlannedChangeForm,
     RiskForm,
+)
+from dentsec.server.console.procedure_models import (
+    Application,
+    Departure,
+    Person,
 )
 from dentsec.server.console.views import managers_only, with_profile
 
@@ -161,7 +164,7 @@ def risks(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            risk = exceptions_risk.request(practice, data["device"], data["check_id"].strip(),
+            risk = exceptions_risk.request(practice, data["device"], data["check_id"],
                                            data["reason"], data["owner"], data["expires_on"],
                                            _user(request))
         except exceptions_risk.RiskRefused as exc:
@@ -174,8 +177,8 @@ def risks(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRespo
             return redirect("console:risks", practice.pk)
     return render(request, "console/risks.html", {
         "practice": practice, "form": form,
-        "risks": practice.accepted_risks.select_related("device", "requested_by",
-                                                        "approved_by")})
+        "risks": [(r, checks.title(r.check_id)) for r in practice.accepted_risks
+                  .select_related("device", "requested_by", "approved_by")]})
 
 
 @with_profile

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 
 from dentsec.server.console import departures, exceptions_risk, firewall_changes, people
 from dentsec.server.console.models import (
-    AcceptedRisk,
     Alert,
     Device,
-    Person,
-    PlannedChange,
     Practice,
     Report,
+)
+from dentsec.server.console.procedure_models import (
+    AcceptedRisk,
+    Person,
+    PlannedChange,
 )
 
 

@@ -15,16 +15,18 @@ from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
     ROLE_STAFF,
-    AcceptedRisk,
     Alert,
     AuditEvent,
     Device,
     EnrollmentToken,
-    Person,
-    PlannedChange,
     Practice,
     Profile,
     Report,
+)
+from dentsec.server.console.procedure_models import (
+    AcceptedRisk,
+    Person,
+    PlannedChange,
     RevocationItem,
 )
 

@@ -51,7 +51,6 @@ from dentsec.server.console.models import (
     Profile,
     revoke,
 )
-from dentsec.vocab import STATUS_ORDER
 
 View = Callable[..., HttpResponse]
 
