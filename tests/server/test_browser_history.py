@@ -40,9 +40,10 @@ def _seed() -> dict[str, Any]:
     practice = Practice.objects.create(provider=admin.provider, name="Cabinet du Parc")
     lead = accounts.create_member(practice, "docteur", PASSWORD, ROLE_PRACTICE_LEAD,
                                   email="docteur@example.invalid")
-    lead.totp_secret = pyotp.random_base32()
-    lead.totp_confirmed = True
-    lead.save()
+    for profile in (admin, lead):
+        profile.totp_secret = pyotp.random_base32()
+        profile.totp_confirmed = True
+        profile.save()
     devices = []
     for name, base in (("poste-accueil", "report-windows.json"),
                        ("poste-radio", "report-linux.json")):
@@ -54,7 +55,7 @@ def _seed() -> dict[str, Any]:
             data["score"]["overall"] = max(0, min(100, data["score"]["overall"] - days // 3))
             ingest.store_report(device, json.dumps(data).encode(), sent_at=timezone.now())
         devices.append(device)
-    return {"practice": practice, "lead": lead, "devices": devices}
+    return {"practice": practice, "lead": lead, "admin": admin, "devices": devices}
 
 
 def _fits(tab: Any, width: int) -> None:
@@ -111,6 +112,10 @@ def test_digest_link_charts_and_alerts_at_both_widths(page: Any, live_server: An
         page.goto(f"{live_server.url}/alertes/")
         _fits(page, width)
         shot(page, f"h13b-05-alerts-{width}")
+        page.goto(f"{live_server.url}/controle/BAK-RECENT/")
+        assert "1 poste à corriger sur 2" in page.inner_text("#check-summary")
+        _fits(page, width)
+        shot(page, f"h13b-07-check-{width}")
     # Acknowledge one alert at phone width: the counts follow.
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(f"{live_server.url}/alertes/")
@@ -119,3 +124,12 @@ def test_digest_link_charts_and_alerts_at_both_widths(page: Any, live_server: An
     assert int(page.inner_text('[data-state="ouvertes"]')) == open_before - 1
     assert page.inner_text('[data-state="acquittees"]') == "1"
     shot(page, "h13b-06-alert-acknowledged")
+    # The provider's overview, at both widths too.
+    page.click("#logout")
+    sign_in(page, live_server.url, "admin", world["admin"].totp_secret)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/prestataire/")
+        assert "Cabinet du Parc" in page.inner_text("#practices")
+        _fits(page, width)
+        shot(page, f"h13b-08-provider-{width}")

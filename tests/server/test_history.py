@@ -189,3 +189,28 @@ def test_the_new_pages_speak_english(client: Client, tenants: dict[str, Any]) ->
     alerts_page = client.get("/alertes/").content.decode()
     assert "Acknowledge" in alerts_page and "the backup is overdue" in alerts_page
     assert "Les cinq" not in device and "Acquitter" not in alerts_page
+
+
+def test_the_migration_fills_the_history_from_stored_reports(tenants: dict[str, Any]) -> None:
+    """A console upgraded with months of reports gets their charts at once."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    device = tenants["a"]["device_shared"]
+    upload(device, days_ago=10, score=30)
+    upload(device, days_ago=10.1, score=20)
+    expected = sorted(DailyScore.objects.values_list("device_id", "day", "score"))
+    DailyScore.objects.all().delete()
+    migration = import_module("dentsec.server.console.migrations.0003_history_alerts")
+    migration.backfill_daily_scores(apps, None)
+    assert sorted(DailyScore.objects.values_list("device_id", "day", "score")) == expected
+
+
+def test_history_older_than_the_keep_period_goes(tenants: dict[str, Any]) -> None:
+    device = tenants["a"]["device_shared"]
+    upload(device, days_ago=history.KEEP_DAYS + 5, score=10)
+    upload(device, days_ago=history.KEEP_DAYS - 5, score=20)
+    assert history.prune() == 1
+    assert sorted(DailyScore.objects.filter(device=device).values_list("score", flat=True)) \
+        == [20, 48]

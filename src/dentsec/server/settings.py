@@ -193,6 +193,8 @@ EMAIL_PORT = int(os.environ.get("DENTSEC_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DENTSEC_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DENTSEC_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _flag("DENTSEC_EMAIL_TLS", False)
+# A hung mail server must not hold the hourly sweep (digests, monthly reports) for long.
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DENTSEC_EMAIL_FROM", "dentsec@localhost")
 
 LOGGING = {

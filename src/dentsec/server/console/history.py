@@ -21,6 +21,9 @@ from dentsec.server.console.models import DailyScore, Device
 
 RULES = ("1", "2", "3", "4", "5", "6")
 DAYS = 90
+KEEP_DAYS = 400
+"""Rows older than this go (charts show 90 days, the monthly report last month); some
+3.6 million rows a year for 10,000 devices otherwise."""
 FIELDS = ("score",) + tuple(f"rule_{r}" for r in RULES)
 
 _TABLE = DailyScore._meta.db_table
@@ -50,6 +53,13 @@ def record_day(device: Device, observed: datetime, score: dict[str, Any],
               *(_small(by_rule.get(r)) for r in RULES), critical]
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, values)
+
+
+def prune(today: date | None = None) -> int:
+    """Drop the rows older than KEEP_DAYS; returns how many."""
+    limit = (today or timezone.localdate()) - timedelta(days=KEEP_DAYS)
+    deleted, _ = DailyScore.objects.filter(day__lt=limit).delete()
+    return deleted
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The hourly sweep (`dentsec serve`'s background thread, or `dentsec server send-alerts`
-from cron): time-based alerts, the digests, last month's reports, trimming old reports."""
+from cron): time-based alerts, the digests, last month's reports, trimming old reports and
+old history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from dentsec.server.console import alerts, digest, monthly, procedures, retention
+from dentsec.server.console import alerts, digest, history, monthly, procedures, retention
 
 
 @dataclass(frozen=True)
@@ -24,4 +25,5 @@ def run(now: datetime | None = None) -> Swept:
     created = alerts.sweep(now) + procedures.sweep(now)  # procedures: issue 14
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
+    history.prune(timezone.localdate(now))
     return Swept(len(created), sent, len(made), retention.prune_details(now))
