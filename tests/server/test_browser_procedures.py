@@ -82,7 +82,7 @@ def test_accepted_risk_and_planned_change(browser: Any, live_server: Any,  # noq
     sign_in(lead, base, "docteur", world["docteur"].totp_secret)
     lead.goto(f"{base}/cabinet/{practice.pk}/risques/")
     lead.select_option("#id_device", str(device.pk))
-    lead.fill("#id_check_id", "FW-ENABLED")
+    lead.select_option("#id_check_id", "FW-ENABLED")
     lead.fill("#id_reason", "Le routeur du cabinet filtre tout ce qui entre.")
     lead.fill("#id_owner", "Dr Martin")
     lead.fill("#id_expires_on", (timezone.localdate() + timedelta(days=90)).isoformat())
