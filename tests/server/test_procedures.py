@@ -3,7 +3,9 @@ the sweep, then what the practice is told (alerts, device state)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +15,13 @@ from django.utils import timezone
 
 from dentsec.server.console import (
     alerts,
+    dashboard,
     departures,
     exceptions_risk,
     firewall_changes,
     ingest,
     people,
+    records,
     sweep,
 )
 from dentsec.server.console.models import Alert, AuditEvent, Device
@@ -25,6 +29,7 @@ from dentsec.server.console.procedure_models import AcceptedRisk, Person, Planne
 
 from .audits import audit_json
 from .conftest import login_client
+from .test_records import pdf_text
 
 
 def _open(device: Device, kind: str) -> list[str]:
@@ -65,7 +70,7 @@ def test_proposed_links_orphans_and_a_departure_verified_by_the_next_report(
     ingest.store_report(device, audit_json(remove={"invite"}))
     assert _open(device, Alert.KIND_DEPARTURE) == []
     item = departure.items.get(kind="device-account")
-    assert item.done_at is not None and item.how.startswith("removed — rapport du")
+    assert item.done_at is not None and item.how.startswith("supprimé / removed — rapport du")
 
 
 def test_an_unplanned_port_alerts_and_a_planned_one_does_not(world: dict[str, Any]) -> None:
@@ -104,6 +109,9 @@ def test_an_accepted_risk_leaves_the_score_then_fails_again_at_expiry(
     device.refresh_from_db()
     assert "FW-ENABLED" not in device.failing
     assert device.score is not None and before is not None and device.score >= before
+    shown = Device.objects.filter(pk=device.pk)
+    fixes = dashboard.top_fixes(dashboard.latest_reports(shown), limit=50)
+    assert "FW-ENABLED" not in {f.check_id for f in fixes}  # not a fix to make either
     # A new report keeps it accepted.
     ingest.store_report(device, audit_json(listening=[("tcp", 22)]))
     device.refresh_from_db()
@@ -202,3 +210,27 @@ def test_staff_and_other_tenants_reach_no_procedure_page(client: Client,
                     reverse("console:risks", args=[practice.pk]),
                     reverse("console:changes", args=[practice.pk])):
             assert client.get(url).status_code == 404, (who.user.username, url)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="poppler-utils missing (.ci/setup.d/45-server-pdf.sh)")
+def test_the_practice_pdf_lists_exceptions_and_departures(world: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    practice, device = world["practice"], world["device"]
+    risk = exceptions_risk.request(practice, device, "FW-ENABLED", "routeur filtrant",
+                                   "Dr Martin", timezone.localdate() + timedelta(days=30),
+                                   world["lead"].user)
+    exceptions_risk.approve(risk, world["admin"].user)
+    person = Person.objects.create(practice=practice, name="Invite", role="assistant",
+                                   start_date=timezone.localdate() - timedelta(days=90))
+    people.link(person, device, "invite", None)
+    departures.record(person, timezone.localdate() - timedelta(days=1), None)
+    ingest.store_report(device, audit_json(remove={"invite"}))
+    pdf = records.practice_pdf(practice, Device.objects.filter(practice=practice),
+                               records.last_days())
+    text = " ".join(pdf_text(pdf, tmp_path, "practice-procedures"))
+    assert "Risques acceptés" in text and "routeur" in text  # a narrow column: one word a line
+    assert "risque accepté jusqu'au" in text
+    assert "Départs" in text and "Invite" in text and "supprimé / removed — rapport du" in text
+    device_pdf = records.device_pdf(device, Device.objects.get(pk=device.pk).current_report)
+    assert "risque accepté jusqu'au" in " ".join(pdf_text(device_pdf, tmp_path, "device"))

@@ -29,6 +29,8 @@ from dentsec.server.console.procedure_models import (
 )
 
 GRACE = timedelta(hours=24)
+SEEN = {"disabled": "désactivé / disabled", "removed": "supprimé / removed"}
+"""Kept as proof in both languages, like "à la main / by hand"."""
 
 
 @transaction.atomic
@@ -96,7 +98,7 @@ def verify(device: Device, report: Report) -> None:
         state = people.account_state(device, item.account)
         if state in ("disabled", "removed"):
             item.done_at = timezone.now()
-            item.how = (f"{state} — rapport du "
+            item.how = (f"{SEEN[state]} — rapport du "
                         f"{date_format(timezone.localtime(report.observed_at), 'SHORT_DATETIME_FORMAT')}"
                         f" (#{report.pk})")
             item.save(update_fields=["done_at", "how"])

@@ -160,6 +160,15 @@ def refresh(device: Device, on: date | None = None) -> Shown | None:
     return state
 
 
+def mark_accepted(device: Device, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings of a page or a PDF, each accepted failure carrying its sentence
+    ("accepted": "risque accepté jusqu'au …") so it is not shown as a failure."""
+    until = accepted_until(device)
+    return [{**f, "accepted": label(until[f["id"]])}
+            if f.get("id") in until and f.get("status") in ("fail", "warn") else f
+            for f in findings]
+
+
 def label(until: date) -> str:
     from django.utils.translation import gettext as _
 

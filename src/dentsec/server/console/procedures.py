@@ -5,12 +5,19 @@ overdue, planned changes off, risks expired, passwords due), and the alerts' sen
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dentsec.server.console import departures, exceptions_risk, firewall_changes, people
+from dentsec.server.console import (
+    checks,
+    departures,
+    exceptions_risk,
+    firewall_changes,
+    people,
+)
 from dentsec.server.console.models import (
     Alert,
     Device,
@@ -19,6 +26,7 @@ from dentsec.server.console.models import (
 )
 from dentsec.server.console.procedure_models import (
     AcceptedRisk,
+    Departure,
     Person,
     PlannedChange,
 )
@@ -65,6 +73,17 @@ def renewals_sweep(now: datetime | None = None) -> list[Alert]:
 def sweep(now: datetime | None = None) -> list[Alert]:
     return (departures.sweep(now) + firewall_changes.sweep(now) + exceptions_risk.sweep(now)
             + renewals_sweep(now))
+
+
+def records(practice: Practice) -> dict[str, Any]:
+    """What the practice PDF lists for the records: every exception, every departure with
+    what was revoked and how it was verified."""
+    return {
+        "accepted_risks": [(r, checks.title(r.check_id)) for r in practice.accepted_risks
+                           .select_related("device", "requested_by", "approved_by")],
+        "departures": [(d, list(d.items.select_related("done_by")))
+                       for d in Departure.objects.filter(person__practice=practice)
+                       .select_related("person").order_by("-leaving_date")]}
 
 
 def describe(alert: Alert) -> str:

@@ -19,7 +19,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dentsec.report.pdf import html_to_pdf
-from dentsec.server.console import alerts, charts, checks, dashboard, history, overview
+from dentsec.server.console import (
+    alerts,
+    charts,
+    checks,
+    dashboard,
+    exceptions_risk,
+    history,
+    overview,
+    procedures,
+)
 from dentsec.server.console.models import Alert, Device, Practice, Report
 
 
@@ -38,8 +47,9 @@ def device_context(device: Device, report: Report) -> dict[str, Any]:
     return {
         **overview.device_lead(device, report),
         "device": device, "report": report, "verdict": verdict(report.score),
-        "findings": [f for f in overview.sorted_findings(report.findings)
-                     if f["status"] in ("fail", "warn", "unknown")],
+        "findings": exceptions_risk.mark_accepted(device, [  # issue 14: accepted risks
+            f for f in overview.sorted_findings(report.findings)
+            if f["status"] in ("fail", "warn", "unknown")]),
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 
@@ -95,6 +105,7 @@ def practice_context(practice: Practice, devices: QuerySet[Device],
         "chart": charts.line_chart(trend, period.start, period.end,
                                    _("Score du cabinet")),
         "rows": rows, "alerts": [(a, alerts.describe(a)) for a in period_alerts],
+        **procedures.records(practice),  # issue 14: accepted risks, departures
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 

@@ -348,11 +348,7 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
     show = request.GET.get("show", "problems")
     if show != "all":
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
-    # -- procedures (issue 14): accepted risks shown as such, not as failures --
-    until = exceptions_risk.accepted_until(obj)
-    findings = [{**f, "accepted": exceptions_risk.label(until[f["id"]])}
-                if f["id"] in until and f["status"] in ("fail", "warn") else f
-                for f in findings]
+    findings = exceptions_risk.mark_accepted(obj, findings)  # issue 14: accepted risks
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
         "history": obj.reports.defer("body")[:30],
