@@ -234,3 +234,70 @@ def test_the_practice_pdf_lists_exceptions_and_departures(world: dict[str, Any],
     assert "Départs" in text and "Invite" in text and "supprimé / removed — rapport du" in text
     device_pdf = records.device_pdf(device, Device.objects.get(pk=device.pk).current_report)
     assert "risque accepté jusqu'au" in " ".join(pdf_text(device_pdf, tmp_path, "device"))
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+def test_the_procedures_through_the_api(client: Client, world: dict[str, Any]) -> None:
+    practice, device = world["practice"], world["device"]
+    login_client(client, world["lead"])
+    made = client.post(f"/api/v1/practices/{practice.pk}/people", {
+        "name": "Invite", "role": "assistant", "start_date": "2025-01-06"},
+        content_type="application/json")
+    assert made.status_code == 201
+    member = made.json()["id"]
+    proposals = client.get(f"/api/v1/practices/{practice.pk}/account-proposals").json()
+    assert {"person_id": member, "device_id": device.pk, "account": "invite"} in proposals
+    assert {"person_id": None, "device_id": device.pk, "account": "secretariat"} in proposals
+    linked = client.post(f"/api/v1/people/{member}/accounts",
+                         {"device_id": device.pk, "account": "invite"},
+                         content_type="application/json")
+    assert linked.json()["state"] == "active"
+    assert client.post(f"/api/v1/people/{member}/arrival/awareness").status_code == 200
+    assert client.post(f"/api/v1/people/{member}/arrival/not-admin").status_code == 404
+    left = client.post(f"/api/v1/people/{member}/departure",
+                       {"leaving_date": timezone.localdate().isoformat()},
+                       content_type="application/json")
+    assert [i["kind"] for i in left.json()["items"]] == ["device-account"]
+    detail = client.get(f"/api/v1/people/{member}").json()
+    assert detail["departure"]["items"][0]["done_at"] is None
+    assert {t["item"]: t["done"] for t in detail["arrival"]}["awareness"] is True
+    assert client.get(f"/api/v1/practices/{practice.pk}/renewals").status_code == 200
+
+    expiry = (timezone.localdate() + timedelta(days=30)).isoformat()
+    risk = client.post(f"/api/v1/practices/{practice.pk}/exceptions", {
+        "device_id": device.pk, "check_id": "FW-ENABLED", "reason": "routeur",
+        "owner": "Dr Martin", "expires_on": expiry}, content_type="application/json").json()
+    refused = client.post(f"/api/v1/exceptions/{risk['id']}/approve")
+    assert refused.status_code == 422 and "autre personne" in refused.json()["fr"]
+    too_far = client.post(f"/api/v1/practices/{practice.pk}/exceptions", {
+        "check_id": "FW-ENABLED", "reason": "r", "owner": "o",
+        "expires_on": (timezone.localdate() + timedelta(days=400)).isoformat()},
+        content_type="application/json")
+    assert too_far.status_code == 422 and "12 months" in too_far.json()["en"]
+    login_client(client, world["admin"])
+    assert client.post(f"/api/v1/exceptions/{risk['id']}/approve").json()["approved"]
+    device.refresh_from_db()
+    assert "FW-ENABLED" not in device.failing
+
+    today = timezone.localdate().isoformat()
+    change = client.post(f"/api/v1/practices/{practice.pk}/planned-changes", {
+        "device_id": world["device_staff"].pk, "port": 3389, "requested_by": "Dr Martin",
+        "reason": "télémaintenance", "starts_on": today, "ends_on": today},
+        content_type="application/json").json()
+    assert change["status"] == "waiting"
+    assert client.post(f"/api/v1/planned-changes/{change['id']}/approve").json()["approved"]
+    agent = Client().get("/api/v1/agent/policy",
+                         HTTP_AUTHORIZATION=f"Bearer {world['credential']}")
+    assert agent.json() == {"justified_ports": [
+        {"proto": "tcp", "port": 3389, "reason": "télémaintenance"}]}
+    actions = set(AuditEvent.objects.filter(practice=practice)
+                  .values_list("action", flat=True))
+    assert {"person.add", "person.link", "arrival.tick", "departure.record",
+            "risk.request", "risk.approve", "fw-change.plan",
+            "fw-change.approve"} <= actions
+
+
+def test_staff_get_no_procedure_from_the_api(client: Client, world: dict[str, Any]) -> None:
+    login_client(client, world["staff"])
+    assert client.get(f"/api/v1/practices/{world['practice'].pk}/people").status_code == 404

@@ -27,21 +27,28 @@ from dentsec.server.console.procedure_models import (
 
 def ports_of(data: dict[str, Any]) -> set[str] | None:
     """"tcp/22"-style exposed listeners of a report; None when they were not seen."""
-    network = (data.get("facts") or {}).get("network")
-    if not isinstance(network, dict):
+    facts = data.get("facts")
+    network = facts.get("network") if isinstance(facts, dict) else None
+    listening = network.get("listening") if isinstance(network, dict) else None
+    if not isinstance(listening, list):
         return None
-    return {f"{s['proto']}/{s['port']}" for s in network.get("listening") or []
-            if isinstance(s, dict) and not s.get("system") and isinstance(s.get("port"), int)
-            and is_exposed(str(s.get("address", "")))}
+    return {f"{s['proto']}/{s['port']}" for s in listening
+            if isinstance(s, dict) and s.get("proto") in ("tcp", "udp")
+            and s.get("system") is not True and type(s.get("port")) is int
+            and 0 < s["port"] < 65536 and is_exposed(str(s.get("address", "")))}
 
 
 def firewall_of(data: dict[str, Any]) -> dict[str, Any] | None:
-    firewall = (data.get("facts") or {}).get("firewall")
+    facts = data.get("facts")
+    firewall = facts.get("firewall") if isinstance(facts, dict) else None
     if not isinstance(firewall, dict):
         return None
-    return {"installed": firewall.get("installed"),
-            "profiles": {str(p.get("name")): p.get("enabled")
-                         for p in firewall.get("profiles") or [] if isinstance(p, dict)}}
+    profiles = firewall.get("profiles")
+    installed = firewall.get("installed")
+    return {"installed": installed if isinstance(installed, bool) else None,
+            "profiles": {str(p.get("name"))[:50]: p.get("enabled")
+                         for p in (profiles if isinstance(profiles, list) else [])
+                         if isinstance(p, dict) and isinstance(p.get("enabled"), bool | None)}}
 
 
 def _plans(device: Device, day: date) -> list[PlannedChange]:

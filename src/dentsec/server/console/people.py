@@ -38,12 +38,21 @@ def device_accounts(device: Device) -> list[dict[str, Any]] | None:
     report = device.current_report
     if report is None:
         return None
-    family = (report.data.get("facts") or {}).get("accounts")
-    if not isinstance(family, dict):
+    return accounts_of(report.data)
+
+
+def accounts_of(data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The accounts of a report's facts; the schema leaves facts loose (an agent of another
+    version, or a forged upload), so anything not shaped as expected is "not seen"."""
+    facts = data.get("facts")
+    family = facts.get("accounts") if isinstance(facts, dict) else None
+    found = family.get("accounts") if isinstance(family, dict) else None
+    if not isinstance(found, list):
         return None
-    return [a for a in family.get("accounts") or []
-            if isinstance(a, dict) and a.get("human", True) and a.get("local", True)
-            and not a.get("group", False) and isinstance(a.get("name"), str)]
+    return [a for a in found
+            if isinstance(a, dict) and a.get("human", True) is not False
+            and a.get("local", True) is not False and a.get("group", False) is not True
+            and isinstance(a.get("name"), str)]
 
 
 def _fold(text: str) -> str:
@@ -67,8 +76,8 @@ def matches(person_name: str, account: str, full_name: str | None) -> bool:
     candidates = set(words) | {"".join(words)}
     if len(words) >= 2:
         candidates |= {words[0][0] + words[-1], words[0] + words[-1][0]}
-    return login in candidates or (bool(full_name) and _fold(full_name or "")
-                                   == "".join(words))
+    full = full_name if isinstance(full_name, str) else ""  # report text: any type
+    return login in candidates or (bool(full) and _fold(full) == "".join(words))
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,10 @@ class Reminder:
 
 
 def _aware(value: Any) -> datetime | None:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible (month 13): not a date
+        return None
     return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
