@@ -25,24 +25,43 @@ def _drop_lines(path: Path, names: set[str]) -> None:
                     encoding="utf-8")
 
 
+def _shadow(path: Path, lock: set[str], renewed: set[str], today: int) -> None:
+    """Lock (``!`` before the hash, as ``passwd -l`` does) or set today's change date."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        fields = line.split(":")
+        if fields[0] in lock:
+            fields[1] = "!" + fields[1]
+        if fields[0] in renewed:
+            fields[2] = str(today)
+        out.append(":".join(fields))
+    path.write_text("".join(out), encoding="utf-8")
+
+
 def audit_json(*, remove: set[str] = frozenset(),  # type: ignore[assignment]
+               lock: set[str] = frozenset(),  # type: ignore[assignment]
+               renewed: set[str] = frozenset(),  # type: ignore[assignment]
                listening: list[tuple[str, int]] = (),  # type: ignore[assignment]
                as_of: datetime | None = None) -> bytes:
-    """The JSON report of the weak tree without the ``remove`` accounts, listening on
+    """The JSON report of the weak tree without the ``remove`` accounts, with the ``lock``
+    accounts locked and the ``renewed`` ones' passwords changed today, listening on
     ``listening`` ((proto, port) on every address)."""
+    now = as_of or datetime.now(UTC)
     work = Path(tempfile.mkdtemp(prefix="dentsec-proc-"))
     try:
         tree = work / "tree"
         shutil.copytree(TREE, tree, symlinks=True)
         for name in ("passwd", "shadow", "group"):
             _drop_lines(tree / "etc" / name, set(remove))
+        _shadow(tree / "etc" / "shadow", set(lock), set(renewed),
+                (now - datetime(1970, 1, 1, tzinfo=UTC)).days)
         bundle = work / "bundle.zip"
         collect_bundle(bundle, root=str(tree))
         folder = work / "bundle"
         with zipfile.ZipFile(bundle) as zf:
             zf.extractall(folder)
         manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text("utf-8"))
-        manifest["created_at"] = (as_of or datetime.now(UTC)).isoformat()
+        manifest["created_at"] = now.isoformat()
         sockets = [{"proto": proto, "address": "0.0.0.0", "port": port, "pid": None,
                     "process": None} for proto, port in listening]
         (folder / "items" / "sockets.json").write_text(json.dumps(sockets), "utf-8")

@@ -301,3 +301,47 @@ def test_the_procedures_through_the_api(client: Client, world: dict[str, Any]) -
 def test_staff_get_no_procedure_from_the_api(client: Client, world: dict[str, Any]) -> None:
     login_client(client, world["staff"])
     assert client.get(f"/api/v1/practices/{world['practice'].pk}/people").status_code == 404
+
+
+def test_a_locked_account_counts_as_disabled_for_the_departure(world: dict[str, Any]) -> None:
+    device = world["device"]
+    person = Person.objects.create(practice=world["practice"], name="Invite", role="other",
+                                   start_date=timezone.localdate() - timedelta(days=90))
+    people.link(person, device, "invite", None)
+    departure = departures.record(person, timezone.localdate() - timedelta(days=3), None)
+    sweep.run()
+    assert len(_open(device, Alert.KIND_DEPARTURE)) == 1
+    ingest.store_report(device, audit_json(lock={"invite"}))
+    assert _open(device, Alert.KIND_DEPARTURE) == []
+    assert departure.items.get().how.startswith("désactivé / disabled — rapport du")
+
+
+def test_a_newer_password_date_closes_the_reminder(world: dict[str, Any]) -> None:
+    device = world["device"]
+    sweep.run()
+    assert any("« secretariat »" in s for s in _open(device, Alert.KIND_RENEWAL))
+    ingest.store_report(device, audit_json(renewed={"secretariat"}))
+    sweep.run()
+    said = _open(device, Alert.KIND_RENEWAL)
+    assert said and not any("« secretariat »" in s for s in said)
+    assert "secretariat" not in {r.account for r in people.reminders(
+        world["practice"], Device.objects.filter(pk=device.pk))}
+
+
+def test_admins_only_scope_leaves_other_accounts_out(world: dict[str, Any]) -> None:
+    from dentsec.server.console.procedure_models import ProcedurePolicy
+
+    ProcedurePolicy.objects.create(practice=world["practice"], renewal_scope="admins")
+    due = people.reminders(world["practice"], Device.objects.filter(pk=world["device"].pk))
+    assert due and all(r.device is not None for r in due)  # every account here is admin
+
+
+def test_a_planned_change_that_never_happened_is_flagged(world: dict[str, Any]) -> None:
+    device = world["device"]
+    yesterday = timezone.localdate() - timedelta(days=1)
+    change = firewall_changes.plan(device, "tcp", 8080, "open", "Dr Martin", "essai",
+                                   yesterday - timedelta(days=2), yesterday, None)
+    firewall_changes.approve(change, world["admin"].user)
+    sweep.run()
+    said = _open(device, Alert.KIND_FW_PLAN)
+    assert len(said) == 1 and "n'a pas été fait" in said[0]
