@@ -29,6 +29,7 @@ from dentsec.server.console.procedure_models import AcceptedRisk, Person, Planne
 
 from .audits import audit_json
 from .conftest import login_client
+from .smtp import SmtpServer
 from .test_records import pdf_text
 
 
@@ -345,3 +346,21 @@ def test_a_planned_change_that_never_happened_is_flagged(world: dict[str, Any]) 
     sweep.run()
     said = _open(device, Alert.KIND_FW_PLAN)
     assert len(said) == 1 and "n'a pas été fait" in said[0]
+
+
+def test_the_departure_alert_is_mailed_to_the_lead_and_the_provider(
+        world: dict[str, Any], smtp: SmtpServer, client: Client) -> None:
+    device = world["device"]
+    person = Person.objects.create(practice=world["practice"], name="Invite", role="other",
+                                   start_date=timezone.localdate() - timedelta(days=90))
+    people.link(person, device, "invite", None)
+    departures.record(person, timezone.localdate() - timedelta(days=3), None)
+    sweep.run()
+    for address in ("lead_a@example.invalid", "admin_a@example.invalid"):
+        mails = smtp.to(address)
+        assert mails, address
+        body = mails[-1].body
+        assert "le compte « invite » de Invite, parti(e), est toujours actif" in body
+        assert f"/equipe/{person.pk}/" in body
+    login_client(client, world["lead"])
+    assert client.get(f"/equipe/{person.pk}/").status_code == 200

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,21 @@ def records(practice: Practice) -> dict[str, Any]:
         "departures": [(d, list(d.items.select_related("done_by")))
                        for d in Departure.objects.filter(person__practice=practice)
                        .select_related("person").order_by("-leaving_date")]}
+
+
+def page_of(alert: Alert) -> str:
+    """Where a procedure's alert is handled: the person, the risks, the firewall changes,
+    or the team page (renewals)."""
+    practice_id = alert.practice_id
+    if alert.kind == Alert.KIND_DEPARTURE:
+        person_id = alert.key.partition(":")[0]
+        if person_id.isdigit():
+            return reverse("console:person", args=[int(person_id)])
+    if alert.kind == Alert.KIND_RISK_EXPIRED:
+        return reverse("console:risks", args=[practice_id])
+    if alert.kind in (Alert.KIND_FW_CHANGE, Alert.KIND_FW_PLAN):
+        return reverse("console:changes", args=[practice_id])
+    return reverse("console:team", args=[practice_id])
 
 
 def describe(alert: Alert) -> str:
