@@ -195,6 +195,7 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     practice = b["practice"]
     assert (practice.persons.count(), practice.accepted_risks.count(),
             practice.planned_changes.count()) == (1, 1, 1)
+    assert not hasattr(practice, "procedure_policy")  # no renewal policy set from outside
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

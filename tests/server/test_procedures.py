@@ -148,7 +148,8 @@ def test_the_team_page_proposes_confirms_and_records_a_departure(
     practice, device = world["practice"], world["device"]
     login_client(client, world["lead"])
     response = client.post(reverse("console:team", args=[practice.pk]),
-                           {"name": "Invite", "role": "assistant", "start_date": "2025-01-06"})
+                           {"add-member": "1", "name": "Invite", "role": "assistant",
+                            "start_date": "2025-01-06"})
     person = Person.objects.get(practice=practice, name="Invite")
     assert response.status_code == 302
     page = client.get(reverse("console:team", args=[practice.pk])).content.decode()
@@ -164,6 +165,11 @@ def test_the_team_page_proposes_confirms_and_records_a_departure(
     page = client.get(reverse("console:person", args=[person.pk])).content.decode()
     assert "en attente du prochain rapport" in page and "Messagerie partagée" in page
     assert AuditEvent.objects.filter(action="departure.record", practice=practice).exists()
+    client.post(reverse("console:team", args=[practice.pk]),
+                {"set-renewal": "1", "renewal-renewal_days": "90",
+                 "renewal-renewal_scope": "admins"})
+    assert "Tous les 90 jours" in client.get(
+        reverse("console:team", args=[practice.pk])).content.decode()
 
 
 def test_risk_and_change_pages_in_both_languages(client: Client,
@@ -264,6 +270,10 @@ def test_the_procedures_through_the_api(client: Client, world: dict[str, Any]) -
     assert detail["departure"]["items"][0]["done_at"] is None
     assert {t["item"]: t["done"] for t in detail["arrival"]}["awareness"] is True
     assert client.get(f"/api/v1/practices/{practice.pk}/renewals").status_code == 200
+    policy = client.put(f"/api/v1/practices/{practice.pk}/renewal-policy",
+                        {"renewal_days": 365, "renewal_scope": "admins"},
+                        content_type="application/json")
+    assert policy.json() == {"renewal_days": 365, "renewal_scope": "admins"}
 
     expiry = (timezone.localdate() + timedelta(days=30)).isoformat()
     risk = client.post(f"/api/v1/practices/{practice.pk}/exceptions", {

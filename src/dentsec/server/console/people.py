@@ -208,6 +208,13 @@ def policy_of(practice: Practice) -> ProcedurePolicy:
     return found or ProcedurePolicy(practice=practice, renewal_days=DEFAULT_RENEWAL_DAYS)
 
 
+def set_policy(practice: Practice, renewal_days: int, renewal_scope: str) -> ProcedurePolicy:
+    policy, _ = ProcedurePolicy.objects.update_or_create(
+        practice=practice, defaults={"renewal_days": renewal_days,
+                                     "renewal_scope": renewal_scope})
+    return policy
+
+
 @dataclass(frozen=True)
 class Reminder:
     where: str

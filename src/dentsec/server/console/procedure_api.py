@@ -325,6 +325,28 @@ def renewals(request: HttpRequest, practice_id: Id) -> Any:
              "due": r.due} for r in people.reminders(practice, devices)]
 
 
+class RenewalPolicy(Schema):
+    renewal_days: int = Field(180, ge=30, le=730)
+    renewal_scope: Literal["all", "admins"] = "all"
+
+
+@router.get("/practices/{practice_id}/renewal-policy", response={200: RenewalPolicy,
+                                                                 404: Problem})
+def get_renewal_policy(request: HttpRequest, practice_id: Id) -> Any:
+    policy = people.policy_of(_practice(_manager(request), practice_id))
+    return {"renewal_days": policy.renewal_days, "renewal_scope": policy.renewal_scope}
+
+
+@router.put("/practices/{practice_id}/renewal-policy", response={200: RenewalPolicy,
+                                                                 404: Problem})
+def set_renewal_policy(request: HttpRequest, practice_id: Id, payload: RenewalPolicy) -> Any:
+    practice = _practice(_manager(request), practice_id)
+    people.set_policy(practice, payload.renewal_days, payload.renewal_scope)
+    audit.record("renewal.policy", request=request, practice=practice,
+                 target=f"{payload.renewal_days} {payload.renewal_scope}")
+    return {"renewal_days": payload.renewal_days, "renewal_scope": payload.renewal_scope}
+
+
 # --- planned firewall changes ----------------------------------------------------------------
 
 @router.get("/practices/{practice_id}/planned-changes", response={200: list[ChangeOut],

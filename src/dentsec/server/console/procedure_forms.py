@@ -73,3 +73,11 @@ class PlannedChangeForm(forms.Form):
                 data["ends_on"] < data["starts_on"]:
             raise forms.ValidationError(_("La fin doit suivre le début."))
         return data
+
+
+class RenewalForm(forms.Form):
+    renewal_days = forms.IntegerField(label=_("Renouveler les mots de passe tous les (jours)"),
+                                      min_value=30, max_value=730)
+    renewal_scope = forms.ChoiceField(label=_("Pour"), choices=[
+        ("all", _("tous les comptes (le guide : tous les 6 mois)")),
+        ("admins", _("les administrateurs seulement (avis de la CNIL, 2022)"))])

@@ -30,6 +30,7 @@ from dentsec.server.console.procedure_forms import (
     DepartureForm,
     PersonForm,
     PlannedChangeForm,
+    RenewalForm,
     RiskForm,
 )
 from dentsec.server.console.procedure_models import (
@@ -64,19 +65,29 @@ def _refused(exc: exceptions_risk.RiskRefused) -> str:
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResponse:
     practice = _practice(profile, practice_id)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST if "add-member" in request.POST else None)
     if request.method == "POST" and form.is_valid():
         person = Person.objects.create(practice=practice, **form.cleaned_data)
         audit.record("person.add", request=request, practice=practice, target=person.name)
         return redirect("console:person", person.pk)
+    policy = people.policy_of(practice)
+    renewal = RenewalForm(request.POST if "set-renewal" in request.POST else None,
+                          initial={"renewal_days": policy.renewal_days,
+                                   "renewal_scope": policy.renewal_scope}, prefix="renewal")
+    if request.method == "POST" and renewal.is_valid():
+        days, scope = renewal.cleaned_data["renewal_days"], renewal.cleaned_data["renewal_scope"]
+        people.set_policy(practice, days, scope)
+        audit.record("renewal.policy", request=request, practice=practice,
+                     target=f"{days} {scope}")
+        return redirect("console:team", practice.pk)
     devices = tenancy.active_devices(profile).filter(practice=practice)
     return render(request, "console/team.html", {
-        "practice": practice, "form": form,
+        "practice": practice, "form": form, "renewal_form": renewal,
         "persons": practice.persons.prefetch_related("accounts__device"),
         "proposals": people.proposals(practice, devices),
         "orphans": people.orphans(devices),
         "reminders": people.reminders(practice, devices),
-        "policy": people.policy_of(practice)})
+        "policy": policy})
 
 
 @with_profile
