@@ -218,6 +218,27 @@ def test_bad_or_twin_user_names_are_refused(client: Client, tenants: dict[str, A
         accounts.create_member(a["practice"], username, None, ROLE_STAFF)
 
 
+def test_the_operator_resets_a_lone_administrators_second_factor(
+        tenants: dict[str, Any]) -> None:
+    from click.testing import CliRunner
+
+    from dentsec.cli import main
+
+    admin: Profile = tenants["a"]["admin"]
+    admin.totp_secret = pyotp.random_base32()
+    admin.totp_confirmed = True
+    admin.save()
+    result = CliRunner().invoke(main, ["server", "reset-totp", "--username", "ADMIN_A"])
+    assert result.exit_code == 0, result.output
+    assert "réinitialisée" in result.output
+    admin.refresh_from_db()
+    assert not admin.totp_confirmed and not admin.totp_secret
+    assert AuditEvent.objects.filter(action="person.totp-reset", target="admin_a",
+                                     provider_id=admin.provider_id).exists()
+    unknown = CliRunner().invoke(main, ["server", "reset-totp", "--username", "personne"])
+    assert unknown.exit_code == 2 and "aucun compte" in unknown.output
+
+
 def test_the_cli_refuses_a_case_twin_administrator(tenants: dict[str, Any]) -> None:
     from click.testing import CliRunner
 

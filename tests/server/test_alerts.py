@@ -262,3 +262,14 @@ def test_staff_see_their_alerts_but_do_not_handle_them(client: Client,
     alert = Alert.objects.filter(device=a["device_staff"]).first()
     assert alert is not None
     assert client.post(f"/alerte/{alert.pk}/acquitter/").status_code == 404
+
+
+def test_the_alert_list_pages_by_fifty(client: Client, tenants: dict[str, Any]) -> None:
+    a = tenants["a"]
+    _many_alerts(a["device_shared"], 56)  # and the practice's 4: 60 open
+    login_client(client, a["lead"])
+    first = client.get("/alertes/").content.decode()
+    assert '<b data-state="ouvertes">60</b>' in first and "1 / 2" in first
+    assert first.count('<tr id="alert-') == 50
+    second = client.get("/alertes/?etat=ouvertes&page=2").content.decode()
+    assert second.count('<tr id="alert-') == 10 and "2 / 2" in second

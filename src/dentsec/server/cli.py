@@ -179,6 +179,33 @@ def create_admin(username: str, organisation: str | None, email: str,
                   f"Administrator {username} created ({profile.provider.name})."))
 
 
+@server.command("reset-totp")
+@click.option("--username", required=True, help="Identifiant / user name.")
+@lang_option
+@handle_errors
+def reset_totp(username: str) -> None:
+    """Oublie la double authentification d'un compte (téléphone perdu, plus aucun code de
+    secours) : elle sera configurée à la prochaine connexion.
+
+    Forgets an account's second factor (lost phone, no recovery code left): it is set up
+    again at the next sign-in. For the server's operator, when no other administrator can.
+    """
+    _django()
+    _migrate()
+    from dentsec.server.console import accounts, audit
+
+    profile = accounts.find_profile(username)
+    if profile is None:
+        raise DentsecError(f"aucun compte « {username} »", f"no account '{username}'")
+    accounts.reset_totp(profile)
+    audit.record("person.totp-reset", actor=None, target=profile.user.username,
+                 **accounts.journal_scope(profile))
+    click.echo(tr(f"Double authentification de {profile.user.username} réinitialisée : "
+                  "elle sera configurée à la prochaine connexion.",
+                  f"Two-factor authentication of {profile.user.username} reset: it will be "
+                  "set up at the next sign-in."))
+
+
 @server.command("add-practice")
 @click.argument("name")
 @click.option("--organisation", default=None, help="Organisation (la première par défaut).")

@@ -125,7 +125,7 @@ def _int(value: str | None) -> int | None:
 @with_profile
 def alert_list(request: HttpRequest, profile: Profile) -> HttpResponse:
     now = timezone.now()
-    scope = tenancy.alerts(profile).filter(device__revoked_at=None)
+    scope = tenancy.alerts(profile)  # revoked devices already left out
     practice_id = _int(request.GET.get("cabinet"))
     kind = request.GET.get("type", "")
     if practice_id is not None:
@@ -137,16 +137,21 @@ def alert_list(request: HttpRequest, profile: Profile) -> HttpResponse:
     state = request.GET.get("etat", alerts.STATE_OPEN)
     if state not in alerts.STATES and state != "toutes":
         state = alerts.STATE_OPEN
-    shown = scope if state == "toutes" else scope.filter(alerts.state_filter(state, now))
-    page = Paginator(shown.select_related("device", "practice").order_by("-created_at"),
-                     50).get_page(request.GET.get("page"))
+    # One query counts every state; the states split the alerts, so the total and the
+    # paginator's count come from it too.
     counts = alerts.counts(scope, now)
+    total = sum(counts.values())
+    shown = scope if state == "toutes" else scope.filter(alerts.state_filter(state, now))
+    paginator = Paginator(shown.select_related("device", "practice").order_by("-created_at"),
+                          50)
+    paginator.__dict__["count"] = total if state == "toutes" else counts[state]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/alerts.html", {
         "rows": [(a, alerts.describe(a), alerts.state_of(a, now), alerts.check_of(a))
                  for a in page],
-        "page": page, "total": scope.count(), "state": state, "kind": kind,
+        "page": page, "total": total, "state": state, "kind": kind,
         "states": [(key, label, counts[key]) for key, label in alerts.STATES.items()],
         "kinds": [(k, KIND_LABELS[k]) for k, _label in Alert.KIND_CHOICES],
         "practices": tenancy.practices(profile).only("pk", "name")[:500]
