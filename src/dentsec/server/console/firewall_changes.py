@@ -71,20 +71,29 @@ def _reverts(device: Device, port: str, opened: bool, day: date) -> bool:
             .exclude(approved_at=None).exists())
 
 
-def on_report(device: Device, report: Report) -> list[Alert]:
-    """Compare the device's new current report with its baseline, then move the baseline."""
+Baseline = tuple[list[str], dict[str, Any]]
+"""(ports, firewall) as stored; read by procedures.on_report with its other state."""
+
+
+def on_report(device: Device, report: Report, base: Baseline | None) -> list[Alert]:
+    """Compare the device's new current report with its baseline (None: none yet), then
+    move the baseline; nothing is written when nothing changed (the common upload)."""
     data = report.data
     ports, firewall = ports_of(data), firewall_of(data)
     day = timezone.localdate(report.observed_at)
-    base = FirewallBaseline.objects.filter(device=device).first()
     if base is None:
-        FirewallBaseline.objects.create(device=device, ports=sorted(ports or []),
-                                        firewall=firewall or {})
+        FirewallBaseline.objects.get_or_create(device=device, defaults={
+            "ports": sorted(ports or []), "firewall": firewall or {}})
+        return []
+    old_ports, old = base
+    new_ports = sorted(ports) if ports is not None else old_ports
+    new_firewall = firewall if firewall is not None else old
+    if new_ports == old_ports and new_firewall == old:
         return []
     changes: list[str] = []
     if ports is not None:
         plans = _plans(device, day)
-        before = set(base.ports)
+        before = set(old_ports)
         for port, opened in ([(p, True) for p in sorted(ports - before)]
                              + [(p, False) for p in sorted(before - ports)]):
             covering = [plan for plan in plans if _covers(plan, port, opened)]
@@ -94,17 +103,15 @@ def on_report(device: Device, report: Report) -> list[Alert]:
                     plan.save(update_fields=["seen_at"])
             if not covering and not _reverts(device, port, opened, day):
                 changes.append(("+" if opened else "-") + port)
-        base.ports = sorted(ports)
     if firewall is not None:
-        old = base.firewall or {}
         if old and old.get("installed") != firewall["installed"]:
             changes.append(f"installed:{firewall['installed']}")
         for name, enabled in firewall["profiles"].items():
             was = (old.get("profiles") or {}).get(name)
             if old and name in (old.get("profiles") or {}) and was != enabled:
                 changes.append(f"profile:{name}:{enabled}")
-        base.firewall = firewall
-    base.save()
+    FirewallBaseline.objects.filter(device=device).update(ports=new_ports,
+                                                          firewall=new_firewall)
     created: list[Alert] = []
     for change in changes:
         alert, made = Alert.objects.get_or_create(

@@ -4,9 +4,11 @@ overdue, planned changes off, risks expired, passwords due), and the alerts' sen
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,16 +30,41 @@ from dentsec.server.console.models import (
 from dentsec.server.console.procedure_models import (
     AcceptedRisk,
     Departure,
+    FirewallBaseline,
     Person,
     PlannedChange,
+    RevocationItem,
 )
+
+# Run on every upload, written out (as ingest's own queries): the device's firewall baseline,
+# whether a departure waits on it, whether a risk is accepted on it — one round trip, and
+# the ORM's query compilation would cost more than the answers.
+_STATE = (
+    f'SELECT b."ports", b."firewall", '
+    f'EXISTS (SELECT 1 FROM "{RevocationItem._meta.db_table}" i WHERE i."device_id" = %s '
+    f'AND i."kind" = %s AND i."done_at" IS NULL), '
+    f'EXISTS (SELECT 1 FROM "{AcceptedRisk._meta.db_table}" r WHERE r."practice_id" = %s '
+    f'AND (r."device_id" = %s OR r."device_id" IS NULL) AND r."ended_at" IS NULL '
+    f'AND r."approved_at" IS NOT NULL AND r."expires_on" >= %s) '
+    f'FROM (SELECT 1) AS one LEFT JOIN "{FirewallBaseline._meta.db_table}" b '
+    f'ON b."device_id" = %s')
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def on_report(device: Device, report: Report) -> list[Alert]:
     """Called by ingest for a device's new current report."""
-    departures.verify(device, report)
-    created = firewall_changes.on_report(device, report)
-    if exceptions_risk.active(device).exists():
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE, [device.pk, RevocationItem.KIND_DEVICE, device.practice_id,
+                                device.pk, timezone.localdate(), device.pk])
+        ports, firewall, leaving, accepted = cursor.fetchone()
+    if leaving:
+        departures.verify(device, report)
+    base = None if ports is None else (list(_json(ports)), dict(_json(firewall) or {}))
+    created = firewall_changes.on_report(device, report, base)
+    if accepted:
         state = exceptions_risk.refresh(device)
         if state is not None and state.accepted:
             # An accepted risk is not a new problem to mail about.
