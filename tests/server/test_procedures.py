@@ -374,3 +374,23 @@ def test_the_departure_alert_is_mailed_to_the_lead_and_the_provider(
         assert f"/equipe/{person.pk}/" in body
     login_client(client, world["lead"])
     assert client.get(f"/equipe/{person.pk}/").status_code == 200
+
+
+def test_a_practice_wide_exception_covers_every_device_and_its_new_reports(
+        world: dict[str, Any]) -> None:
+    device, other = world["device"], world["device_staff"]
+    ingest.store_report(other, audit_json())
+    risk = exceptions_risk.request(world["practice"], None, "ENC-SYSTEM-DISK",
+                                   "postes fixes dans une pièce fermée", "Dr Martin",
+                                   timezone.localdate() + timedelta(days=180),
+                                   world["admin"].user)
+    exceptions_risk.approve(risk, world["lead"].user)
+    for each in (device, other):
+        each.refresh_from_db()
+        assert "ENC-SYSTEM-DISK" not in each.failing
+    ingest.store_report(device, audit_json(listening=[("tcp", 22)]))
+    device.refresh_from_db()
+    assert "ENC-SYSTEM-DISK" not in device.failing
+    exceptions_risk.withdraw(risk)
+    device.refresh_from_db()
+    assert "ENC-SYSTEM-DISK" in device.failing
