@@ -147,3 +147,31 @@ def test_a_revoked_device_says_so_and_stops_queueing(console_server: ConsoleServ
     assert back.exit_code == 0, back.output
     assert console_server.count_reports() == 2
     assert not config.is_revoked()
+
+
+def test_run_audits_with_the_consoles_planned_ports_as_justified(
+        console_server: ConsoleServer, agent_home: Path) -> None:
+    """An approved planned change running today justifies its port in the agent's audit
+    (issue 14): the console sends it down, the report's policy carries it."""
+    import sqlite3
+    import zlib
+    from datetime import date
+
+    _enroll(console_server, "poste-radio")
+    db = console_server.home / "server" / "dentsec.sqlite3"
+    today = date.today().isoformat()
+    with sqlite3.connect(db) as conn:
+        device_id, practice_id = conn.execute(
+            "SELECT id, practice_id FROM console_device WHERE name = 'poste-radio'").fetchone()
+        conn.execute(
+            "INSERT INTO console_plannedchange (practice_id, device_id, proto, port, action, "
+            "requested_by, reason, starts_on, ends_on, approved_at, created_at) "
+            "VALUES (?, ?, 'tcp', 4242, 'open', 'Dr Martin', 'imagerie', ?, ?, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", (practice_id, device_id, today, today))
+    result = CliRunner().invoke(main, ["agent", "run"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        body = conn.execute("SELECT body FROM console_report").fetchone()[0]
+    report = json.loads(zlib.decompress(body, wbits=32 + zlib.MAX_WBITS))
+    assert report["policy"]["justified_ports"] == [
+        {"port": 4242, "proto": "tcp", "reason": "imagerie"}]

@@ -6,8 +6,9 @@ covered (or fails this test for want of a value for its parameter) without editi
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -29,7 +30,7 @@ PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
           "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
           "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
           "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence",
-          "/agent/dentsec-agent.ps1"}
+          "/api/v1/agent/policy", "/agent/dentsec-agent.ps1"}
 
 
 def _django_routes() -> list[str]:
@@ -55,7 +56,7 @@ def _api_routes() -> list[tuple[str, list[str]]]:
 
 # Parameters that name no tenant object: a route with only these is a listing of the
 # user's own tenant (checked for foreign names instead of a 404).
-NOT_OBJECTS = {"check_id", "rule", "action", "module_id"}
+NOT_OBJECTS = {"check_id", "rule", "action", "module_id", "item"}
 
 
 def _foreign(world: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +68,19 @@ def _foreign(world: dict[str, Any]) -> dict[str, Any]:
         b["alert"] = Alert.objects.filter(device=b["device_staff"]).first()
         b["monthly"] = MonthlyReport.objects.create(practice=b["practice"],
                                                     month=date(2026, 10, 1), pdf=b"%PDF-")
+        # -- procedures (issue 14): a person leaving, an exception, a planned change --
+        from dentsec.server.console import departures, exceptions_risk, firewall_changes
+        from dentsec.server.console.procedure_models import Person
+
+        today = timezone.localdate()
+        b["member"] = Person.objects.create(practice=b["practice"], name="Bernard B",
+                                            role="assistant", start_date=today)
+        b["departure"] = departures.record(b["member"], today, None,
+                                           shared_passwords=["Wi-Fi b"])
+        b["risk"] = exceptions_risk.request(b["practice"], b["device_staff"], "FW-ENABLED",
+                                            "b", "b", today + timedelta(days=30), None)
+        b["change"] = firewall_changes.plan(b["device_staff"], "tcp", 3389, "open", "b", "b",
+                                            today, today, None)
     return b
 
 
@@ -82,7 +96,10 @@ def _fill(route: str, world: dict[str, Any]) -> str:
               # a one-time link is a capability: one nobody was given opens nothing
               "token": "dsl_" + "x" * 43,
               "alert_id": b["alert"].pk, "monthly_id": b["monthly"].pk, "rule": 4,
-              "action": "acquitter", "module_id": "M-PASSWORDS", "name": "dentsec-agent.ps1"}
+              "action": "acquitter", "module_id": "M-PASSWORDS", "name": "dentsec-agent.ps1",
+              # procedures (issue 14)
+              "member_id": b["member"].pk, "item_id": b["departure"].items.get().pk,
+              "risk_id": b["risk"].pk, "change_id": b["change"].pk, "item": "awareness"}
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -90,6 +107,18 @@ def _fill(route: str, world: dict[str, Any]) -> str:
         return str(values[name])
 
     return re.sub(r"\{(\w+)\}", sub, route)
+
+
+# One body valid for every POST operation (each schema ignores the others' fields), so a
+# refusal comes from the tenant check, not from validation.
+BODY = json.dumps({
+    "days": 1, "max_uses": 1,
+    # procedures (issue 14)
+    "name": "x", "role": "other", "start_date": "2026-01-05", "device_id": 1,
+    "account": "x", "leaving_date": "2026-01-05", "proto": "tcp", "port": 1,
+    "action": "open", "requested_by": "x", "reason": "x", "starts_on": "2026-01-05",
+    "ends_on": "2026-01-06", "check_id": "FW-ENABLED", "owner": "x",
+    "expires_on": "2026-02-05"}).encode()
 
 
 def _check_listing(body: str, where: str) -> None:
@@ -112,7 +141,7 @@ def test_no_route_reaches_another_tenant(client: Client, tenants: dict[str, Any]
             if method == "GET":
                 response = client.get(url)
             else:
-                response = client.generic(method, url, b'{"days": 1, "max_uses": 1}',
+                response = client.generic(method, url, BODY,
                                           content_type="application/json")
             statuses[method] = response.status_code
             body = response.content.decode("utf-8", "replace")
@@ -133,7 +162,7 @@ def _post_everywhere(client: Client, tenants: dict[str, Any]) -> None:
         login_client(client, tenants["a"][role])
         for route, _ in _api_routes() + [(r, []) for r in _django_routes()]:
             if "{" in route:
-                client.post(_fill(route, tenants), b"{}", content_type="application/json")
+                client.post(_fill(route, tenants), BODY, content_type="application/json")
 
 
 def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) -> None:
@@ -160,6 +189,18 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert not b["practice"].trainings.exists()
     assert not b["practice"].incidents.exists()
     assert not ReflexContacts.objects.filter(practice=b["practice"]).exists()
+    # procedures (issue 14): nothing approved, ticked, linked, recorded or withdrawn
+    for obj in (b["risk"], b["change"]):
+        obj.refresh_from_db()
+        assert obj.approved_at is None
+    assert b["risk"].ended_at is None
+    assert b["departure"].items.get().done_at is None
+    assert not b["member"].arrival_items.exists() and not b["member"].accounts.exists()
+    assert b["member"].departure.leaving_date == timezone.localdate()
+    practice = b["practice"]
+    assert (practice.persons.count(), practice.accepted_risks.count(),
+            practice.planned_changes.count()) == (1, 1, 1)
+    assert not hasattr(practice, "procedure_policy")  # no renewal policy set from outside
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -66,13 +67,23 @@ def enroll(server: str, token: str, name: str | None) -> None:
                   f"Device credential kept in: {where}"))
 
 
-def _audit_report(lang: str) -> bytes:
+def _audit_report(lang: str, justified: list[dict[str, Any]]) -> bytes:
+    """The audit with the console's planned changes as justified ports (issue 14)."""
+    from dataclasses import replace
+
+    from dentsec.checks.policy import JustifiedPort, Policy
     from dentsec.engine import audit_live
     from dentsec.fix.upload import attach
     from dentsec.report.json_report import render
 
+    ports = [JustifiedPort(port=p["port"], proto=p["proto"], reason=str(p.get("reason", ""))[:200])
+             for p in justified
+             # what a policy file would refuse justifies nothing
+             if isinstance(p.get("port"), int) and 1 <= p["port"] <= 65535
+             and p.get("proto") in ("tcp", "udp")]
+    report = render(audit_live(policy=replace(Policy(), justified_ports=tuple(ports))), lang)
     # The fixes run since (what, when, who, result) travel with the report to the console.
-    return attach(render(audit_live(), lang), lang).encode("utf-8")
+    return attach(report, lang).encode("utf-8")
 
 
 @agent.command("run")
@@ -94,7 +105,14 @@ def run(report_file: Path | None, queue_only: bool) -> None:
             if uploader.still_revoked():
                 _stop_revoked()
         config.clear_revoked()  # the revocation was undone
-    body = report_file.read_bytes() if report_file else _audit_report(cfg.lang)
+    if report_file:
+        body = report_file.read_bytes()
+    else:
+        justified: list[dict[str, Any]] = []
+        if not queue_only:
+            with client.Uploader(cfg.server, credential) as uploader:
+                justified = uploader.justified_ports()
+        body = _audit_report(cfg.lang, justified)
     if len(body) > MAX_REPORT_BYTES:
         raise DentsecError("Rapport trop volumineux pour être envoyé.",
                            "Report too large to upload.")

@@ -89,6 +89,17 @@ class Uploader:
         # 401 (credential unknown), 429, 5xx: keep the report and say why.
         return Outcome.RETRY, _problem(response)
 
+    def justified_ports(self) -> list[dict[str, Any]]:
+        """The ports the console's running planned changes justify on this device (added
+        to the audit's policy); none when the console cannot say (unreachable, older)."""
+        try:
+            response = self.client.get("/api/v1/agent/policy")
+            found = response.json().get("justified_ports") if response.status_code == 200 \
+                else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return []
+        return [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+
     def still_revoked(self) -> bool:
         """Asked before auditing a device the console revoked: True unless the console
         now accepts it again (an unreachable console changes nothing)."""

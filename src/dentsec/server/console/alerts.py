@@ -121,6 +121,10 @@ def check_of(alert: Alert) -> str | None:
 def describe(alert: Alert) -> str:
     """What happened, in one sentence of the current language (with the check's title)."""
     device = alert.device.name
+    if alert.kind in Alert.PROCEDURE_KINDS:  # issue 14
+        from dentsec.server.console import procedures
+
+        return procedures.describe(alert)
     if alert.kind == Alert.KIND_SILENT:
         return _("%(device)s n'a rien envoyé depuis plus de %(days)d jours "
                  "(dernier contact : %(last)s).") % {

@@ -397,3 +397,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/v1", agent_router)
 api.add_router("/v1", people_router)
+
+# --- procedures (issue 14): their routes live in procedure_api --------------------------
+from dentsec.server.console import procedure_api  # noqa: E402
+
+api.add_router("/v1", procedure_api.router)
+api.add_router("/v1", procedure_api.agent_router)

@@ -30,7 +30,8 @@ def rule_of(check_id: str) -> int | None:
 
 def practice_steps(check_id: str, os_family: str) -> str:
     check = get(check_id)
+    # an os_family this version does not know (a newer agent) has no steps here
     family = OSFamily(os_family) if os_family in OS_FAMILIES else None
-    remediation = (check.remediation.get(family)
-                   if check is not None and family is not None else None)
+    remediation = (check.remediation.get(family) if check is not None and family is not None
+                   else None)
     return pick(remediation.practice, lang()) if remediation is not None else ""

@@ -62,7 +62,8 @@ def top_fixes(reports: list[Report], limit: int = 5) -> list[Fix]:
     fixes: dict[str, Fix] = {}
     for report in reports:
         for finding in report.findings:
-            if finding["status"] != "fail":
+            # the device's shown state: an accepted risk (issue 14) is not a fix to make
+            if finding["status"] != "fail" or finding["id"] not in report.device.failing:
                 continue
             fix = fixes.get(finding["id"])
             if fix is None:

@@ -60,6 +60,10 @@ def link(path: str) -> str:
 
 
 def alert_link(alert: Alert) -> str:
+    if alert.kind in Alert.PROCEDURE_KINDS:  # issue 14: the procedure's own page
+        from dentsec.server.console import procedures
+
+        return link(procedures.page_of(alert))
     check = alerts.check_of(alert)
     if check is not None:
         return link(reverse("console:fix", args=[alert.device_id, check]))

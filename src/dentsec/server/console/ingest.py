@@ -319,4 +319,8 @@ def store_report(device: Device, body: bytes, encoding: str = "",
         setattr(device, key, value)
     if is_latest:
         alerts.on_report(device, report, before)
+        # -- procedures (issue 14): departures, firewall baseline, accepted risks --
+        from dentsec.server.console import procedures
+
+        procedures.on_report(device, report)
     return Stored(report, True)

@@ -276,8 +276,18 @@ class Alert(models.Model):
     KIND_BACKUP = "backup-overdue"
     KIND_OS_EOL = "os-eol"
     KIND_CRITICAL = "critical-new"
+    # -- procedures (issue 14) --
+    KIND_DEPARTURE = "departure-active"
+    KIND_FW_CHANGE = "fw-unplanned"
+    KIND_FW_PLAN = "fw-plan-off"
+    KIND_RISK_EXPIRED = "risk-expired"
+    KIND_RENEWAL = "renewal-due"
+    PROCEDURE_KINDS = (KIND_DEPARTURE, KIND_FW_CHANGE, KIND_FW_PLAN, KIND_RISK_EXPIRED,
+                       KIND_RENEWAL)
+    # -- end procedures --
     KIND_CHOICES = [(KIND_SILENT, KIND_SILENT), (KIND_BACKUP, KIND_BACKUP),
-                    (KIND_OS_EOL, KIND_OS_EOL), (KIND_CRITICAL, KIND_CRITICAL)]
+                    (KIND_OS_EOL, KIND_OS_EOL), (KIND_CRITICAL, KIND_CRITICAL),
+                    *((k, k) for k in PROCEDURE_KINDS)]
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="alerts")
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alerts")
@@ -462,3 +472,5 @@ class Training(models.Model):
         ordering = ["person_name", "module"]
         constraints = [models.UniqueConstraint(fields=["user", "module"],
                                                name="training_once_per_account")]
+# --- procedures (issue 14): defined in their own module, registered by this import ---------
+from dentsec.server.console import procedure_models  # noqa: E402,F401

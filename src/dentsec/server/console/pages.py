@@ -106,7 +106,13 @@ def check(request: HttpRequest, profile: Profile, check_id: str) -> HttpResponse
 
 KIND_LABELS = {Alert.KIND_SILENT: gettext_lazy("poste muet"), Alert.KIND_BACKUP: gettext_lazy("sauvegarde"),
                Alert.KIND_OS_EOL: gettext_lazy("fin de support"),
-               Alert.KIND_CRITICAL: gettext_lazy("problème critique")}
+               Alert.KIND_CRITICAL: gettext_lazy("problème critique"),
+               # procedures (issue 14)
+               Alert.KIND_DEPARTURE: gettext_lazy("départ : compte actif"),
+               Alert.KIND_FW_CHANGE: gettext_lazy("pare-feu : changement non planifié"),
+               Alert.KIND_FW_PLAN: gettext_lazy("pare-feu : changement planifié"),
+               Alert.KIND_RISK_EXPIRED: gettext_lazy("risque accepté expiré"),
+               Alert.KIND_RENEWAL: gettext_lazy("mot de passe à renouveler")}
 
 
 def _int(value: str | None) -> int | None:

@@ -24,8 +24,10 @@ from dentsec.server.console import (
     charts,
     checks,
     dashboard,
+    exceptions_risk,
     history,
     overview,
+    procedures,
     questionnaire,
 )
 from dentsec.server.console.models import Alert, Device, Practice, Report
@@ -46,8 +48,9 @@ def device_context(device: Device, report: Report) -> dict[str, Any]:
     return {
         **overview.device_lead(device, report),
         "device": device, "report": report, "verdict": verdict(report.score),
-        "findings": [f for f in overview.sorted_findings(report.findings)
-                     if f["status"] in ("fail", "warn", "unknown")],
+        "findings": exceptions_risk.mark_accepted(device, [  # issue 14: accepted risks
+            f for f in overview.sorted_findings(report.findings)
+            if f["status"] in ("fail", "warn", "unknown")]),
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 
@@ -103,7 +106,11 @@ def practice_context(practice: Practice, devices: QuerySet[Device],
         "chart": charts.line_chart(trend, period.start, period.end,
                                    _("Score du cabinet")),
         "rows": rows, "alerts": [(a, alerts.describe(a)) for a in period_alerts],
-        "declared": questionnaire.findings(practice),  # issue 15: never mixed with probes
+    exceptions_risk,
+    history,
+    overview,
+    procedures,
+    questionnaire,
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 

@@ -9,7 +9,15 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from dentsec.server.console import alerts, digest, evidence, history, monthly, retention
+from dentsec.server.console import (
+    alerts,
+    digest,
+    evidence,
+    history,
+    monthly,
+    procedures,
+    retention,
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ class Swept:
 
 def run(now: datetime | None = None) -> Swept:
     now = now or timezone.now()
-    created = alerts.sweep(now)
+    created = alerts.sweep(now) + procedures.sweep(now)  # procedures: issue 14
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
     history.prune(timezone.localdate(now))

@@ -23,6 +23,12 @@ from dentsec.server.console.models import (
     Profile,
     Report,
 )
+from dentsec.server.console.procedure_models import (
+    AcceptedRisk,
+    Person,
+    PlannedChange,
+    RevocationItem,
+)
 
 
 def profile_of(user: Any) -> Profile | None:
@@ -105,3 +111,21 @@ def get_or_404(qs: QuerySet[Any], pk: object) -> Any:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- procedures (issue 14): managers of the practice only --------------------------------
+
+def persons(profile: Profile) -> QuerySet[Person]:
+    return Person.objects.filter(practice__in=practices(profile))
+
+
+def accepted_risks(profile: Profile) -> QuerySet[AcceptedRisk]:
+    return AcceptedRisk.objects.filter(practice__in=practices(profile))
+
+
+def planned_changes(profile: Profile) -> QuerySet[PlannedChange]:
+    return PlannedChange.objects.filter(practice__in=practices(profile))
+
+
+def revocation_items(profile: Profile) -> QuerySet[RevocationItem]:
+    return RevocationItem.objects.filter(departure__person__practice__in=practices(profile))

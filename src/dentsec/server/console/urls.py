@@ -9,6 +9,7 @@ from dentsec.server.console import (
     device_views,
     pages,
     people_views,
+    procedure_views,
     views,
 )
 
@@ -83,4 +84,17 @@ urlpatterns = [
          name="course-summary"),
     path("cabinet/<int:practice_id>/formation/<int:person_id>/attestation.pdf",
          course_views.person_attestation, name="person-attestation"),
+    # --- procedures (issue 14) ---
+    path("cabinet/<int:practice_id>/equipe/", procedure_views.team, name="team"),
+    path("equipe/<int:member_id>/", procedure_views.person, name="person"),
+    path("equipe/<int:member_id>/lier/", procedure_views.confirm_link, name="person-link"),
+    path("equipe/<int:member_id>/arrivee/<str:item>/", procedure_views.tick,
+         name="arrival-tick"),
+    path("revocation/<int:item_id>/", procedure_views.revoked, name="revoked"),
+    path("cabinet/<int:practice_id>/risques/", procedure_views.risks, name="risks"),
+    path("risque/<int:risk_id>/<str:action>/", procedure_views.risk_action,
+         name="risk-action"),
+    path("cabinet/<int:practice_id>/pare-feu/", procedure_views.changes, name="changes"),
+    path("pare-feu/<int:change_id>/approuver/", procedure_views.approve_change,
+         name="change-approve"),
 ]

@@ -28,6 +28,7 @@ from dentsec.server.console import (
     alerts,
     audit,
     dashboard,
+    exceptions_risk,
     ingest,
     overview,
     questionnaire,
@@ -350,6 +351,7 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
     show = request.GET.get("show", "problems")
     if show != "all":
         findings = [f for f in findings if f["status"] in ("fail", "warn", "unknown")]
+    findings = exceptions_risk.mark_accepted(obj, findings)  # issue 14: accepted risks
     return render(request, "console/device.html", {
         "device": obj, "report": report, "findings": findings, "show": show,
         "history": obj.reports.defer("body")[:30],

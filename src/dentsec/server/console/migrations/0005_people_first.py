@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0003_history_alerts'),
+        ('console', '0004_procedures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,6 +15,20 @@ LABELS = {
     # the agent that reports a device (Device.agent_kind)
     "python": _("agent Python"), "powershell": _("agent PowerShell"),
     "shell": _("agent shell (macOS)"),
+    # -- procedures (issue 14) --
+    "practitioner": _("praticien"), "manager": _("responsable"),
+    "assistant": _("assistant(e)"), "other": _("autre"),
+    "active": _("actif"), "disabled": _("désactivé"), "removed": _("supprimé"),
+    "named-account": _("compte nominatif sur chaque poste utilisé"),
+    "not-admin": _("pas de droits d'administrateur (sauf responsable du cabinet)"),
+    "password-generated": _("mot de passe créé avec « dentsec password generate »"),
+    "applications": _("comptes des applications créés avec le moins de droits"),
+    "awareness": _("formation de sensibilisation attribuée"),
+    "device-account": _("compte du poste"), "application": _("compte d'application"),
+    "shared-password": _("mot de passe partagé"), "enrollment-token": _("jeton d'inscription"),
+    "waiting": _("en attente d'approbation"), "planned": _("prévu"), "running": _("en cours"),
+    "done": _("fait"), "not-done": _("pas fait"), "not-reverted": _("pas remis en état"),
+    "open": _("ouvrir"), "close": _("fermer"),
 }
 
 
