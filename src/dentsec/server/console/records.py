@@ -106,11 +106,8 @@ def practice_context(practice: Practice, devices: QuerySet[Device],
         "chart": charts.line_chart(trend, period.start, period.end,
                                    _("Score du cabinet")),
         "rows": rows, "alerts": [(a, alerts.describe(a)) for a in period_alerts],
-    exceptions_risk,
-    history,
-    overview,
-    procedures,
-    questionnaire,
+        "declared": questionnaire.findings(practice),  # issue 15: never mixed with probes
+        **procedures.records(practice),  # issue 14: accepted risks, departures
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 
