@@ -63,6 +63,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "le dépôt de sauvegarde est introuvable : le disque est-il branché ?",
         "the backup repository cannot be found: is the disk plugged in?",
     ),
+    "foreign-repository": (
+        "le disque branché porte un autre dépôt que celui de ce poste : branchez le disque "
+        "de sauvegarde de ce poste (pour changer de disque : « dentsec backup move »)",
+        "the disk plugged in holds another repository than this computer's: plug in this "
+        "computer's backup disk (to change disks: \"dentsec backup move\")",
+    ),
     "locked": (
         "le dépôt est verrouillé par une autre opération en cours",
         "the repository is locked by another operation in progress",

@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from dentsec.collect.common.backup_status import apply_status, own_status_path, parse_when
+from dentsec.collect.common.backup_status import (
+    apply_status,
+    disk_probe,
+    own_status_path,
+    parse_when,
+)
 from dentsec.collect.linux import dconf
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Backup, BackupTool
@@ -60,7 +65,7 @@ def collect_backup(ctx: LinuxContext) -> Backup:
                 problems.append(res.why_not())
             continue
         try:
-            apply_status(fam, res.text)
+            apply_status(fam, res.text, disk_probe(host))
             break
         except ValueError as exc:
             problems.append(f"{path}: {exc}"[:200])
@@ -72,7 +77,8 @@ def collect_backup(ctx: LinuxContext) -> Backup:
     if pkgs and "timeshift" in pkgs:
         fam.tools.append(_timeshift(ctx))
     _deja_dup(ctx, fam, problems)
-    done = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    # each tool's last_backup is its last *successful* run: a later failure does not erase it
+    done = [t.last_backup for t in fam.tools if t.last_backup]
     fam.last_backup = max(done) if done else None
     if fam.last_backup is None:
         fam.unknown["last_backup"] = "; ".join(problems)[:500] or "no backup seen"

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-# The dentsec.backup-status/1 reader is OS-neutral; it lives with the Linux collector.
 from dentsec.collect.common.backup_status import apply_status
 from dentsec.collect.windows.document import Document, PartMissing
 from dentsec.collect.windows.psjson import (
