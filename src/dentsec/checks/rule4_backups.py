@@ -75,10 +75,8 @@ def configured(ctx: Ctx) -> Outcome:
 
 
 def _last_run_note(fam: Backup) -> tuple[str, str]:
-    """Why the last run failed, when it failed after the last complete backup."""
+    """Why the last run failed (the last run is the newest: it came after any success)."""
     if fam.last_run_error is None or fam.last_run_at is None:
-        return "", ""
-    if fam.last_backup is not None and fam.last_run_at <= fam.last_backup:
         return "", ""
     when = fam.last_run_at.strftime("%d/%m/%Y")
     return (f" La dernière tentative ({when}) a échoué : {fam.last_run_error}",
