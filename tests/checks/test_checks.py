@@ -14,8 +14,8 @@ from dentsec.engine import Finding, evaluate
 from dentsec.facts import (
     Account,
     AutoOpen,
-    BrowserPasswords,
     BackupTool,
+    BrowserPasswords,
     Facts,
     FirewallProfile,
     ListeningSocket,
