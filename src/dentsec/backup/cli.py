@@ -363,6 +363,11 @@ def restore(snapshot: str, target: Path, overwrite: bool, paths: tuple[str, ...]
            f"{outcome.files} file(s) restored from {outcome.snapshot} into {outcome.target}."))
 
 
+def can_ask() -> bool:
+    """A person can answer a question (a scheduled job or a remote script cannot)."""
+    return sys.stdin.isatty()
+
+
 def _current_os() -> str:
     system = platform.system()
     return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
@@ -397,7 +402,7 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
         say(tr("Commandes d'installation :", "Install commands:"))
         for argv in commands:
             say("  " + " ".join(argv))
-        if not yes and not sys.stdin.isatty():
+        if not yes and not can_ask():
             # a script or a remote session cannot answer: take the default (no) and say so
             say(tr("Pas de terminal pour confirmer : rien n'a été installé (ajoutez --yes).",
                    "No terminal to confirm: nothing was installed (add --yes)."))
