@@ -80,6 +80,16 @@ def test_ten_days_of_failures_fail_the_audit(tmp_path: Path, practice: Practice,
     practice.restore_matches(snapshot, expected, tmp_path / "avant")
 
 
+def test_restic_installed_without_a_backup_fails_every_check(restic_bin: str) -> None:
+    findings = audit_backup()
+    if findings["BAK-CONFIGURED"][0] != "fail":
+        pytest.skip(f"this machine has a backup set up: {findings['BAK-CONFIGURED']}")
+    for check_id in ("BAK-RECENT", "BAK-VERIFIED", "BAK-RESTORE-TESTED", "BAK-OFFLINE-COPY"):
+        status, message = findings[check_id]
+        assert status == "fail", (check_id, message)
+        assert "Aucune sauvegarde configurée" in message
+
+
 def test_a_database_always_open_is_named_with_its_fix(practice: Practice,
                                                       fake_clock: FakeClock) -> None:
     fake = fake_clock

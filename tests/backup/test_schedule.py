@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import configparser
 import os
-import subprocess
 import plistlib
+import subprocess
 from pathlib import Path
 
 import pytest

@@ -227,16 +227,13 @@ def _age_text(when: datetime | None) -> str:
 @handle_errors
 def status(fmt: str) -> None:
     """État des sauvegardes / backup status."""
-    from dentsec.backup.restic import repository_connected
+    from dentsec.backup.identity import record_look
     from dentsec.backup.status import hours_since, load_status, save_status, to_json
 
     config = load_config()
+    connected = bool(record_look())
     state = load_status()
-    settle_interrupted(state)
-    connected = repository_connected(config.repository)
-    if config.repository:
-        state.repository, state.host = config.repository, config.host
-        state.record_disk_check(connected, "probe")
+    if settle_interrupted(state):
         save_status(state)
     if fmt == "json":
         out = {**to_json(state), "current": {

@@ -115,3 +115,19 @@ def remove_leftovers(found: Leftovers) -> None:
     status = load_status()
     status.leftovers = None
     save_status(status)
+
+
+def record_look(by: str = "probe") -> bool | None:
+    """A look at the backup disk that does not need it (``backup status``, the agent's
+    daily run), kept in status.json: BAK-OFFLINE-COPY asks whether the disk was seen
+    absent between two backups. None (and nothing written) when no backup is set up."""
+    from dentsec.backup.config import load_config
+
+    repository = load_config().repository
+    if not repository:
+        return None
+    connected = presence(repository) is not None
+    status = load_status()
+    status.record_disk_check(connected, by)
+    save_status(status)
+    return connected
