@@ -94,16 +94,46 @@ def init(target: Path, force: bool, sheet: Path | None) -> None:
 @handle_errors
 def sheet(output: Path | None) -> None:
     """Réécrire la feuille de récupération / write the recovery sheet again."""
-    from dentsec.backup.secret import load_password
+    from dentsec.backup.access import checked_password
     from dentsec.backup.setup import default_sheet_path
     from dentsec.backup.sheet import write_sheet
 
     config = load_config()
     repository = config.require_repository()
-    path = write_sheet(output or default_sheet_path(), config.host, repository,
-                       load_password(config), config.password_store or "file")
+    password = checked_password(config)  # a sheet with the wrong key is worse than none
+    path = write_sheet(output or default_sheet_path(), config.host, repository, password,
+                       config.password_store or "file")
     say(tr(f"Feuille écrite : {path}\nImprimez-la puis supprimez ce fichier.",
            f"Sheet written: {path}\nPrint it, then delete this file."))
+
+
+@backup.command()
+@lang_option
+@click.option("--from-sheet", "from_sheet", is_flag=True, required=True,
+              help="Taper le mot de passe de la feuille imprimée / type it from the sheet.")
+@click.option("--repository", type=click.Path(path_type=Path), default=None,
+              help="Dossier du dépôt (sur un nouveau poste) / repository folder (new computer).")
+@click.option("--host", default=None,
+              help="Nom du poste d'origine, imprimé sur la feuille / original computer name.")
+@handle_errors
+def password(from_sheet: bool, repository: Path | None, host: str | None) -> None:
+    """Retrouver l'accès au dépôt avec la feuille de récupération (nouveau poste).
+
+    Regain access to the repository with the recovery sheet (new computer).
+    """
+    from dentsec.backup.access import adopt_password
+
+    config = load_config()
+    target = str(repository.expanduser().absolute()) if repository else config.repository
+    if not target:
+        raise DentsecError("Indiquez le dépôt : --repository DOSSIER (imprimé sur la feuille).",
+                           "Give the repository: --repository FOLDER (printed on the sheet).")
+    typed = click.prompt(tr("Mot de passe de la feuille de récupération",
+                            "Password from the recovery sheet"), hide_input=True)
+    store = adopt_password(config, target, typed, host)
+    say(tr(f"Mot de passe accepté par le dépôt {target} et enregistré "
+           f"({'trousseau du système' if store == 'keyring' else 'fichier protégé'}).",
+           f"Password accepted by the repository {target} and stored ({store})."))
 
 
 @backup.command()
@@ -508,3 +538,51 @@ def repair() -> None:
            "(« dentsec backup run ») pour remplacer les données perdues.",
            "Repository repaired and read in full: no errors. Run a backup (\"dentsec "
            "backup run\") to replace the lost data."))
+
+
+@backup.command()
+@lang_option
+@handle_errors
+def prune() -> None:
+    """Appliquer la rétention maintenant et libérer la place (disque plein).
+
+    Apply the retention now and free the space (full disk).
+    """
+    from dentsec.backup.maintenance import prune as prune_backup
+
+    outcome = prune_backup(load_config())
+    if outcome.gentle:
+        say(tr("Disque presque plein : seules les données qui ne servent plus ont été "
+               "supprimées, rien n'a été réécrit.",
+               "Disk nearly full: only data no longer used was deleted, nothing rewritten."))
+    say(tr(f"Rétention appliquée et place libérée en {outcome.seconds:.0f} s.",
+           f"Retention applied and space freed in {outcome.seconds:.0f} s."))
+
+
+@backup.command()
+@lang_option
+@click.option("--to", "target", required=True, type=click.Path(path_type=Path),
+              help="Dossier du nouveau dépôt, sur le nouveau disque / new repository folder.")
+@click.option("--force", is_flag=True,
+              help="Accepter un disque interne ou le même disque que les données.")
+@handle_errors
+def move(target: Path, force: bool) -> None:
+    """Passer à un nouveau disque de sauvegarde (les sauvegardes sont copiées).
+
+    Switch to a new backup disk (the backups are copied).
+    """
+    from dentsec.backup.maintenance import move as move_backup
+
+    outcome = move_backup(load_config(), target, force)
+    for concern in outcome.warnings:
+        warn(tr(concern.fr, concern.en))
+    if outcome.copied:
+        say(tr(f"Sauvegardes copiées vers {outcome.repository} ; ce poste sauvegarde "
+               "désormais sur ce disque (même mot de passe, même feuille).",
+               f"Backups copied to {outcome.repository}; this computer now backs up to this "
+               "disk (same password, same sheet)."))
+    else:
+        say(tr(f"Ancien disque absent : nouveau dépôt {outcome.repository} créé et première "
+               "sauvegarde faite (même mot de passe, même feuille).",
+               f"Old disk absent: new repository {outcome.repository} created and first "
+               "backup made (same password, same sheet)."))

@@ -56,8 +56,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "the repository password is refused (wrong password or no key)",
     ),
     "disk-full": (
-        "le disque de sauvegarde est plein : libérez de la place ou changez de disque",
-        "the backup disk is full: free some space or use another disk",
+        "le disque de sauvegarde est plein : « dentsec backup prune » supprime les "
+        "sauvegardes sorties de la rétention, sinon passez à un disque plus grand "
+        "(« dentsec backup move --to DOSSIER »)",
+        "the backup disk is full: \"dentsec backup prune\" removes the backups outside "
+        "the retention, or switch to a larger disk (\"dentsec backup move --to FOLDER\")",
     ),
     "repository-missing": (
         "le dépôt de sauvegarde est introuvable : le disque est-il branché ?",

@@ -170,12 +170,14 @@ def _backup_once(restic: Restic, config: BackupConfig, outcome: RunOutcome,
     return restic.stream(argv, on_line, fps), "\n".join(text)
 
 
+def retention_args(config: BackupConfig) -> list[str]:
+    return ["forget", "--host", config.host, "--group-by", "host",
+            "--keep-daily", str(config.keep_daily), "--keep-weekly", str(config.keep_weekly),
+            "--keep-monthly", str(config.keep_monthly)]
+
+
 def _retention(restic: Restic, config: BackupConfig) -> None:
-    restic.check([
-        "forget", "--host", config.host, "--group-by", "host",
-        "--keep-daily", str(config.keep_daily), "--keep-weekly", str(config.keep_weekly),
-        "--keep-monthly", str(config.keep_monthly), "--prune",
-    ], timeout=24 * 3600.0)
+    restic.check([*retention_args(config), "--prune"], timeout=24 * 3600.0)
 
 
 def space_low(repository: str) -> bool:
