@@ -13,9 +13,11 @@ name): failures keep counts and a reason code, never the paths themselves.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -243,11 +245,16 @@ def _decode(kind: Any, value: Any) -> Any:
     raise TypeError(f"no decoder for {kind!r}")  # a model field of an unplanned type
 
 
+@functools.cache
+def _hints(cls: Hashable) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # evaluates the annotations: once per class
+
+
 def from_obj(cls: type[T], obj: Any) -> T:
     """``cls`` from a parsed JSON object; fields of the wrong type keep their default."""
     if not isinstance(obj, dict):
         raise _Bad
-    hints = typing.get_type_hints(cls)
+    hints = _hints(typing.cast(Hashable, cls))
     values: dict[str, Any] = {}
     for item in dataclasses.fields(typing.cast(Any, cls)):
         if item.name in obj:
