@@ -289,6 +289,13 @@ def status(fmt: str) -> None:
     if last is not None and not last.ok:
         say(tr("Dernière tentative en échec : ", "Last attempt failed: ")
             + _age_text(last.started) + " — " + str(last.error))
+    if state.incomplete is not None and state.incomplete.runs >= 2:
+        say(tr(f"{state.incomplete.runs} sauvegardes de suite incomplètes pour les mêmes "
+               "fichiers : fermez le logiciel qui les tient ouverts pendant la sauvegarde, ou "
+               "sauvegardez son propre export.",
+               f"{state.incomplete.runs} backups in a row incomplete for the same files: "
+               "close the software holding them open during the backup, or back up its own "
+               "export."))
     if state.damage is not None:
         say(tr(f"DÉPÔT ENDOMMAGÉ depuis le {_date(state.damage.since)} : {state.damage.error} "
                "(« dentsec backup repair »)",

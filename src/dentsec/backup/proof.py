@@ -101,6 +101,8 @@ def verify(config: BackupConfig, subset: str | None) -> str:
     finally:
         status = load_status()
         status.last_verify = record
+        if subset is None:
+            next_subset(status, config.verify_parts)  # the round this part belongs to
         if record.ok:
             _advance(status, chosen, subset is None)
         elif record.error_code == "damaged":

@@ -98,10 +98,12 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 class ResticFailure(DentsecError):
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", detail_en: str | None = None) -> None:
+        """``detail`` (a path, restic's own words) is shown in both languages unless
+        ``detail_en`` gives its English."""
         fr, en = REASONS.get(code, REASONS["restic-failed"])
         if detail:
-            fr, en = f"{fr} ({detail})", f"{en} ({detail})"
+            fr, en = f"{fr} ({detail})", f"{en} ({detail if detail_en is None else detail_en})"
         super().__init__(fr[0].upper() + fr[1:] + ".", en[0].upper() + en[1:] + ".")
         self.code = code
 

@@ -177,7 +177,11 @@ def retention_args(config: BackupConfig) -> list[str]:
 
 
 def _retention(restic: Restic, config: BackupConfig) -> None:
-    restic.check([*retention_args(config), "--prune"], timeout=24 * 3600.0)
+    """The automatic retention never rewrites data: it deletes the packs no kept snapshot
+    uses (``--max-unused unlimited``: no repacking, little time, no room needed);
+    ``backup prune`` repacks the partly used ones when the practice wants the space."""
+    restic.check([*retention_args(config), "--prune", "--max-unused", "unlimited"],
+                 timeout=24 * 3600.0)
 
 
 def space_low(repository: str) -> bool:
@@ -225,8 +229,12 @@ def missing_repository(status: BackupStatus, repository: str) -> ResticFailure:
     if left is None:
         return ResticFailure("repository-missing", repository)
     status.leftovers = Leftovers(clock.now(), repository, left)
-    return ResticFailure("repository-missing", f"{repository} ; {left // 1024} Ko écrits sur "
-                         "le disque interne à sa place : « dentsec backup leftovers »")
+    return ResticFailure(
+        "repository-missing",
+        f"{repository} ; {left // 1024} Ko écrits sur le disque interne à sa place : "
+        "« dentsec backup leftovers »",
+        f"{repository}; {left // 1024} KB written to the internal disk in its place: "
+        "\"dentsec backup leftovers\"")
 
 
 def _lost_disk(restic: Restic, status: BackupStatus, repository: str,
@@ -243,7 +251,8 @@ def _lost_disk(restic: Restic, status: BackupStatus, repository: str,
     fr = ("le disque a été débranché pendant la sauvegarde : une partie des données a pu "
           "être écrite sur le disque interne")
     status.damage = Damage(clock.now(), "run", fr[0].upper() + fr[1:] + ".")
-    return ResticFailure("repository-missing", "débranché pendant la sauvegarde")
+    return ResticFailure("repository-missing", "débranché pendant la sauvegarde",
+                         "unplugged during the backup")
 
 
 def run_backup(config: BackupConfig, on_progress: Progress | None = None) -> RunOutcome:
