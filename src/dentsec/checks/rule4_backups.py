@@ -137,7 +137,7 @@ def recent(ctx: Ctx) -> Outcome:
 
 
 def _proof(ctx: Ctx, when: datetime | None, ok: bool | None, max_days: int,
-           what_fr: str, what_en: str) -> Outcome:
+           what_fr: str, what_en: str, damage_counts: bool = False) -> Outcome:
     fam: Backup = ctx.family("backup")
     if not fam.dentsec_configured:
         if _nothing_configured(ctx, fam):
@@ -145,7 +145,7 @@ def _proof(ctx: Ctx, when: datetime | None, ok: bool | None, max_days: int,
                           f"{NONE_EN[:-1]}, so no {what_en}.")
         raise Unknown(f"{what_en}: not recorded by {names(t.tool for t in fam.tools)}")
     ev = [f"{what_en}: {when.isoformat() if when else 'never'} ok={ok}"]
-    if fam.damaged_since is not None:
+    if damage_counts and fam.damaged_since is not None:
         ev.append(f"damaged since {fam.damaged_since.isoformat()}: {fam.damage_reason}")
         since = fam.damaged_since.strftime("%d/%m/%Y")
         return failed(f"Le dépôt de sauvegarde est endommagé depuis le {since} "
@@ -169,7 +169,7 @@ def _proof(ctx: Ctx, when: datetime | None, ok: bool | None, max_days: int,
 def verified(ctx: Ctx) -> Outcome:
     fam: Backup = ctx.family("backup")
     outcome = _proof(ctx, fam.last_verify, fam.last_verify_ok, ctx.policy.verify_max_days,
-                     "vérification", "verification")
+                     "vérification", "verification", damage_counts=True)
     if outcome.status != "pass" or fam.last_full_read is not None:
         return outcome
     return warned("Vérifications réussies, mais le dépôt n'a jamais été relu en entier "
