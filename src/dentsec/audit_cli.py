@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
@@ -11,19 +10,30 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from dentsec.checks.catalog import OSES, RULE_NAMES, load_catalog
+from dentsec.checks.catalog import RULE_NAMES, load_catalog
 from dentsec.checks.policy import load_policy
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_bytes, atomic_write_text
 from dentsec.i18n import pick, tr
+from dentsec.report.formats import FORMATS
+from dentsec.vocab import OSFamily
 
 EXIT_OK, EXIT_FAILED_CHECKS = 0, 1
-OS_LABEL = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
+
+
+def _check_output_folder(output: Path) -> None:
+    """Refused before the audit runs: nothing is created where the user did not expect it."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise DentsecError(
+            f"Le dossier de {output} n'existe pas : {folder}. Créez-le ou choisissez un autre "
+            "emplacement.",
+            f"The folder of {output} does not exist: {folder}. Create it or choose another place.")
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "pdf"]),
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default="terminal",
               help="Format du rapport / report format.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -50,7 +60,9 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
                            "--root and --evidence cannot be combined.")
     if root and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
-    if fmt == "pdf" and output is None:
+    if output is not None:
+        _check_output_folder(output)
+    if FORMATS[fmt].file_only and output is None:
         raise DentsecError("Le rapport PDF s'écrit dans un fichier : ajoutez --output rapport.pdf",
                            "The PDF report goes to a file: add --output report.pdf")
     policy = load_policy(policy_file)
@@ -59,36 +71,20 @@ def audit(fmt: str, output: Path | None, policy_file: Path | None, root: Path | 
     else:
         report = engine.audit_live(str(root) if root else None, policy)
 
-    if fmt == "pdf":
-        from dentsec.report import pdf
-
-        assert output is not None
-        atomic_write_bytes(output, pdf.render(report))
-        click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
-        text = None
-    elif fmt == "json":
-        from dentsec.report import json_report
-
-        text = json_report.render(report)
-    elif fmt == "html":
-        from dentsec.report import html
-
-        text = html.render(report)
-    else:
+    report_format = FORMATS[fmt]
+    if fmt == "terminal" and output is None:
         from dentsec.report import terminal
 
-        text = None
+        terminal.show(report, Console(highlight=False))
+    else:
+        content = report_format.render(report)
         if output is None:
-            terminal.render(report, Console(highlight=False))
+            sys.stdout.write(content if isinstance(content, str) else content.decode())
         else:
-            buf = io.StringIO()
-            terminal.render(report, Console(file=buf, width=100, no_color=True, highlight=False))
-            text = buf.getvalue()
-    if text is not None:
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            atomic_write_text(output, text)
+            if isinstance(content, bytes):
+                atomic_write_bytes(output, content)
+            else:
+                atomic_write_text(output, content)
             click.echo(tr(f"Rapport écrit : {output}", f"Report written: {output}"), err=True)
     sys.exit(EXIT_FAILED_CHECKS if report.has_failures else EXIT_OK)
 
@@ -108,6 +104,7 @@ def collect(output: Path, root: Path | None) -> None:
     """
     from dentsec import engine
 
+    _check_output_folder(output)
     report = engine.collect_bundle(output, str(root) if root else None)
     click.echo(tr(
         f"Paquet de preuves écrit : {output}. À auditer n'importe où avec : "
@@ -134,12 +131,17 @@ def checks(fmt: str) -> None:
                for c in catalog.values()]
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
+    from dentsec.report.terminal import hanging
+
     console = Console(highlight=False)
     for rule in [r for r in sorted(RULE_NAMES) if r] + [0]:
         console.print(f"\n[bold]{rule or '—'}. {escape(pick(RULE_NAMES[rule]))}[/bold]")
+        grid = hanging(33)
         for c in catalog.values():
             if c.rule == rule:
-                console.print(f"  {c.id:<22} [dim]{c.severity:<8}[/dim] {escape(pick(c.title))}")
+                grid.add_row(f"  {c.id:<22} [dim]{pick(c.severity.text)}[/dim]",
+                             escape(pick(c.title)))
+        console.print(grid)
 
 
 def _measure_titles() -> dict[str, str]:
@@ -169,7 +171,7 @@ def explain(check_id: str) -> None:
     rule = f"{tr('Règle', 'Rule')} {c.rule} — " if c.rule else ""
     console.print(f"[bold]{c.id}[/bold] — {escape(pick(c.title))}")
     console.print(f"{rule}{escape(pick(RULE_NAMES[c.rule]))} · {tr('gravité', 'severity')} "
-                  f"{c.severity} · {tr('effort', 'effort')} {c.effort}")
+                  f"{pick(c.severity.text)} · {tr('effort', 'effort')} {pick(c.effort.text)}")
     console.print(f"\n{escape(pick(c.rationale))}")
     if c.measures:
         titles = _measure_titles()
@@ -177,11 +179,11 @@ def explain(check_id: str) -> None:
                       .replace("d hygiène", "d'hygiène"))
         for m in c.measures:
             console.print(f"  {tr('mesure', 'measure')} {m} : {escape(titles.get(m, '?'))}")
-    for os_ in OSES:
+    for os_ in OSFamily:
         rem = c.remediation.get(os_)
         if rem is None:
             continue
-        console.print(f"\n[bold]{OS_LABEL[os_]}[/bold]")
+        console.print(f"\n[bold]{os_.label}[/bold]")
         console.print(f"  [cyan]{tr('Au cabinet', 'At the practice')}[/cyan] : {escape(pick(rem.practice))}")
         console.print(f"  [cyan]{tr('Prestataire informatique', 'IT provider')}[/cyan] : "
                       f"{escape(pick(rem.it))}")

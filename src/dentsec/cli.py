@@ -53,7 +53,8 @@ def _set_home(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dentsec")
+@click.version_option(__version__, prog_name="dentsec",
+                      help="Afficher la version / show the version.")
 @lang_option
 @click.option("--home", default=None, expose_value=False, is_eager=True, callback=_set_home,
               help="Dossier d'état de dentsec (remplace DENTSEC_HOME ; la tâche planifiée "
@@ -67,21 +68,32 @@ def main(ctx: click.Context, /, **_: Any) -> None:
     ctx.ensure_object(dict)
 
 
+def _lang_in(argv: list[str]) -> str | None:
+    """--lang from the command line, read before Click parses it: a usage error found
+    earlier on the line is then told in the language asked for too."""
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def run() -> None:
     """Console entry point: usage errors are told in the user's language, exit status 2."""
-    set_language(None)
+    set_language(_lang_in(sys.argv[1:]))
     try:
-        main(standalone_mode=False)
+        main(prog_name="dentsec", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(tr("Interrompu.", "Interrupted."), err=True)
         sys.exit(130)
     except click.exceptions.ClickException as exc:
         ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "dentsec"
         if ctx is not None:
-            usage = ctx.get_usage()
-            click.echo(tr(usage.replace("Usage:", "Utilisation :"), usage), err=True)
+            click.echo(ctx.get_usage(), err=True)
         click.echo(tr("Erreur d'utilisation : ", "Usage error: ") + exc.format_message()
-                   + tr(" (aide : dentsec --help)", " (help: dentsec --help)"), err=True)
+                   + tr(f" (aide : {command} --help)", f" (help: {command} --help)"), err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

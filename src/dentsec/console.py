@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -10,15 +9,23 @@ from typing import Any, TypeVar
 
 import click
 
-from dentsec.errors import DentsecError
+from dentsec import click_fr
+from dentsec.errors import DentsecError, os_reason
 from dentsec.i18n import language_is_set, set_language, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Every command module imports this one: Click's own texts follow --lang from here on.
+click_fr.install()
 
 
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None or not language_is_set():
         set_language(value)
+        # Click made the --help option (and its text) before --lang was read: re-word it.
+        help_option = ctx.command.get_help_option(ctx)
+        if help_option is not None:
+            help_option.help = click_fr.gettext("Show this message and exit.")
     return value
 
 
@@ -50,10 +57,7 @@ def handle_errors(fn: F) -> F:
         except KeyboardInterrupt:
             error_exit(tr("interrompu.", "interrupted."), 130)
         except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                error_exit(tr("le disque est plein", "the disk is full")
-                           + (f" ({exc.filename})" if exc.filename else ""))
-            error_exit(f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""))
+            error_exit(tr(*os_reason(exc)))
         return None
 
     return wrapper  # type: ignore[return-value]

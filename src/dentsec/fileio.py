@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from pathlib import Path
 
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -41,8 +40,7 @@ def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> DentsecError:
-    if exc.errno == errno.ENOSPC:
-        return DentsecError(f"Impossible d'écrire {path} : le disque est plein.",
-                            f"Cannot write {path}: the disk is full.")
-    return DentsecError(f"Impossible d'écrire {path} : {exc.strerror or exc}",
-                        f"Cannot write {path}: {exc.strerror or exc}")
+    fr, en = os_reason(exc)
+    if exc.filename:  # the temporary file's name would only confuse: name the target
+        fr, en = os_reason(type(exc)(exc.errno, exc.strerror))
+    return DentsecError(f"Impossible d'écrire {path} : {fr}.", f"Cannot write {path}: {en}.")

@@ -8,15 +8,16 @@ import re
 
 import pytest
 
-from dentsec.checks.catalog import OSES, load_catalog
+from dentsec.checks.catalog import load_catalog
 from dentsec.checks.registry import REGISTRY
-from dentsec.engine import _load_checks
+from dentsec.checks.runner import load_checks
 from dentsec.paths import data_path
 from dentsec.report.json_report import report_schema
+from dentsec.vocab import OS_FAMILIES as OSES
 
 
 def test_every_check_has_a_function_and_every_function_a_check() -> None:
-    _load_checks()
+    load_checks()
     assert set(REGISTRY) == set(load_catalog())
 
 

@@ -1,13 +1,20 @@
-"""Policy overrides from TOML: every mistake is a clear error."""
+"""Policy overrides from TOML: a validated model; every mistake is a clear error naming the
+key; a disabled check carries a reason that the reports show."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from tests.checks.conftest import good_facts
 
-from dentsec.checks.policy import JustifiedPort, Policy, load_policy
+from dentsec.checks.policy import DisabledCheck, JustifiedPort, Policy, load_policy
+from dentsec.checks.runner import evaluate
 from dentsec.errors import DentsecError
+from dentsec.findings import Report
+from dentsec.report import json_report, terminal
+from dentsec.vocab import Status
 
 
 def test_defaults_follow_the_guide() -> None:
@@ -23,26 +30,61 @@ def test_override(tmp_path: Path) -> None:
                  'disabled_checks = ["FW-REMOTE-TOOLS"]\n'
                  '[[justified_ports]]\nport = 443\nreason = "serveur"\n')
     p = load_policy(f)
+    assert type(p) is Policy
     assert p.password_min_length == 14 and p.renewal_scope == "admins"
     assert p.backup_fail_days == 2.5 and p.disabled_checks == ("FW-REMOTE-TOOLS",)
     assert p.justified_ports == (JustifiedPort(443, "tcp", "serveur"),)
     assert p.renewal_days == Policy().renewal_days
 
 
-@pytest.mark.parametrize("text", [
-    "unknown_key = 1", "password_min_length = 'douze'", "password_min_length = -1",
-    "renewal_scope = 'nobody'", "password_min_classes = 5", "disabled_checks = 'X'",
-    "[[justified_ports]]\nproto = 'tcp'", "[[justified_ports]]\nport = 1\nproto = 'sctp'",
-    "password_min_length = 12.5", "not toml ===",
+@pytest.mark.parametrize(("text", "names"), [
+    ("unknown_key = 1", "clé inconnue « unknown_key »"),
+    ("password_min_length = 'douze'", "password_min_length"),
+    ("password_min_length = -1", "password_min_length = -1 est hors limites (au moins 1)"),
+    ("password_min_length = 0", "password_min_length = 0 est hors limites"),
+    ("renewal_scope = 'nobody'", 'valeurs possibles "all" ou "admins"'),
+    ("password_min_classes = 5", "password_min_classes = 5 est hors limites (au plus 4)"),
+    ("disabled_checks = 'X'", "disabled_checks"),
+    ("disabled_checks = ['TYPO']", "contrôle inconnu « TYPO »"),
+    ("[[disabled]]\ncheck = 'FW-NOPE'\nreason = 'x'", "disabled[1].check : contrôle inconnu"),
+    ("[[disabled]]\nreason = 'x'", "disabled[1].check"),
+    ("[[justified_ports]]\nproto = 'tcp'", "justified_ports[1].port"),
+    ("[[justified_ports]]\nport = 99999", "justified_ports[1].port = 99999 est hors limites"),
+    ("[[justified_ports]]\nport = 1\nproto = 'sctp'", "justified_ports[1].proto"),
+    ("password_min_length = 12.5", "password_min_length = 12.5 : il faut un nombre entier"),
+    ("backup_fail_days = true", "backup_fail_days = true"),
+    ("backup_warn_days = 9", "backup_warn_days doit être inférieur ou égal à backup_fail_days"),
+    ("not toml ===", "TOML"),
 ])
-def test_bad_policy_is_a_clear_error(tmp_path: Path, text: str) -> None:
+def test_bad_policy_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, names: str) -> None:
     f = tmp_path / "p.toml"
     f.write_text(text)
     with pytest.raises(DentsecError) as exc:
         load_policy(f)
-    assert "politique" in exc.value.fr
+    assert "politique" in exc.value.fr and names in exc.value.fr, exc.value.fr
+    assert "Input should" not in exc.value.fr + exc.value.en
 
 
 def test_missing_policy(tmp_path: Path) -> None:
     with pytest.raises(DentsecError, match="not found"):
         load_policy(tmp_path / "none.toml")
+
+
+def test_a_disabled_check_shows_its_reason_in_the_reports(tmp_path: Path) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text('disabled_checks = ["DL-AUTORUN"]\n'
+                 '[[disabled]]\ncheck = "fw-remote-tools"\n'
+                 'reason = "TeamViewer est l\'outil du prestataire, protégé par 2FA"\n')
+    policy = load_policy(f)
+    assert policy.disabled == (DisabledCheck("FW-REMOTE-TOOLS",
+                                             "TeamViewer est l'outil du prestataire, protégé par 2FA"),)
+    report = Report(good_facts(), evaluate(good_facts(), policy), policy)
+    data = json.loads(json_report.render(report, "fr"))
+    by_id = {x["id"]: x for x in data["findings"]}
+    assert by_id["FW-REMOTE-TOOLS"]["status"] == Status.NA
+    assert by_id["FW-REMOTE-TOOLS"]["message"] == (
+        "Contrôle désactivé par la politique du cabinet : TeamViewer est l'outil du "
+        "prestataire, protégé par 2FA")
+    assert "aucune raison donnée" in by_id["DL-AUTORUN"]["message"]
+    assert data["policy"]["disabled"][0]["check"] == "FW-REMOTE-TOOLS"
+    assert "protégé par 2FA" in terminal.render(report)

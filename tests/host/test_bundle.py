@@ -114,3 +114,77 @@ def test_root_mode_refuses_commands_and_links_out(tmp_path: Path) -> None:
     assert host.run(["id"]).error == "offline"
     assert host.read_text("/etc/passwd").error == "outside-root"
     assert host.probe("sockets", lambda r: [], live_only=True).error == "offline"
+
+
+GOOD_HEAD = {"schema": "dentsec.evidence/1", "created_at": "2026-11-29T09:00:00+00:00",
+             "host": {"os_family": "linux"}}
+
+
+@pytest.mark.parametrize(("items", "members", "fr_words"), [
+    ([{"kind": "file"}], {}, "élément attendu absent : path"),
+    (5, {}, "contenu inattendu"),
+    (["not an object"], {}, "contenu inattendu"),
+    ([{"kind": "file", "path": "/etc/x", "content": "items/0001.txt"}], {}, "absent du paquet"),
+    ([{"kind": "command", "argv": ["id"], "duration_ms": "soon"}], {}, "contenu inattendu"),
+    ([{"kind": "file", "path": "/etc/x", "content": "items/1.txt"}], {"items/1.txt": b"\xff\xfe\x00\xd8"},
+     "contenu inattendu"),
+    ([{"kind": "probe", "name": "p", "content": "items/1.json"}], {"items/1.json": b"{"},
+     "JSON invalide"),
+    ([{"kind": "registry"}], {}, "type d'élément inconnu"),
+])
+def test_hand_edited_bundle_gives_a_clear_error(tmp_path: Path, items: object,
+                                                members: dict[str, bytes], fr_words: str) -> None:
+    path = tmp_path / "b.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({**GOOD_HEAD, "items": items}))
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(DentsecError) as exc:
+        load_bundle(path)
+    assert fr_words in exc.value.fr, exc.value.fr
+    assert "cannot be read" in exc.value.en
+
+
+def test_folder_bundle_without_manifest_is_told_in_french(tmp_path: Path) -> None:
+    with pytest.raises(DentsecError) as exc:
+        load_bundle(tmp_path)
+    assert "introuvable" in exc.value.fr and "No such file" not in exc.value.fr
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(["kind", "path", "argv", "name", "content",
+                                                       "stdout", "entries", "exit_code", "error",
+                                                       "duration_ms", "truncated"]), inner,
+                                      max_size=6), max_leaves=20)
+
+
+@settings(max_examples=80, deadline=None)
+@given(items=st.lists(JSON | st.fixed_dictionaries(
+    {"kind": st.sampled_from(["command", "file", "dir", "probe"])}, optional={
+        "path": JSON, "argv": JSON, "name": JSON, "content": JSON, "stdout": JSON,
+        "entries": JSON, "duration_ms": JSON}), max_size=4))
+def test_any_manifest_structure_never_crashes(tmp_path_factory: pytest.TempPathFactory,
+                                              items: list[object]) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "b.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({**GOOD_HEAD, "items": items}))
+    try:
+        load_bundle(path)
+    except DentsecError:
+        pass
+
+
+def test_cli_tells_a_damaged_bundle_in_french(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    path = tmp_path / "b.zip"
+    path.write_bytes(b"not a zip at all")
+    env = dict(os.environ, DENTSEC_HOME=str(tmp_path), DENTSEC_LANG="fr")
+    res = subprocess.run([sys.executable, "-c", "from dentsec.cli import run; run()", "audit",
+                          "--evidence", str(path)], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    assert res.returncode == 2 and res.stdout == ""
+    assert "n'est pas un fichier zip valide" in res.stderr
+    assert "File is not a zip file" not in res.stderr and "Traceback" not in res.stderr

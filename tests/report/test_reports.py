@@ -67,7 +67,7 @@ def test_html_escapes_collected_text() -> None:
 def test_terminal_opens_with_fixes() -> None:
     set_language("en")
     buf = io.StringIO()
-    terminal.render(weak_report(), Console(file=buf, width=120, no_color=True))
+    terminal.show(weak_report(), Console(file=buf, width=120, no_color=True))
     text = buf.getvalue()
     assert text.index("Fixes that matter most") < text.index("Scorecard by rule")
     assert "FW-REMOTE-DESKTOP" in text

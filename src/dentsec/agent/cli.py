@@ -17,6 +17,7 @@ from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import language, tr
 from dentsec.proc import run as run_program
+from dentsec.vocab import OS_FAMILIES
 
 MAX_REPORT_BYTES = 1024 * 1024
 
@@ -122,7 +123,7 @@ def status() -> None:
 
 @agent.command("schedule")
 @click.option("--at", "at", default="12:30", show_default=True, help="Heure (HH:MM).")
-@click.option("--os", "target_os", type=click.Choice(["linux", "windows", "macos"]),
+@click.option("--os", "target_os", type=click.Choice(OS_FAMILIES),
               default=None, help="Système cible (celui-ci par défaut).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier où écrire les fichiers (sinon celui du planificateur).")

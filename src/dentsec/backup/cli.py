@@ -21,6 +21,7 @@ from dentsec.backup.runner import RunOutcome, run_backup, settle_interrupted
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import tr
+from dentsec.vocab import OS_FAMILIES
 
 MAX_LISTED = 20
 
@@ -410,7 +411,7 @@ def _current_os() -> str:
 @backup.command()
 @lang_option
 @click.option("--at", default="12:30", show_default=True, help="Heure quotidienne HH:MM.")
-@click.option("--os", "target_os", type=click.Choice(["linux", "windows", "macos"]),
+@click.option("--os", "target_os", type=click.Choice(OS_FAMILIES),
               default=None, help="Système visé (par défaut celui-ci) / target OS.")
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
               help="Écrire les fichiers ici sans les installer / write files here only.")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dentsec.checks.registry import Ctx, Outcome, check, failed, passed
+from dentsec.checks.registry import Ctx, Outcome, check, failed, need, passed
+from dentsec.facts import DiskEncryption
 
 
 @check("ENC-SYSTEM-DISK")
 def system_disk(ctx: Ctx) -> Outcome:
-    on = ctx.get("disk_encryption", "system_encrypted")
-    fam = ctx.family("disk_encryption")
+    fam = ctx.family(DiskEncryption)
+    on = need(fam, "system_encrypted", fam.system_encrypted)
     ev = [f"disk_encryption.system_encrypted = {on}", f"method = {fam.method}",
           f"detail = {fam.detail}"]
     if on:
-        return passed(f"Disque système chiffré ({fam.method or '?'}).",
-                      f"System disk encrypted ({fam.method or '?'}).", ev)
+        how = f" ({fam.method})" if fam.method else ""
+        return passed(f"Disque système chiffré{how}.", f"System disk encrypted{how}.", ev)
     return failed("Le disque système n'est pas chiffré (ou la protection est suspendue).",
                   "The system disk is not encrypted (or protection is suspended).", ev)

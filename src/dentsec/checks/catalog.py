@@ -7,14 +7,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-Severity = Literal["low", "medium", "high", "critical"]
-Effort = Literal["low", "medium", "high"]
+from dentsec.vocab import Effort, OSFamily, Severity
+
 Text = dict[str, str]
 """{"fr": ..., "en": ...}"""
 
-OSES = ("linux", "windows", "macos")
 RULE_NAMES: dict[int, Text] = {
     1: {"fr": "Mots de passe", "en": "Passwords"},
     2: {"fr": "Mises à jour", "en": "Updates"},
@@ -24,8 +22,6 @@ RULE_NAMES: dict[int, Text] = {
     6: {"fr": "Pare-feu local et antivirus", "en": "Local firewall and antivirus"},
     0: {"fr": "Au-delà des six règles", "en": "Beyond the six rules"},
 }
-SEVERITY_WEIGHT: dict[str, int] = {"critical": 10, "high": 5, "medium": 3, "low": 1}
-EFFORT_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 
@@ -50,7 +46,7 @@ class CheckDef:
     depends_on: tuple[str, ...] = ()
     """Checks whose failure already explains this one (no backup -> no recent backup): the
     five fixes list the cause, not its consequences."""
-    remediation: dict[str, Remediation] = field(default_factory=dict)
+    remediation: dict[OSFamily, Remediation] = field(default_factory=dict)
     """OS family -> remediation."""
 
     @property
@@ -72,8 +68,8 @@ def _text(value: object, where: str) -> Text:
 def load_catalog() -> dict[str, CheckDef]:
     with open(CATALOG_DIR / "checks.toml", "rb") as fh:
         raw = tomllib.load(fh)
-    remediations: dict[str, dict[str, Remediation]] = {}
-    for os_name in OSES:
+    remediations: dict[str, dict[OSFamily, Remediation]] = {}
+    for os_name in OSFamily:
         path = CATALOG_DIR / f"remediation_{os_name}.toml"
         if not path.exists():
             continue
@@ -89,15 +85,17 @@ def load_catalog() -> dict[str, CheckDef]:
         check_id = entry["id"]
         if check_id in catalog:
             raise CatalogError(f"duplicate check id {check_id}")
-        if entry["severity"] not in SEVERITY_WEIGHT or entry["effort"] not in EFFORT_RANK:
-            raise CatalogError(f"{check_id}: bad severity or effort")
+        try:
+            severity, effort = Severity(entry["severity"]), Effort(entry["effort"])
+        except ValueError as exc:
+            raise CatalogError(f"{check_id}: bad severity or effort") from exc
         if entry["rule"] not in RULE_NAMES:
             raise CatalogError(f"{check_id}: bad rule")
         catalog[check_id] = CheckDef(
             id=check_id,
             rule=int(entry["rule"]),
-            severity=entry["severity"],
-            effort=entry["effort"],
+            severity=severity,
+            effort=effort,
             title=_text(entry.get("title"), f"{check_id}.title"),
             rationale=_text(entry.get("rationale"), f"{check_id}.rationale"),
             measures=tuple(entry.get("measures", ())),

@@ -1,34 +1,63 @@
 """How a check function is written: it reads facts and policy and returns an Outcome.
 
-Check functions are pure. They never raise for missing data: ``ctx.get`` raises
-:class:`Unknown` (or :class:`NotApplicable`), which the engine turns into a finding.
+Check functions are pure. They never raise for missing data on purpose: ``ctx.family``
+and :func:`need` raise :class:`Unknown` (or :class:`NotApplicable`), which the runner
+turns into a finding with a French sentence saying why. Any other exception is a bug of
+the check; the runner turns it into an ``unknown`` finding too, so the audit goes on.
+
+Facts are reached by type, so mypy checks every field a check reads::
+
+    fam = ctx.family(PasswordPolicy)        # PasswordPolicy, or Unknown
+    got = need(fam, "min_length", fam.min_length)   # int, or Unknown / NotApplicable
 """
 
 from __future__ import annotations
 
 import ipaddress
+import types
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from functools import cache
+from typing import TypeVar
 
 from dentsec.checks.catalog import Text
 from dentsec.checks.policy import Policy
-from dentsec.facts import Facts
+from dentsec.facts import Facts, Family
+from dentsec.vocab import ErrorKind, Status
 
-Status = Literal["pass", "fail", "warn", "unknown", "na"]
+F = TypeVar("F", bound=Family)
+T = TypeVar("T")
 
 
 class Unknown(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """A fact the check needs could not be seen. ``fact`` names it ("accounts" or
+    "accounts.password_empty"); ``detail`` is the collector's technical reason."""
+
+    def __init__(self, fact: str, detail: str = "", kind: ErrorKind | None = None) -> None:
+        self.fact = fact
+        self.detail = detail
+        self.kind = kind or ErrorKind.of(detail)
+        super().__init__(self.reason)
+
+    @property
+    def reason(self) -> str:
+        return f"{self.fact}: {self.detail}" if self.detail else self.fact
 
 
 class NotApplicable(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """The check has no object on this machine; ``why`` is the sentence the practice reads
+    when the fact's name alone does not say it (no backup, so no disk to unplug)."""
+
+    def __init__(self, fact: str, why: Text | None = None) -> None:
+        self.fact = fact
+        self.why = why
+        super().__init__(fact)
+
+    @property
+    def reason(self) -> str:
+        return self.fact
 
 
 @dataclass(frozen=True)
@@ -43,23 +72,52 @@ def _outcome(status: Status, fr: str, en: str, evidence: Iterable[str]) -> Outco
 
 
 def passed(fr: str, en: str, evidence: Iterable[str] = ()) -> Outcome:
-    return _outcome("pass", fr, en, evidence)
+    return _outcome(Status.PASS, fr, en, evidence)
 
 
 def failed(fr: str, en: str, evidence: Iterable[str] = ()) -> Outcome:
-    return _outcome("fail", fr, en, evidence)
+    return _outcome(Status.FAIL, fr, en, evidence)
 
 
 def warned(fr: str, en: str, evidence: Iterable[str] = ()) -> Outcome:
-    return _outcome("warn", fr, en, evidence)
+    return _outcome(Status.WARN, fr, en, evidence)
 
 
 def unknown(fr: str, en: str, evidence: Iterable[str] = ()) -> Outcome:
-    return _outcome("unknown", fr, en, evidence)
+    return _outcome(Status.UNKNOWN, fr, en, evidence)
 
 
 def not_applicable(fr: str, en: str, evidence: Iterable[str] = ()) -> Outcome:
-    return _outcome("na", fr, en, evidence)
+    return _outcome(Status.NA, fr, en, evidence)
+
+
+@cache
+def family_names() -> dict[type[Family], str]:
+    """Fact family type -> its attribute in :class:`Facts` (Accounts -> "accounts")."""
+    found: dict[type[Family], str] = {}
+    for name, info in Facts.model_fields.items():
+        annotation = info.annotation
+        candidates = typing.get_args(annotation) if isinstance(annotation, types.UnionType) \
+            or typing.get_origin(annotation) is typing.Union else (annotation,)
+        for candidate in candidates:
+            if isinstance(candidate, type) and issubclass(candidate, Family):
+                found[candidate] = name
+    return found
+
+
+def family_name(kind: type[Family]) -> str:
+    return family_names()[kind]
+
+
+def need(fam: Family, field: str, value: T | None) -> T:
+    """``value`` (the family's ``field``), or Unknown / NotApplicable with the collector's
+    reason when it is None. Pass the attribute itself so mypy knows its type."""
+    if value is None:
+        fact = f"{family_name(type(fam))}.{field}"
+        if field in fam.not_applicable:
+            raise NotApplicable(fact)
+        raise Unknown(fact, fam.unknown.get(field, ""))
+    return value
 
 
 @dataclass(frozen=True)
@@ -71,26 +129,24 @@ class Ctx:
     def now(self) -> datetime:
         return self.facts.collected_at
 
-    def family(self, name: str) -> Any:
+    def family(self, kind: type[F]) -> F:
+        """The family, or Unknown with the reason it could not be gathered."""
+        name = family_name(kind)
         value = getattr(self.facts, name)
         if value is None:
-            raise Unknown(f"{name}: {self.facts.unknown.get(name, 'not collected')}")
+            raise Unknown(name, self.facts.unknown.get(name, ErrorKind.NOT_COLLECTED))
+        if not isinstance(value, kind):  # pragma: no cover - Facts' schema guarantees it
+            raise TypeError(f"{name} is not {kind.__name__}")
         return value
 
-    def get(self, family_name: str, field: str) -> Any:
-        """A field's value, or Unknown / NotApplicable with the collector's reason."""
-        fam = self.family(family_name)
-        value = getattr(fam, field)
-        if value is None:
-            if field in fam.not_applicable:
-                raise NotApplicable(f"{family_name}.{field}")
-            raise Unknown(f"{family_name}.{field}: {fam.unknown.get(field, 'unknown')}")
-        return value
+    def optional(self, kind: type[F]) -> F | None:
+        """The family when it was gathered; for checks that can decide without it."""
+        value = getattr(self.facts, family_name(kind))
+        return value if isinstance(value, kind) else None
 
-    def reason(self, family_name: str, field: str) -> str | None:
+    def reason(self, kind: type[Family], field: str) -> str | None:
         """Why a list field may be incomplete (the collector could not see everything)."""
-        fam = self.family(family_name)
-        reason: str | None = fam.unknown.get(field)
+        reason: str | None = self.family(kind).unknown.get(field)
         return reason
 
     def age_days(self, when: datetime | date) -> float:
@@ -122,13 +178,16 @@ def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
-def flag_check(check_id: str, family: str, field: str, want: bool,
+def flag_check(check_id: str, kind: type[Family], field: str, want: bool,
                good: tuple[str, str], bad: tuple[str, str]) -> None:
     """Declare a check that compares one yes/no fact with the value the guide wants;
     ``good`` and ``bad`` are the (French, English) messages."""
     def evaluate(ctx: Ctx) -> Outcome:
-        value = ctx.get(family, field)
-        ev = [f"{family}.{field} = {value}"]
+        fam = ctx.family(kind)
+        value = need(fam, field, getattr(fam, field))
+        if not isinstance(value, bool):  # pragma: no cover - a catalog mistake
+            raise TypeError(f"{family_name(kind)}.{field} is not a yes/no fact")
+        ev = [f"{family_name(kind)}.{field} = {value}"]
         return passed(*good, ev) if value == want else failed(*bad, ev)
 
     check(check_id)(evaluate)

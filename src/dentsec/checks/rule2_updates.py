@@ -9,9 +9,12 @@ from dentsec.checks.registry import (
     check,
     failed,
     names,
+    need,
     passed,
     warned,
 )
+from dentsec.checks.words import day
+from dentsec.facts import Software, Updates
 
 ROLLING_RELEASES = frozenset({"chrome", "firefox", "edge"})
 
@@ -25,7 +28,8 @@ def os_supported(ctx: Ctx) -> Outcome:
         if os_.eol_announced is False:
             return passed(f"{label} : aucune fin de support annoncée.",
                           f"{label}: no end of support announced.", ev)
-        raise Unknown(os_.unknown.get("eol_date", f"{label}: release not in end-of-life data"))
+        raise Unknown("os.eol_date",
+                      os_.unknown.get("eol_date", f"{label}: release not in end-of-life data"))
     days = (os_.eol_date - ctx.now.date()).days
     if days < 0:
         return failed(f"{label} ne reçoit plus de correctifs de sécurité depuis le "
@@ -43,19 +47,20 @@ def os_supported(ctx: Ctx) -> Outcome:
 
 @check("UPD-AUTO")
 def auto_updates(ctx: Ctx) -> Outcome:
-    on = ctx.get("updates", "auto_updates_enabled")
-    how = ctx.family("updates").auto_update_mechanism or "?"
-    ev = [f"updates.auto_updates_enabled = {on} ({how})"]
+    fam = ctx.family(Updates)
+    on = need(fam, "auto_updates_enabled", fam.auto_updates_enabled)
+    ev = [f"updates.auto_updates_enabled = {on} ({fam.auto_update_mechanism or '?'})"]
+    how = f" ({fam.auto_update_mechanism})" if fam.auto_update_mechanism else ""
     if on:
-        return passed(f"Mises à jour automatiques actives ({how}).",
-                      f"Automatic updates on ({how}).", ev)
+        return passed(f"Mises à jour automatiques actives{how}.",
+                      f"Automatic updates on{how}.", ev)
     return failed("Les mises à jour ne s'installent pas automatiquement.",
                   "Updates do not install automatically.", ev)
 
 
 @check("UPD-PENDING")
 def pending(ctx: Ctx) -> Outcome:
-    fam = ctx.family("updates")
+    fam = ctx.family(Updates)
     sec, total = fam.pending_security_updates, fam.pending_updates
     ev = [f"updates.pending_security_updates = {sec}", f"updates.pending_updates = {total}"]
     if sec:
@@ -68,13 +73,14 @@ def pending(ctx: Ctx) -> Outcome:
         return warned(f"{total} mise(s) à jour en attente (aucune de sécurité).",
                       f"{total} update(s) waiting (no security one).", ev)
     if total is None and sec is None:
-        raise Unknown("updates.pending_updates: " + fam.unknown.get("pending_updates", "unknown"))
+        raise Unknown("updates.pending_updates", fam.unknown.get("pending_updates", ""))
     return passed("Aucune mise à jour en attente.", "No update waiting.", ev)
 
 
 @check("UPD-RECENT")
 def recent(ctx: Ctx) -> Outcome:
-    last = ctx.get("updates", "last_update")
+    fam = ctx.family(Updates)
+    last = need(fam, "last_update", fam.last_update)
     age = int(ctx.age_days(last))
     ev = [f"updates.last_update = {last.isoformat()}"]
     if age > ctx.policy.update_fail_days:
@@ -88,7 +94,7 @@ def recent(ctx: Ctx) -> Outcome:
 
 @check("UPD-SOFTWARE-SUPPORTED")
 def software_supported(ctx: Ctx) -> Outcome:
-    items = ctx.family("software").items
+    items = ctx.family(Software).items
     today = ctx.now.date()
     dead = [i for i in items if i.eol_date and i.eol_date < today]
     # Browsers release every few weeks: only a version already past its end counts for them.
@@ -101,12 +107,12 @@ def software_supported(ctx: Ctx) -> Outcome:
                       "Software no longer supported: "
                       + names(f"{i.name} {i.version}" for i in dead) + ".", ev)
     if soon:
-        return warned("Fin de maintenance proche pour : "
-                      + names(f"{i.name} ({i.eol_date})" for i in soon) + ".",
-                      "End of support coming for: "
-                      + names(f"{i.name} ({i.eol_date})" for i in soon) + ".", ev)
-    blind = ctx.reason("software", "items")
+        shown = {lang: names(f"{i.name} ({day(i.eol_date)[lang]})" for i in soon if i.eol_date)
+                 for lang in ("fr", "en")}
+        return warned(f"Fin de maintenance proche pour : {shown['fr']}.",
+                      f"End of support coming for: {shown['en']}.", ev)
+    blind = ctx.reason(Software, "items")
     if blind and not ev:
-        raise Unknown(f"software.items: {blind}")
+        raise Unknown("software.items", blind)
     return passed("Navigateurs et suite bureautique trouvés encore maintenus.",
                   "Browsers and office suite found are still supported.", ev)

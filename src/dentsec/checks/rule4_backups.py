@@ -15,9 +15,12 @@ from dentsec.checks.registry import (
     check,
     failed,
     names,
+    need,
     passed,
+    unknown,
     warned,
 )
+from dentsec.checks.words import BACKUP_TOOLS, day, listed
 from dentsec.facts import Backup
 
 NONE_FR, NONE_EN = "Aucune sauvegarde configurée sur ce poste.", "No backup configured on this workstation."
@@ -41,7 +44,7 @@ def _configured(fam: Backup) -> bool:
 
 def _nothing_configured(ctx: Ctx, fam: Backup) -> bool:
     """No backup set up, and the collector saw everything it looked for."""
-    return not _configured(fam) and not ctx.reason("backup", "tools")
+    return not _configured(fam) and not ctx.reason(Backup, "tools")
 
 
 def _day(value: float) -> str:
@@ -50,26 +53,27 @@ def _day(value: float) -> str:
 
 @check("BAK-CONFIGURED")
 def configured(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
-    tools = [t.tool for t in fam.tools if t.configured]
-    if _configured(fam):
-        shown = names(tools) or "dentsec"
+    fam = ctx.family(Backup)
+    tools = [t.tool for t in fam.tools if t.configured] or (["dentsec"] if fam.dentsec_configured
+                                                            else [])
+    if tools:
+        shown = listed(BACKUP_TOOLS, tools)
         if fam.repository_same_disk:
             return warned(
-                f"Sauvegarde en place ({shown}), mais sur le même disque que les données : une "
-                "panne ou un rançongiciel emporterait les deux.",
-                f"Backup in place ({shown}), but on the same disk as the data: a failure or "
-                "ransomware would take both.", _tools_ev(fam))
-        return passed(f"Sauvegarde en place : {shown}.", f"Backup in place: {shown}.",
-                      _tools_ev(fam))
-    blind = ctx.reason("backup", "tools")
+                f"Sauvegarde en place ({shown['fr']}), mais sur le même disque que les "
+                "données : une panne ou un rançongiciel emporterait les deux.",
+                f"Backup in place ({shown['en']}), but on the same disk as the data: a "
+                "failure or ransomware would take both.", _tools_ev(fam))
+        return passed(f"Sauvegarde en place : {shown['fr']}.",
+                      f"Backup in place: {shown['en']}.", _tools_ev(fam))
+    blind = ctx.reason(Backup, "tools")
     if blind:
-        raise Unknown(f"backup.tools: {blind}")
-    installed = [t.tool for t in fam.tools]
-    if installed:
-        return failed(f"Aucune sauvegarde configurée : {names(installed)} est installé mais "
+        raise Unknown("backup.tools", blind)
+    installed = listed(BACKUP_TOOLS, [t.tool for t in fam.tools])
+    if fam.tools:
+        return failed(f"Aucune sauvegarde configurée : {installed['fr']} est installé mais "
                       "aucune sauvegarde n'est programmée.",
-                      f"No backup configured: {names(installed)} is installed but no backup "
+                      f"No backup configured: {installed['en']} is installed but no backup "
                       "is scheduled.", _tools_ev(fam))
     return failed(NONE_FR, NONE_EN)
 
@@ -78,9 +82,9 @@ def _last_run_note(fam: Backup) -> tuple[str, str]:
     """Why the last run failed (the last run is the newest: it came after any success)."""
     if fam.last_run_error is None or fam.last_run_at is None:
         return "", ""
-    when = fam.last_run_at.strftime("%d/%m/%Y")
-    return (f" La dernière tentative ({when}) a échoué : {fam.last_run_error}",
-            f" The last attempt ({when}) failed: {fam.last_run_error}")
+    when = day(fam.last_run_at.date())
+    return (f" La dernière tentative ({when['fr']}) a échoué : {fam.last_run_error}",
+            f" The last attempt ({when['en']}) failed: {fam.last_run_error}")
 
 
 def _incomplete_note(ctx: Ctx, fam: Backup) -> tuple[str, str, bool]:
@@ -106,7 +110,7 @@ def _incomplete_note(ctx: Ctx, fam: Backup) -> tuple[str, str, bool]:
 
 @check("BAK-RECENT")
 def recent(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
+    fam = ctx.family(Backup)
     run_fr, run_en = _last_run_note(fam)
     if fam.last_backup is None:
         if _nothing_configured(ctx, fam):
@@ -117,7 +121,7 @@ def recent(ctx: Ctx) -> Outcome:
             return failed("Aucune sauvegarde complète n'a jamais réussi." + run_fr + inc_fr,
                           "No complete backup ever succeeded." + run_en + inc_en,
                           _tools_ev(fam))
-        raise Unknown("backup.last_backup: " + fam.unknown.get("last_backup", "unknown"))
+        raise Unknown("backup.last_backup", fam.unknown.get("last_backup", ""))
     age = ctx.age_days(fam.last_backup)
     inc_fr, inc_en, repeated = _incomplete_note(ctx, fam)
     ev = [f"backup.last_backup = {fam.last_backup.isoformat()}", *_tools_ev(fam)]
@@ -136,23 +140,23 @@ def recent(ctx: Ctx) -> Outcome:
     return passed(head_fr + tail_fr, head_en + tail_en, ev)
 
 
-def _proof(ctx: Ctx, when: datetime | None, ok: bool | None, max_days: int,
+def _proof(ctx: Ctx, field: str, when: datetime | None, ok: bool | None, max_days: int,
            what_fr: str, what_en: str, damage_counts: bool = False) -> Outcome:
-    fam: Backup = ctx.family("backup")
+    fam = ctx.family(Backup)
     if not fam.dentsec_configured:
         if _nothing_configured(ctx, fam):
             return failed(f"{NONE_FR[:-1]}, donc pas de {what_fr}.",
                           f"{NONE_EN[:-1]}, so no {what_en}.")
-        raise Unknown(f"{what_en}: not recorded by {names(t.tool for t in fam.tools)}")
+        raise Unknown(f"backup.{field}", f"not recorded by {names(t.tool for t in fam.tools)}")
     ev = [f"{what_en}: {when.isoformat() if when else 'never'} ok={ok}"]
     if damage_counts and fam.damaged_since is not None:
         ev.append(f"damaged since {fam.damaged_since.isoformat()}: {fam.damage_reason}")
-        since = fam.damaged_since.strftime("%d/%m/%Y")
-        return failed(f"Le dépôt de sauvegarde est endommagé depuis le {since} "
+        since = day(fam.damaged_since.date())
+        return failed(f"Le dépôt de sauvegarde est endommagé depuis le {since['fr']} "
                       f"({fam.damage_reason}) et n'a pas été réparé : une vérification "
                       "complète n'a pas réussi depuis.",
-                      f"The backup repository has been damaged since {since} and was not "
-                      "repaired: no full verification succeeded since.", ev)
+                      f"The backup repository has been damaged since {since['en']} and was "
+                      "not repaired: no full verification succeeded since.", ev)
     if when is None:
         return failed(f"Aucune {what_fr} n'a jamais été faite.", f"No {what_en} was ever done.", ev)
     if ok is False:
@@ -167,8 +171,8 @@ def _proof(ctx: Ctx, when: datetime | None, ok: bool | None, max_days: int,
 
 @check("BAK-VERIFIED")
 def verified(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
-    outcome = _proof(ctx, fam.last_verify, fam.last_verify_ok, ctx.policy.verify_max_days,
+    fam = ctx.family(Backup)
+    outcome = _proof(ctx, "last_verify", fam.last_verify, fam.last_verify_ok, ctx.policy.verify_max_days,
                      "vérification", "verification", damage_counts=True)
     if outcome.status != "pass" or fam.last_full_read is not None:
         return outcome
@@ -182,24 +186,34 @@ def verified(ctx: Ctx) -> Outcome:
 
 @check("BAK-RESTORE-TESTED")
 def restore_tested(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
-    return _proof(ctx, fam.last_drill, fam.last_drill_ok, ctx.policy.drill_max_days,
+    fam = ctx.family(Backup)
+    return _proof(ctx, "last_drill", fam.last_drill, fam.last_drill_ok, ctx.policy.drill_max_days,
                   "restauration d'essai", "restore drill")
 
 
 @check("BAK-OFFLINE-COPY")
 def offline_copy(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
+    fam = ctx.family(Backup)
     if _nothing_configured(ctx, fam):
         if fam.tools:
             return failed(f"{NONE_FR[:-1]}, donc pas de copie hors ligne.",
                           f"{NONE_EN[:-1]}, so no offline copy.")
-        raise NotApplicable("no backup")
+        raise NotApplicable("backup.tools", {
+            "fr": "Aucune sauvegarde sur ce poste : pas de disque de sauvegarde à débrancher.",
+            "en": "No backup on this workstation: no backup disk to unplug."})
     if fam.repository_same_disk:
         return warned("La sauvegarde est sur le même disque que les données : ce n'est pas "
                       "une copie hors ligne.",
                       "The backup is on the same disk as the data: it is not an offline copy.")
-    always = ctx.get("backup", "disk_always_connected")
+    if fam.disk_always_connected is None and "disk_always_connected" in fam.unknown:
+        return unknown(
+            "Personne n'a regardé si le disque de sauvegarde était débranché entre deux "
+            "sauvegardes ces 14 derniers jours : « dentsec backup status », l'agent du "
+            "cabinet et l'audit le notent quand ils passent.",
+            "Nobody looked whether the backup disk was unplugged between two backups over "
+            "the last 14 days: \"dentsec backup status\", the practice agent and the audit "
+            "note it when they run.", [fam.unknown["disk_always_connected"]])
+    always = need(fam, "disk_always_connected", fam.disk_always_connected)
     if always:
         return warned("Le disque de sauvegarde est resté branché entre les sauvegardes des 14 "
                       "derniers jours : un rançongiciel l'atteindrait aussi.",
@@ -211,9 +225,11 @@ def offline_copy(ctx: Ctx) -> Outcome:
 
 @check("BAK-CLOUD-ASSESSED")
 def cloud_assessed(ctx: Ctx) -> Outcome:
-    fam: Backup = ctx.family("backup")
+    fam = ctx.family(Backup)
     if not fam.cloud_providers:
-        raise NotApplicable("no cloud backup provider")
+        raise NotApplicable("backup.cloud_providers", {
+            "fr": "Aucune sauvegarde en ligne utilisée : pas de prestataire à évaluer.",
+            "en": "No online backup in use: no provider to assess."})
     todo = [p for p in fam.cloud_providers if p not in fam.cloud_providers_assessed]
     if todo:
         return failed(f"Prestataire(s) non évalué(s) : {names(todo)}.",

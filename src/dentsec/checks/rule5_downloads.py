@@ -12,31 +12,37 @@ from dentsec.checks.registry import (
     names,
     passed,
 )
+from dentsec.checks.words import BROWSERS, word
+from dentsec.facts import Downloads, Software
 
 
 @check("DL-AUTO-OPEN")
 def auto_open(ctx: Ctx) -> Outcome:
-    entries = [a for a in ctx.family("downloads").auto_open if a.extensions]
+    entries = [a for a in ctx.family(Downloads).auto_open if a.extensions]
     ev = [f"{a.browser} {a.user}/{a.profile}: {', '.join(a.extensions)}" for a in entries]
     if entries:
-        return failed("Des types de fichiers s'ouvrent automatiquement après téléchargement : "
-                      + names(ev, 4) + ".",
-                      "Some file types open automatically after download: " + names(ev, 4) + ".", ev)
-    blind = ctx.reason("downloads", "auto_open")
+        shown = {lang: "; ".join(
+            word(BROWSERS, a.browser)[lang] + (f" ({a.user})" if a.user else "") + " : "
+            + ", ".join(a.extensions[:6]) for a in entries[:4]) for lang in ("fr", "en")}
+        return failed(f"Des types de fichiers s'ouvrent automatiquement après téléchargement : "
+                      f"{shown['fr']}.",
+                      f"Some file types open automatically after download: "
+                      f"{shown['en'].replace(' : ', ': ')}.", ev)
+    blind = ctx.reason(Downloads, "auto_open")
     if blind:
-        raise Unknown(f"downloads.auto_open: {blind}")
+        raise Unknown("downloads.auto_open", blind)
     return passed("Aucun téléchargement ne s'ouvre tout seul.", "No download opens by itself.")
 
 
-flag_check("DL-REPUTATION", "downloads", "reputation_check", True,
+flag_check("DL-REPUTATION", Downloads, "reputation_check", True,
            ("Le filtre de réputation est actif.", "The reputation filter is on."),
            ("Le filtre de réputation des programmes téléchargés est désactivé.",
             "The reputation filter for downloaded programs is off."))
-flag_check("DL-AUTORUN", "downloads", "autorun_disabled", True,
+flag_check("DL-AUTORUN", Downloads, "autorun_disabled", True,
            ("L'exécution automatique est désactivée.", "AutoRun is disabled."),
            ("L'exécution automatique des supports amovibles est active.",
             "AutoRun of removable media is on."))
-flag_check("DL-SCAN", "downloads", "scan_downloads", True,
+flag_check("DL-SCAN", Downloads, "scan_downloads", True,
            ("Les fichiers téléchargés sont analysés automatiquement.",
             "Downloaded files are scanned automatically."),
            ("Les fichiers téléchargés ne sont pas analysés automatiquement par un antivirus.",
@@ -45,12 +51,12 @@ flag_check("DL-SCAN", "downloads", "scan_downloads", True,
 
 @check("DL-UNWANTED-SOFTWARE")
 def unwanted(ctx: Ctx) -> Outcome:
-    found = ctx.family("software").unwanted
+    found = ctx.family(Software).unwanted
     if found:
         return failed(f"Logiciel(s) indésirable(s) installé(s) : {names(found)}.",
                       f"Unwanted software installed: {names(found)}.", found)
-    blind = ctx.reason("software", "unwanted") or ctx.reason("software", "items")
+    blind = ctx.reason(Software, "unwanted") or ctx.reason(Software, "items")
     if blind:
-        raise Unknown(f"software.unwanted: {blind}")
+        raise Unknown("software.unwanted", blind)
     return passed("Aucun logiciel indésirable connu n'est installé.",
                   "No known unwanted software is installed.")

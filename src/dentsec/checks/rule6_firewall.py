@@ -12,10 +12,12 @@ from dentsec.checks.registry import (
     flag_check,
     is_exposed,
     names,
+    need,
     passed,
     warned,
 )
-from dentsec.facts import ListeningSocket
+from dentsec.checks.words import FIREWALL_PROFILES, UNKNOWN_PROGRAM, listed
+from dentsec.facts import Antivirus, Firewall, ListeningSocket, Network, RemoteAccess, Software
 
 REMOTE_DESKTOP_PORTS = {3389: "RDP", 5900: "VNC", 5901: "VNC", 5902: "VNC", 5903: "VNC"}
 RISKY_PORTS: dict[tuple[str, int], str] = {
@@ -31,7 +33,7 @@ RISKY_PORTS: dict[tuple[str, int], str] = {
 def _exposed(ctx: Ctx) -> list[ListeningSocket]:
     """Listeners reachable from the network that the policy does not justify."""
     justified = {(p.proto, p.port) for p in ctx.policy.justified_ports}
-    return [s for s in ctx.family("network").listening
+    return [s for s in ctx.family(Network).listening
             if is_exposed(s.address) and (s.proto, s.port) not in justified]
 
 
@@ -41,43 +43,45 @@ def _describe(s: ListeningSocket) -> str:
 
 @check("FW-ENABLED")
 def enabled(ctx: Ctx) -> Outcome:
-    fam = ctx.family("firewall")
+    fam = ctx.family(Firewall)
     ev = [f"{p.name}: enabled={p.enabled} inbound={p.default_inbound}" for p in fam.profiles]
     if fam.backend:
         ev.insert(0, f"backend = {fam.backend}")
     if not fam.profiles:
-        blind = ctx.reason("firewall", "profiles")
+        blind = ctx.reason(Firewall, "profiles")
         if blind:
-            raise Unknown(f"firewall.profiles: {blind}")
+            raise Unknown("firewall.profiles", blind)
         return failed("Aucun pare-feu actif sur ce poste.", "No active firewall on this workstation.", ev)
     off = [p.name for p in fam.profiles if p.enabled is False]
     open_ = [p.name for p in fam.profiles if p.enabled and p.default_inbound == "allow"]
     if off:
-        return failed(f"Pare-feu désactivé : {names(off)}.", f"Firewall off: {names(off)}.", ev)
+        shown = listed(FIREWALL_PROFILES, off)
+        return failed(f"Pare-feu désactivé : {shown['fr']}.", f"Firewall off: {shown['en']}.", ev)
     if open_:
-        return failed(f"Le pare-feu laisse entrer les connexions par défaut : {names(open_)}.",
-                      f"The firewall lets connections in by default: {names(open_)}.", ev)
+        shown = listed(FIREWALL_PROFILES, open_)
+        return failed(f"Le pare-feu laisse entrer les connexions par défaut : {shown['fr']}.",
+                      f"The firewall lets connections in by default: {shown['en']}.", ev)
     if any(p.enabled is None or p.default_inbound is None for p in fam.profiles):
-        raise Unknown("firewall.profiles: " + "; ".join(ev))
+        raise Unknown("firewall.profiles", "; ".join(ev))
     return passed("Pare-feu actif, entrées bloquées par défaut.",
                   "Firewall on, incoming blocked by default.", ev)
 
 
 @check("FW-AV-PRESENT")
 def av_present(ctx: Ctx) -> Outcome:
-    products = ctx.family("antivirus").products
+    products = ctx.family(Antivirus).products
     ev = [f"{p.name}: enabled={p.enabled} realtime={p.realtime}" for p in products]
     if any(p.enabled and p.realtime for p in products):
         active = names(p.name for p in products if p.enabled and p.realtime)
         return passed(f"Antivirus actif en temps réel : {active}.",
                       f"Antivirus active in real time: {active}.", ev)
     if not products:
-        blind = ctx.reason("antivirus", "products")
+        blind = ctx.reason(Antivirus, "products")
         if blind:
-            raise Unknown(f"antivirus.products: {blind}")
+            raise Unknown("antivirus.products", blind)
         return failed("Aucun antivirus trouvé.", "No antivirus found.", ev)
     if any(p.enabled is None or (p.enabled and p.realtime is None) for p in products):
-        raise Unknown("antivirus.products: " + "; ".join(ev))
+        raise Unknown("antivirus.products", "; ".join(ev))
     if any(p.enabled for p in products):
         return warned("Un antivirus est installé mais la protection en temps réel est éteinte.",
                       "An antivirus is installed but real-time protection is off.", ev)
@@ -88,9 +92,11 @@ def av_present(ctx: Ctx) -> Outcome:
 def av_updated(ctx: Ctx) -> Outcome:
     """The product's own verdict first (each product has its rhythm: ClamAV daily, XProtect
     every few weeks); the policy's age thresholds when no verdict is known."""
-    products = [p for p in ctx.family("antivirus").products if p.enabled is not False]
+    products = [p for p in ctx.family(Antivirus).products if p.enabled is not False]
     if not products:
-        raise NotApplicable("no enabled antivirus (see FW-AV-PRESENT)")
+        raise NotApplicable("antivirus.products", {
+            "fr": "Aucun antivirus actif : voyez d'abord le contrôle « antivirus présent ».",
+            "en": "No enabled antivirus: see the 'antivirus present' check first."})
     ev = [f"{p.name}: signature_age_days={p.signature_age_days} up_to_date={p.up_to_date}"
           for p in products]
     stale = [p.name for p in products if p.up_to_date is False]
@@ -104,7 +110,7 @@ def av_updated(ctx: Ctx) -> Outcome:
                       f"Signatures up to date{f' ({min(ages):.1f} d)' if ages else ''}.", ev)
     ages = [p.signature_age_days for p in products if p.signature_age_days is not None]
     if not ages:
-        raise Unknown("antivirus.signature_age_days: " + "; ".join(ev))
+        raise Unknown("antivirus.signature_age_days", "; ".join(ev))
     age = min(ages)
     shown = f"{age:.1f}".replace(".", ",")
     if age > ctx.policy.av_signature_fail_days:
@@ -116,11 +122,11 @@ def av_updated(ctx: Ctx) -> Outcome:
 
 @check("FW-REMOTE-DESKTOP")
 def remote_desktop(ctx: Ctx) -> Outcome:
-    fam = ctx.family("remote_access")
+    fam = ctx.family(RemoteAccess)
     ev = [f"remote_access.rdp_enabled = {fam.rdp_enabled}", f"rdp_nla = {fam.rdp_nla}",
           f"vnc_enabled = {fam.vnc_enabled}"]
     listeners: list[ListeningSocket] = []
-    if ctx.facts.network is not None:
+    if ctx.optional(Network) is not None:
         listeners = [s for s in _exposed(ctx) if s.proto == "tcp" and s.port in REMOTE_DESKTOP_PORTS]
         ev += [_describe(s) for s in listeners]
     if fam.rdp_enabled or fam.vnc_enabled or listeners:
@@ -132,24 +138,25 @@ def remote_desktop(ctx: Ctx) -> Outcome:
         return failed(f"Prise en main à distance ouverte ({what}){nla_fr}.",
                       f"Remote desktop open ({what}){nla_en}.", ev)
     if fam.rdp_enabled is None and "rdp_enabled" not in fam.not_applicable:
-        raise Unknown("remote_access.rdp_enabled: " + fam.unknown.get("rdp_enabled", "unknown"))
+        raise Unknown("remote_access.rdp_enabled", fam.unknown.get("rdp_enabled", ""))
     if fam.vnc_enabled is None and "vnc_enabled" not in fam.not_applicable:
-        raise Unknown("remote_access.vnc_enabled: " + fam.unknown.get("vnc_enabled", "unknown"))
+        raise Unknown("remote_access.vnc_enabled", fam.unknown.get("vnc_enabled", ""))
     return passed("Aucun bureau à distance ouvert.", "No remote desktop open.", ev)
 
 
 @check("FW-SSH")
 def ssh(ctx: Ctx) -> Outcome:
-    on = ctx.get("remote_access", "ssh_enabled")
-    fam = ctx.family("remote_access")
+    fam = ctx.family(RemoteAccess)
+    on = need(fam, "ssh_enabled", fam.ssh_enabled)
     ev = [f"ssh_enabled = {on}", f"ssh_password_auth = {fam.ssh_password_auth}",
           f"ssh_root_login = {fam.ssh_root_login}"]
     if not on:
         return passed("Aucun serveur SSH actif.", "No SSH server running.", ev)
-    bad = [w for w, v in (("mot de passe/password", fam.ssh_password_auth),
-                          ("root", fam.ssh_root_login)) if v]
+    bad = [w for w, v in ((("les mots de passe", "passwords"), fam.ssh_password_auth),
+                          (("la connexion de root", "root login"), fam.ssh_root_login)) if v]
     if bad:
-        return failed(f"SSH accepte : {', '.join(bad)}.", f"SSH accepts: {', '.join(bad)}.", ev)
+        return failed(f"SSH accepte {' et '.join(fr for fr, _ in bad)}.",
+                      f"SSH accepts {' and '.join(en for _, en in bad)}.", ev)
     if fam.ssh_password_auth is None or fam.ssh_root_login is None:
         raise Unknown("remote_access.ssh_password_auth/ssh_root_login")
     return passed("SSH n'accepte que des clés, sans root.", "SSH accepts keys only, no root.", ev)
@@ -160,9 +167,11 @@ def risky_services(ctx: Ctx) -> Outcome:
     risky = [s for s in _exposed(ctx) if (s.proto, s.port) in RISKY_PORTS]
     ev = [f"{RISKY_PORTS[(s.proto, s.port)]}: {_describe(s)}" for s in risky]
     if risky:
-        return failed("Service(s) risqué(s) joignable(s) depuis le réseau : " + names(ev, 5) + ".",
-                      "Risky service(s) reachable from the network: " + names(ev, 5) + ".", ev)
-    sharing = ctx.facts.remote_access.smb_sharing if ctx.facts.remote_access else None
+        shown = names((f"{RISKY_PORTS[(s.proto, s.port)]} (port {s.port})" for s in risky), 5)
+        return failed(f"Service(s) risqué(s) joignable(s) depuis le réseau : {shown}.",
+                      f"Risky service(s) reachable from the network: {shown}.", ev)
+    remote = ctx.optional(RemoteAccess)
+    sharing = remote.smb_sharing if remote else None
     if sharing:
         return warned("Le partage de fichiers est actif : justifiez-le (poste serveur du cabinet).",
                       "File sharing is on: justify it (the practice's server workstation).",
@@ -170,37 +179,39 @@ def risky_services(ctx: Ctx) -> Outcome:
     return passed("Aucun service risqué ouvert sur le réseau.", "No risky service open to the network.")
 
 
-flag_check("FW-SMB1", "remote_access", "smb1_enabled", False,
+flag_check("FW-SMB1", RemoteAccess, "smb1_enabled", False,
            ("SMBv1 est désactivé.", "SMBv1 is disabled."),
            ("Le protocole SMBv1 est actif.", "The SMBv1 protocol is on."))
 
 
 @check("FW-REMOTE-TOOLS")
 def remote_tools(ctx: Ctx) -> Outcome:
-    tools = ctx.family("software").remote_control_tools
+    tools = ctx.family(Software).remote_control_tools
     if tools:
         return warned(f"Logiciel(s) de prise de main installé(s) : {names(tools)} ; "
                       "vérifiez qu'ils sont voulus et protégés.",
                       f"Remote-control software installed: {names(tools)}; "
                       "check they are wanted and protected.", tools)
-    blind = ctx.reason("software", "remote_control_tools") or ctx.reason("software", "items")
+    blind = ctx.reason(Software, "remote_control_tools") or ctx.reason(Software, "items")
     if blind:
-        raise Unknown(f"software.remote_control_tools: {blind}")
+        raise Unknown("software.remote_control_tools", blind)
     return passed("Aucun logiciel de prise de main à distance.", "No remote-control software.")
 
 
 @check("FW-UNJUSTIFIED-PORTS")
 def unjustified_ports(ctx: Ctx) -> Outcome:
-    open_ = sorted({(s.proto, s.port, s.process or "?") for s in _exposed(ctx)
+    open_ = sorted({(s.proto, s.port, s.process or "") for s in _exposed(ctx)
                     if s.proto == "tcp" and not s.system})
-    ev = [f"{proto}/{port} ({proc})" for proto, port, proc in open_]
-    blind = ctx.reason("network", "listening")
+    ev = [f"{proto}/{port} ({proc or '?'})" for proto, port, proc in open_]
+    blind = ctx.reason(Network, "listening")
     if open_:
+        shown = {lang: names((f"{port} ({proc or UNKNOWN_PROGRAM[lang]})"
+                              for _proto, port, proc in open_), 6) for lang in ("fr", "en")}
         return warned(f"{len(open_)} port(s) ouvert(s) sur le réseau sans justification : "
-                      + names(ev, 6) + ". Justifiez-les dans la politique du cabinet ou fermez-les.",
+                      f"{shown['fr']}. Justifiez-les dans la politique du cabinet ou fermez-les.",
                       f"{len(open_)} port(s) open to the network without justification: "
-                      + names(ev, 6) + ". Justify them in the practice policy or close them.", ev)
+                      f"{shown['en']}. Justify them in the practice policy or close them.", ev)
     if blind:
-        raise Unknown(f"network.listening: {blind}")
+        raise Unknown("network.listening", blind)
     return passed("Aucun port ouvert sur le réseau sans justification.",
                   "No port open to the network without justification.")

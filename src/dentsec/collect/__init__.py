@@ -9,6 +9,7 @@ from typing import Any
 
 from dentsec.facts import Facts, Family, OSInfo
 from dentsec.host import Host
+from dentsec.vocab import OS_FAMILIES
 
 Collector = Callable[[Host], Family]
 """Gathers one fact family. It may raise: the family then becomes unknown with the reason."""
@@ -54,7 +55,7 @@ def run_collectors(
 
 def collect_facts(host: Host) -> Facts:
     family = host.info.os_family
-    if family not in ("linux", "windows", "macos"):  # pragma: no cover - validated upstream
+    if family not in OS_FAMILIES:  # pragma: no cover - validated upstream
         raise ValueError(family)
     module = importlib.import_module(f"dentsec.collect.{family}")
     facts: Facts = module.collect(host)

@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dentsec.vocab import OSFamily
+
 FACTS_SCHEMA = "dentsec.facts/1"
 
 __all__ = [
@@ -68,7 +70,7 @@ class Family(BaseModel):
 # --- identity and rule 2 -------------------------------------------------------------
 
 class OSInfo(Family):
-    family: Literal["linux", "windows", "macos"]
+    family: OSFamily
     name: str = ""
     """Human name, e.g. "Debian GNU/Linux 12 (bookworm)", "Windows 11 Professionnel"."""
     version: str = ""

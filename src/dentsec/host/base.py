@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,6 +12,22 @@ JSONValue = Any
 """A JSON-serialisable value (what a probe returns)."""
 
 DEFAULT_MAX_BYTES = 256 * 1024
+
+
+class OutsideRoot(PermissionError):
+    """A path of an offline tree that resolves (through links) out of it: reading it would
+    read the auditing machine instead."""
+
+
+def under_root(root: str, *parts: str) -> str:
+    """The path of ``parts`` inside the offline tree ``root`` ("" = the live machine's /),
+    or :class:`OutsideRoot`. Probes build every path they open with it, as the host does."""
+    joined = os.path.join(root or "/", *(part.lstrip("/") for part in parts))
+    if root:
+        base = os.path.realpath(root)
+        if os.path.commonpath([base, os.path.realpath(joined)]) != base:
+            raise OutsideRoot(joined)
+    return joined
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from dentsec import __version__
-from dentsec.errors import DentsecError
+from dentsec.errors import DentsecError, os_reason
 from dentsec.fileio import atomic_write_bytes
 from dentsec.host.base import CommandResult, DirResult, FileResult, HostInfo, ProbeResult
+from dentsec.vocab import OS_FAMILIES
 
 SCHEMA = "dentsec.evidence/1"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -92,11 +93,39 @@ def write_bundle(
     atomic_write_bytes(path, buf.getvalue())
 
 
-def _bad(path: Path, why: str) -> DentsecError:
+def _bad(path: Path, fr: str, en: str | None = None) -> DentsecError:
     return DentsecError(
-        f"Le paquet de preuves {path} est illisible : {why}",
-        f"The evidence bundle {path} cannot be read: {why}",
+        f"Le paquet de preuves {path} est illisible : {fr}",
+        f"The evidence bundle {path} cannot be read: {en or fr}",
     )
+
+
+def _damage(path: Path, exc: Exception) -> DentsecError:
+    """Any failure while reading a bundle, told in the user's words."""
+    if isinstance(exc, DentsecError):
+        return exc
+    if isinstance(exc, zipfile.BadZipFile):
+        return _bad(path, "ce n'est pas un fichier zip valide (fichier abîmé ou incomplet ?).",
+                    "not a valid zip file (damaged or incomplete?).")
+    if isinstance(exc, OSError):
+        return _bad(path, *os_reason(exc))
+    if isinstance(exc, json.JSONDecodeError):
+        return _bad(path, f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno}).",
+                    f"invalid JSON (line {exc.lineno}, column {exc.colno}).")
+    if isinstance(exc, KeyError):
+        return _bad(path, f"élément attendu absent : {exc.args[0] if exc.args else '?'}.",
+                    f"expected entry missing: {exc.args[0] if exc.args else '?'}.")
+    if isinstance(exc, NotImplementedError):
+        return _bad(path, "méthode de compression non prise en charge.",
+                    "unsupported compression method.")
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return _bad(path, f"contenu inattendu (détail technique : {detail}).",
+                f"unexpected content (technical detail: {detail}).")
+
+
+# What a damaged or hand-edited bundle can raise while it is parsed.
+_PARSE_ERRORS = (OSError, zipfile.BadZipFile, KeyError, TypeError, ValueError, AttributeError,
+                 NotImplementedError, EOFError, RecursionError)
 
 
 @dataclass
@@ -112,29 +141,33 @@ class Bundle:
 
 def load_bundle(path: Path) -> Bundle:
     """Read a zip or folder bundle; any damage gives a clear DentsecError."""
-    if path.is_dir():
-        def member(name: str) -> bytes:
-            target = (path / name).resolve()
-            if path.resolve() not in target.parents:
-                raise _bad(path, f"chemin interdit / forbidden path {name}")
-            return target.read_bytes()
-        try:
-            return _parse(path, member)
-        except OSError as exc:
-            raise _bad(path, str(exc)) from exc
     if not path.exists():
         raise DentsecError(f"Paquet de preuves introuvable : {path}",
                            f"Evidence bundle not found: {path}")
     try:
+        if path.is_dir():
+            root = path.resolve()
+
+            def member(name: str) -> bytes:
+                target = (path / name).resolve()
+                if root not in target.parents:
+                    raise _bad(path, f"chemin interdit : {name}", f"forbidden path: {name}")
+                return target.read_bytes()
+            return _parse(path, member)
         with zipfile.ZipFile(path) as zf:
             def zmember(name: str) -> bytes:
-                info = zf.getinfo(name)
+                try:
+                    info = zf.getinfo(name)
+                except KeyError as exc:
+                    raise _bad(path, f"{name} absent du paquet.",
+                               f"{name} missing from the bundle.") from exc
                 if info.file_size > MAX_MEMBER_BYTES:
-                    raise _bad(path, f"{name} > {MAX_MEMBER_BYTES} bytes")
+                    raise _bad(path, f"{name} dépasse {MAX_MEMBER_BYTES} octets",
+                               f"{name} > {MAX_MEMBER_BYTES} bytes")
                 return zf.read(info)
             return _parse(path, zmember)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise _bad(path, str(exc)) from exc
+    except _PARSE_ERRORS as exc:
+        raise _damage(path, exc) from exc
 
 
 def _text(member: Any, name: Any) -> str:
@@ -147,12 +180,10 @@ def _text(member: Any, name: Any) -> str:
 
 
 def _parse(path: Path, member: Any) -> Bundle:
-    try:
-        manifest = json.loads(_text(member, "manifest.json"))
-    except json.JSONDecodeError as exc:
-        raise _bad(path, f"manifest.json: {exc}") from exc
+    manifest = json.loads(_text(member, "manifest.json"))
     if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
-        raise _bad(path, f"schema ≠ {SCHEMA}")
+        raise _bad(path, f"ce n'est pas un paquet de preuves dentsec (schéma attendu : {SCHEMA}).",
+                   f"not a dentsec evidence bundle (expected schema: {SCHEMA}).")
     host = manifest.get("host") or {}
     info = HostInfo(
         os_family=str(host.get("os_family", "")),
@@ -161,12 +192,14 @@ def _parse(path: Path, member: Any) -> Bundle:
         is_admin=host.get("is_admin"),
         recorded_mode="root" if host.get("mode") == "root" else "live",
     )
-    if info.os_family not in ("linux", "windows", "macos"):
-        raise _bad(path, f"os_family {info.os_family!r}")
+    if info.os_family not in OS_FAMILIES:
+        raise _bad(path, f"système inconnu : {info.os_family!r}.",
+                   f"unknown system: {info.os_family!r}.")
     try:
         info.collected_at = datetime.fromisoformat(str(manifest.get("created_at")))
     except ValueError as exc:
-        raise _bad(path, f"created_at: {exc}") from exc
+        raise _bad(path, "date de collecte (created_at) illisible.",
+                   "unreadable collection date (created_at).") from exc
     if info.collected_at.tzinfo is None:
         info.collected_at = info.collected_at.replace(tzinfo=UTC)
     bundle = Bundle(info, {}, {}, {}, {}, str(manifest.get("created_at", "")),
@@ -192,8 +225,8 @@ def _parse(path: Path, member: Any) -> Bundle:
             try:
                 value = json.loads(_text(member, content)) if content else None
             except json.JSONDecodeError as exc:
-                raise _bad(path, f"{content}: {exc}") from exc
+                raise _bad(path, f"{content} : JSON invalide.", f"{content}: invalid JSON.") from exc
             bundle.probes[entry["name"]] = ProbeResult(entry["name"], value, entry.get("error"))
         else:
-            raise _bad(path, f"kind {kind!r}")
+            raise _bad(path, f"type d'élément inconnu : {kind!r}.", f"unknown item kind: {kind!r}.")
     return bundle

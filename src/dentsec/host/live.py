@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dentsec import proc
+from dentsec.errors import DentsecError
 from dentsec.host.base import (
     DEFAULT_MAX_BYTES,
     CommandResult,
@@ -20,20 +21,23 @@ from dentsec.host.base import (
     FileResult,
     HostInfo,
     JSONValue,
+    OutsideRoot,
     ProbeResult,
+    under_root,
 )
 from dentsec.host.bundle import EvidenceLog
+from dentsec.vocab import ErrorKind, OSFamily
 
-OFFLINE = "offline"
+OFFLINE = ErrorKind.OFFLINE
 """The error of a command or live-only probe asked of an offline tree (``--root``)."""
 
 
-def current_os_family() -> str:
+def current_os_family() -> OSFamily:
     if sys.platform.startswith("win"):
-        return "windows"
+        return OSFamily.WINDOWS
     if sys.platform == "darwin":
-        return "macos"
-    return "linux"
+        return OSFamily.MACOS
+    return OSFamily.LINUX
 
 
 def _is_admin() -> bool | None:
@@ -47,26 +51,44 @@ def _is_admin() -> bool | None:
         return None
 
 
+LINUX_MARKERS = ("/etc/os-release", "/etc/passwd")
+"""A tree with neither is not a Linux system (an empty folder, an unmounted disk)."""
+
+
 class LiveHost:
     def __init__(self, root: str | None = None, log: EvidenceLog | None = None) -> None:
-        self.root = os.path.abspath(root) if root else None
+        # Resolved once: every later containment test compares real paths with this one.
+        self.root = os.path.realpath(root) if root else None
         self.log = log if log is not None else EvidenceLog()
         if self.root:
-            self.info = HostInfo(os_family="linux", hostname=self._root_hostname(), mode="root",
+            self._check_linux_tree(self.root)
+            self.info = HostInfo(os_family=OSFamily.LINUX, hostname=self._root_hostname(), mode="root",
                                  is_admin=_is_admin())
         else:
             self.info = HostInfo(os_family=current_os_family(), hostname=socket.gethostname(),
                                  mode="live", is_admin=_is_admin(),
                                  details={"platform": platform.platform()})
 
+    def _check_linux_tree(self, root: str) -> None:
+        if not os.path.isdir(root):
+            raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
+        if not any(os.path.lexists(os.path.join(root, marker.lstrip("/")))
+                   for marker in LINUX_MARKERS):
+            raise DentsecError(
+                f"{root} n'est pas un système Linux : ni /etc/os-release ni /etc/passwd n'y "
+                "figurent. Vérifiez que le disque est monté et désignez sa racine (le dossier "
+                "qui contient etc, usr et home).",
+                f"{root} is not a Linux system: it has neither /etc/os-release nor /etc/passwd. "
+                "Check that the disk is mounted and name its root (the folder holding etc, usr "
+                "and home).")
+
     def _root_hostname(self) -> str:
-        res = self._read(self._real("/etc/hostname"), "/etc/hostname", 4096)
+        res = self._read("/etc/hostname", 4096)
         return (res.text or "").strip().splitlines()[0] if res.text and res.text.strip() else ""
 
     def _real(self, path: str) -> str:
-        if not self.root:
-            return path
-        return os.path.join(self.root, path.lstrip("/"))
+        """The path to open; OutsideRoot when a link leads out of the offline tree."""
+        return under_root(self.root, path) if self.root else path
 
     def run(self, argv: Sequence[str], timeout: float = 10.0, cwd: str | None = None) -> CommandResult:
         if self.root:
@@ -77,21 +99,20 @@ class LiveHost:
         self.log.add(result)
         return result
 
-    def _read(self, real: str, path: str, max_bytes: int) -> FileResult:
+    def _read(self, path: str, max_bytes: int) -> FileResult:
         try:
-            if self.root and not os.path.realpath(real).startswith(self.root):
-                # A link out of the offline tree would read the auditing machine instead.
-                return FileResult(path, None, "outside-root")
-            with open(real, "rb") as fh:
+            with open(self._real(path), "rb") as fh:
                 raw = fh.read(max_bytes + 1)
+        except OutsideRoot:
+            return FileResult(path, None, ErrorKind.OUTSIDE_ROOT)
         except FileNotFoundError:
-            return FileResult(path, None, "missing")
+            return FileResult(path, None, ErrorKind.FILE_MISSING)
         except PermissionError:
-            return FileResult(path, None, "permission")
+            return FileResult(path, None, ErrorKind.PERMISSION)
         except IsADirectoryError:
-            return FileResult(path, None, "is-a-directory")
+            return FileResult(path, None, ErrorKind.IS_A_DIRECTORY)
         except OSError as exc:
-            return FileResult(path, None, f"os-error: {exc.strerror or exc}")
+            return FileResult(path, None, f"{ErrorKind.OS_ERROR}: {exc.strerror or exc}")
         truncated = len(raw) > max_bytes
         return FileResult(path, raw[:max_bytes].decode("utf-8", "replace"), None, truncated)
 
@@ -101,7 +122,7 @@ class LiveHost:
         max_bytes: int = DEFAULT_MAX_BYTES,
         redact: Callable[[str], str] | None = None,
     ) -> FileResult:
-        result = self._read(self._real(path), path, max_bytes)
+        result = self._read(path, max_bytes)
         if redact is not None and result.text is not None:
             result = FileResult(path, redact(result.text), None, result.truncated)
         self.log.add(result)
@@ -109,14 +130,15 @@ class LiveHost:
 
     def list_dir(self, path: str) -> DirResult:
         try:
-            entries = tuple(sorted(os.listdir(self._real(path))))
-            result = DirResult(path, entries)
+            result = DirResult(path, tuple(sorted(os.listdir(self._real(path)))))
+        except OutsideRoot:
+            result = DirResult(path, (), ErrorKind.OUTSIDE_ROOT)
         except FileNotFoundError:
-            result = DirResult(path, (), "missing")
+            result = DirResult(path, (), ErrorKind.FILE_MISSING)
         except PermissionError:
-            result = DirResult(path, (), "permission")
+            result = DirResult(path, (), ErrorKind.PERMISSION)
         except OSError as exc:
-            result = DirResult(path, (), f"os-error: {exc.strerror or exc}")
+            result = DirResult(path, (), f"{ErrorKind.OS_ERROR}: {exc.strerror or exc}")
         self.log.add(result)
         return result
 
@@ -128,8 +150,10 @@ class LiveHost:
         else:
             try:
                 result = ProbeResult(name, fn(self.root or ""))
+            except OutsideRoot:
+                result = ProbeResult(name, None, ErrorKind.OUTSIDE_ROOT)
             except PermissionError:
-                result = ProbeResult(name, None, "permission")
+                result = ProbeResult(name, None, ErrorKind.PERMISSION)
             except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
                 result = ProbeResult(name, None, f"{type(exc).__name__}: {exc}"[:300])
         self.log.add(result)

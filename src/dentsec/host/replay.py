@@ -13,8 +13,9 @@ from dentsec.host.base import (
     ProbeResult,
 )
 from dentsec.host.bundle import Bundle
+from dentsec.vocab import ErrorKind
 
-NOT_COLLECTED = "not-collected"
+NOT_COLLECTED = ErrorKind.NOT_COLLECTED
 
 
 class ReplayHost:

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from dentsec.checks.catalog import RULE_NAMES, SEVERITY_WEIGHT
-from dentsec.engine import Finding, Report
+from dentsec.checks.catalog import RULE_NAMES
+from dentsec.findings import SEVERITY_WEIGHT, Finding, Report
 from dentsec.i18n import pick, tr
-
-STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
+from dentsec.vocab import STATUS_ORDER, Effort, Severity, Status
 
 
 def status_label(status: str) -> str:
-    return {
-        "pass": tr("Conforme", "Pass"),
-        "fail": tr("À corriger", "Fail"),
-        "warn": tr("À surveiller", "Warning"),
-        "unknown": tr("Inconnu", "Unknown"),
-        "na": tr("Sans objet", "N/A"),
-    }[status]
+    return pick(Status(status).text)
 
 
 def severity_label(severity: str) -> str:
-    return {
-        "critical": tr("critique", "critical"),
-        "high": tr("élevée", "high"),
-        "medium": tr("moyenne", "medium"),
-        "low": tr("faible", "low"),
-    }[severity]
+    return pick(Severity(severity).text)
 
 
 def effort_label(effort: str) -> str:
-    return {
-        "low": tr("rapide", "quick"),
-        "medium": tr("quelques heures", "a few hours"),
-        "high": tr("projet", "a project"),
-    }[effort]
+    return pick(Effort(effort).text)
 
 
 def rule_title(rule: int) -> str:
@@ -50,7 +34,7 @@ def mode_label(report: Report) -> str:
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (STATUS_ORDER[f.status],
+    return sorted(findings, key=lambda f: (STATUS_ORDER.index(f.status),
                                            -SEVERITY_WEIGHT[f.check.severity], f.check.id))
 
 

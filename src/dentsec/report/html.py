@@ -7,7 +7,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dentsec import __version__
-from dentsec.engine import SCORE_METHOD, Report
+from dentsec.findings import SCORE_METHOD, Report
 from dentsec.i18n import language, pick, tr
 from dentsec.report.common import (
     by_rule,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dentsec import __version__
-from dentsec.engine import SCORE_METHOD, Report
+from dentsec.findings import SCORE_METHOD, Report
 from dentsec.i18n import language, pick
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "report-1.schema.json"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dentsec.engine import Report
 from dentsec.errors import DentsecError
+from dentsec.findings import Report
 from dentsec.report import html
 
 

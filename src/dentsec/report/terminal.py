@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from dentsec.engine import Report
+from dentsec.findings import SCORE_METHOD, Report
 from dentsec.i18n import pick, tr
 from dentsec.report.common import (
     by_rule,
@@ -17,6 +19,7 @@ from dentsec.report.common import (
     severity_label,
     status_label,
 )
+from dentsec.vocab import Status
 
 STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "unknown": "magenta", "na": "dim"}
 ICON = {"pass": "✔", "fail": "✘", "warn": "!", "unknown": "?", "na": "–"}
@@ -30,7 +33,24 @@ def _bar(score: int | None, width: int = 20) -> str:
     return f"[{color}]{'█' * filled}[/{color}][dim]{'░' * (width - filled)}[/dim] {score:3d}"
 
 
-def render(report: Report, console: Console) -> None:
+def hanging(label_width: int) -> Table:
+    """Rows of a label and a text that wraps under itself, not under the label (a hanging
+    indent): long French sentences stay readable at any terminal width."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=label_width, no_wrap=True)
+    grid.add_column(overflow="fold")
+    return grid
+
+
+def render(report: Report) -> str:
+    """The scorecard as plain text (for a file), 100 columns."""
+    buf = io.StringIO()
+    show(report, Console(file=buf, width=100, no_color=True, highlight=False))
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
+
+
+def show(report: Report, console: Console) -> None:
+    """The scorecard printed on ``console`` (colours when it is a terminal)."""
     facts = report.facts
     os_ = facts.os
     head = (f"[bold]{escape(os_.hostname or '?')}[/bold] — {escape(os_.name)} "
@@ -47,15 +67,18 @@ def render(report: Report, console: Console) -> None:
     fixes = report.top_fixes()
     if fixes:
         console.print(f"\n[bold]{tr('Les corrections prioritaires', 'Fixes that matter most')}[/bold]")
+        grid = hanging(3)
         for n, f in enumerate(fixes, start=1):
             rem = f.remediation(report.os_family)
-            console.print(f" [bold]{n}.[/bold] [{STYLE[f.status]}]{escape(pick(f.message))}"
-                          f"[/{STYLE[f.status]}]")
-            console.print(f"    [dim]{tr('Objectif', 'Goal')} : {escape(pick(f.check.title))} "
-                          f"({f.check.id} · {tr('gravité', 'severity')} "
-                          f"{severity_label(f.check.severity)} · {effort_label(f.check.effort)})[/dim]")
+            lines = [f"[{STYLE[f.status]}]{escape(pick(f.message))}[/{STYLE[f.status]}]",
+                     f"[dim]{tr('Objectif', 'Goal')} : {escape(pick(f.check.title))} "
+                     f"({f.check.id} · {tr('gravité', 'severity')} "
+                     f"{severity_label(f.check.severity)} · {tr('effort', 'effort')} "
+                     f"{effort_label(f.check.effort)})[/dim]"]
             if rem:
-                console.print(f"    [cyan]→ {escape(pick(rem.practice))}[/cyan]")
+                lines.append(f"[cyan]→ {escape(pick(rem.practice))}[/cyan]")
+            grid.add_row(f"[bold]{n}.[/bold]", "\n".join(lines))
+        console.print(grid)
     else:
         console.print("\n[green]" + tr("Rien à corriger en priorité.", "Nothing urgent to fix.")
                       + "[/green]")
@@ -63,27 +86,32 @@ def render(report: Report, console: Console) -> None:
     table = Table(title=tr("Tableau de bord par règle", "Scorecard by rule"), title_justify="left")
     table.add_column(tr("Règle", "Rule"))
     table.add_column("Score", no_wrap=True)
-    for status in ("fail", "warn", "unknown", "pass"):
+    columns = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS)
+    for status in columns:
         table.add_column(ICON[status], justify="right", style=STYLE[status])
     for rule, findings in by_rule(report):
-        counts = {s: sum(1 for f in findings if f.status == s) for s in STYLE}
         table.add_row(rule_title(rule), _bar(report.score.by_rule[rule]),
-                      *(str(counts[s]) for s in ("fail", "warn", "unknown", "pass")))
-    table.add_row(f"[bold]{tr('Ensemble', 'Overall')}[/bold]", _bar(report.score.overall), "", "", "",
-                  "")
+                      *(str(sum(1 for f in findings if f.status == s)) for s in columns))
+    table.add_row(f"[bold]{tr('Ensemble', 'Overall')}[/bold]", _bar(report.score.overall),
+                  *("" for _ in columns))
     console.print()
     console.print(table)
+    console.print(f"[dim]{escape(pick(SCORE_METHOD))}[/dim]")
 
     for rule, findings in by_rule(report):
         console.print(f"\n[bold underline]{rule_title(rule)}[/bold underline]")
+        grid = hanging(15)
         for f in findings:
             style = STYLE[f.status]
-            console.print(f" [{style}]{ICON[f.status]} {status_label(f.status):<13}[/{style}] "
-                          f"{escape(pick(f.check.title))} [dim]{f.check.id}[/dim]")
-            if f.status in ("fail", "warn", "unknown"):
-                console.print(f"   [dim]{escape(pick(f.message))}[/dim]")
-                if f.status == "unknown" and f.evidence:
-                    console.print(f"   [dim]{tr('raison', 'reason')} : {escape(f.evidence[0])}[/dim]")
+            lines = [f"{escape(pick(f.check.title))} [dim]{f.check.id}[/dim]"]
+            if f.status != Status.PASS:
+                lines.append(f"[dim]{escape(pick(f.message))}[/dim]")
+                if f.status in (Status.UNKNOWN, Status.NA) and f.evidence:
+                    lines.append(f"[dim]{tr('Détail technique', 'Technical detail')} : "
+                                 f"{escape(f.evidence[0])}[/dim]")
+            grid.add_row(f"[{style}]{ICON[f.status]} {status_label(f.status)}[/{style}]",
+                         "\n".join(lines))
+        console.print(grid)
     counts = report.score.counts
     console.print(
         "\n" + tr(

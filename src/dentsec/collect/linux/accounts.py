@@ -12,6 +12,7 @@ from typing import Any
 from dentsec.collect.linux.context import LinuxContext, PasswdEntry
 from dentsec.collect.linux.textconf import to_int
 from dentsec.facts import Account, Accounts
+from dentsec.host.base import under_root
 
 ADMIN_GROUPS = ("sudo", "wheel", "admin")
 GUEST_NAMES = ("guest", "invite", "invité", "invites", "invités")
@@ -132,8 +133,7 @@ def _last_logins(users: tuple[tuple[int, str], ...]) -> Callable[[str], Any]:
         import sqlite3
         from urllib.parse import quote
 
-        base = root or "/"
-        legacy = os.path.join(base, "var/log/lastlog")
+        legacy = under_root(root, "var/log/lastlog")
         out: dict[str, int] = {}
         if os.path.exists(legacy):
             with open(legacy, "rb") as fh:
@@ -142,7 +142,7 @@ def _last_logins(users: tuple[tuple[int, str], ...]) -> Callable[[str], Any]:
                     raw = fh.read(4)
                     out[name] = struct.unpack("<i", raw)[0] if len(raw) == 4 else 0
             return out
-        db = os.path.join(base, "var/lib/lastlog/lastlog2.db")
+        db = under_root(root, "var/lib/lastlog/lastlog2.db")
         if not os.path.exists(db):
             raise FileNotFoundError("neither /var/log/lastlog nor /var/lib/lastlog/lastlog2.db")
         con = sqlite3.connect(f"file:{quote(db)}?mode=ro&immutable=1", uri=True)

@@ -17,6 +17,7 @@ from dentsec.collect.common.browsers import (
 from dentsec.collect.linux.context import LinuxContext, PasswdEntry
 from dentsec.collect.linux.textconf import parse_ini
 from dentsec.host import ProbeResult
+from dentsec.host.base import under_root
 
 FIREFOX_DIRS = (
     ".mozilla/firefox",
@@ -91,7 +92,7 @@ def find_profiles(ctx: LinuxContext, user: PasswdEntry) -> tuple[list[Profile], 
 
 def _firefox_count(path: str) -> Callable[[str], Any]:
     def read(root: str) -> int | None:
-        full = os.path.join(root or "/", path.lstrip("/"), "logins.json")
+        full = under_root(root, path, "logins.json")
         if not os.path.exists(full):
             return 0  # Firefox creates logins.json with the first saved password
         with open(full, encoding="utf-8") as fh:
@@ -102,7 +103,7 @@ def _firefox_count(path: str) -> Callable[[str], Any]:
 def _chromium_count(path: str) -> Callable[[str], Any]:
     def read(root: str) -> int:
         # Recent Chrome keeps passwords of the signed-in Google account in a second file.
-        files = [os.path.join(root or "/", path.lstrip("/"), name)
+        files = [under_root(root, path, name)
                  for name in ("Login Data", "Login Data For Account")]
         return sum(count_chromium_logins(f) for f in files if os.path.exists(f))
     return read
@@ -118,7 +119,7 @@ def saved_password_count(ctx: LinuxContext, profile: Profile) -> ProbeResult:
 
 def _chromium_auto_open_probe(path: str) -> Callable[[str], Any]:
     def read(root: str) -> list[str]:
-        full = os.path.join(root or "/", path.lstrip("/"), "Preferences")
+        full = under_root(root, path, "Preferences")
         if not os.path.exists(full):
             return []
         with open(full, encoding="utf-8") as fh:

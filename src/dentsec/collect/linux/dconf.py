@@ -8,13 +8,13 @@ values of type 'v' are serialized GVariants (value bytes, a NUL, the type string
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 from collections.abc import Callable
 from typing import Any
 
 from dentsec.collect.linux.textconf import parse_ini
+from dentsec.host.base import under_root
 
 WATCHED_KEYS = (
     "/org/gnome/desktop/session/idle-delay",
@@ -131,7 +131,7 @@ def parse_locks(text: str) -> set[str]:
 def user_db_probe(home: str) -> Callable[[str], Any]:
     """Probe: the watched keys of ~/.config/dconf/user (None when the user has none)."""
     def read(root: str) -> dict[str, Any] | None:
-        path = os.path.join(root or "/", home.lstrip("/"), ".config/dconf/user")
+        path = under_root(root, home, ".config/dconf/user")
         try:
             with open(path, "rb") as fh:
                 data = fh.read(16 * 1024 * 1024)

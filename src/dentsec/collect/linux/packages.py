@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from dentsec.host import Host
+from dentsec.host.base import under_root
 
 INTERESTING = (
     # browsers
@@ -58,7 +57,7 @@ def parse_rpm_query(text: str) -> dict[str, str]:
 
 
 def _dpkg_probe(root: str) -> dict[str, str]:
-    path = os.path.join(root or "/", DPKG_STATUS.lstrip("/"))
+    path = under_root(root, DPKG_STATUS)
     with open(path, encoding="utf-8", errors="replace") as fh:
         return parse_dpkg_status(fh.read(), frozenset(INTERESTING))
 

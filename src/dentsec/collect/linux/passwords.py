@@ -10,6 +10,7 @@ from typing import Any
 from dentsec.collect.linux import browsers
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import BrowserPasswords, PasswordFile, Passwords
+from dentsec.host.base import under_root
 
 NAME_PATTERN = re.compile(
     r"mots?[-_ .]?de[-_ .]?passe|passwords?|passwd|identifiants?|credentials?"
@@ -37,7 +38,7 @@ def looks_like_password_file(filename: str) -> bool:
 
 def _scan(home: str) -> Callable[[str], Any]:
     def walk(root: str) -> dict[str, Any]:
-        base = os.path.join(root or "/", home.lstrip("/"))
+        base = under_root(root, home)
         found: list[dict[str, Any]] = []
         seen = unreadable = 0
         stack = [(base, 0)]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, tzinfo
 
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Updates
+from dentsec.host.base import under_root
 
 # Reads the package cache without solving an upgrade: seconds faster than "apt-get -s upgrade"
 # (1.9 s against 12 s on a loaded 2-core machine), and it also lists held-back packages.
@@ -121,7 +122,7 @@ def _lists_refreshed(root: str) -> float | None:
     """Newest modification time of the repository Release files apt downloaded."""
     import os
 
-    folder = os.path.join(root or "/", "var/lib/apt/lists")
+    folder = under_root(root, "var/lib/apt/lists")
     times = [entry.stat().st_mtime for entry in os.scandir(folder)
              if entry.name.endswith("Release") and entry.is_file()]
     return max(times) if times else None

@@ -16,6 +16,7 @@ from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords
 from dentsec.host import Host
+from dentsec.host.base import under_root
 
 PWPOLICY_ARGV = ["pwpolicy", "-getaccountpolicies"]
 ENFORCEABLE_CLASSES = 4
@@ -194,7 +195,7 @@ def chromium_logins_probe(root: str, path: str) -> dict[str, Any]:
     Opened immutable and read-only: no lock or journal of a running browser is touched.
     Rows the user marked "never save" (blacklisted_by_user) hold no password.
     """
-    real = os.path.join(root, path.lstrip("/")) if root else path
+    real = under_root(root, path)
     if not os.path.exists(real):
         return {"count": 0, "file": False}
     con = sqlite3.connect(f"file:{quote(real)}?mode=ro&immutable=1", uri=True)
@@ -207,7 +208,7 @@ def chromium_logins_probe(root: str, path: str) -> dict[str, Any]:
 
 def firefox_logins_probe(root: str, path: str) -> dict[str, Any]:
     """Probe: number of entries in a Firefox logins.json (a count, never a login)."""
-    real = os.path.join(root, path.lstrip("/")) if root else path
+    real = under_root(root, path)
     if not os.path.exists(real):
         return {"count": 0, "file": False}  # created with the first saved password
     with open(real, encoding="utf-8") as fh:

@@ -41,6 +41,7 @@ from dentsec.server.console.models import (
     Profile,
     revoke,
 )
+from dentsec.vocab import STATUS_ORDER
 
 View = Callable[..., HttpResponse]
 
@@ -302,7 +303,7 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
     obj = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"), device_id)
     report = obj.reports.order_by("-generated_at").first()
     findings = report.findings if report is not None else []
-    order = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "na": 4}
+    order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
     sev = {"critical": 0, "high": 1, "medium": 2, "low": 3}
     findings = sorted(findings, key=lambda f: (order.get(f["status"], 9),
                                                sev.get(f["severity"], 9), f["id"]))
