@@ -238,6 +238,16 @@ def _report_run(outcome: RunOutcome) -> None:
     say(tr("Sauvegarde terminée.", "Backup finished."))
 
 
+def _error_text(error: str | None, code: str | None) -> str:
+    """The recorded French sentence; in English, the reason its code stands for."""
+    from dentsec.backup.restic import REASONS
+
+    if tr("fr", "en") == "en" and code in REASONS:
+        text = REASONS[code][1]
+        return text[0].upper() + text[1:] + ("" if text.endswith("?") else ".")
+    return error or code or "?"
+
+
 def _date(when: datetime | None) -> str:
     return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else "?"
 
@@ -289,7 +299,7 @@ def status(fmt: str) -> None:
     last = state.last_run
     if last is not None and not last.ok:
         say(tr("Dernière tentative en échec : ", "Last attempt failed: ")
-            + _age_text(last.started) + " — " + str(last.error))
+            + _age_text(last.started) + " — " + _error_text(last.error, last.error_code))
     if state.incomplete is not None and state.incomplete.runs >= 2:
         say(tr(f"{state.incomplete.runs} sauvegardes de suite incomplètes pour les mêmes "
                "fichiers : fermez le logiciel qui les tient ouverts pendant la sauvegarde, ou "
@@ -308,7 +318,8 @@ def status(fmt: str) -> None:
         text = _age_text(record.at if record else None)
         if record is not None:
             text += " — " + (tr("réussi", "passed") if record.ok
-                             else tr("ÉCHEC", "FAILED") + f" ({record.error})")
+                             else tr("ÉCHEC", "FAILED")
+                             + f" ({_error_text(record.error, record.error_code)})")
         say(f"{label}{tr(' : ', ': ')}{text}")
     say(tr("Dépôt relu en entier : ", "Whole repository last read: ")
         + _age_text(state.last_full_read))
