@@ -178,3 +178,11 @@ def test_a_vanished_folder_is_not_silently_skipped(tmp_path: Path, practice: Pra
     assert result.exit_code == 3
     assert str(other) in result.stderr
     assert status_json()["last_run"]["unreadable_files"] == 1
+
+
+def test_the_daily_job_also_reads_the_next_part(practice: Practice) -> None:
+    result = dentsec("backup", "run", "--verify")
+    assert result.exit_code == 0, result.output
+    assert "Sauvegarde terminée" in result.output and "1/30 des données relues" in result.output
+    assert status_json()["last_verify"]["subset"] == "1/30"
+    assert status_json()["verify_cycle"]["next"] == 2

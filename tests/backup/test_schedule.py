@@ -44,14 +44,14 @@ def test_systemd_units_written_to_a_folder_without_installing(tmp_path: Path, ho
     assert timer["Install"]["WantedBy"] == "timers.target"
     service = parsed["dentsec-backup.service"]["Service"]
     assert service["Type"] == "oneshot"
-    assert service["ExecStart"].endswith(" backup run")
+    assert service["ExecStart"].endswith(" backup run --verify")
     assert service["Environment"] == f"DENTSEC_HOME={home}"
 
 
 def test_paths_with_spaces_are_quoted() -> None:
     service = systemd_units(JOB, "12:30", "/opt/mon dentsec/dentsec", Path("/var/lib/d s"))[0]
     text = service.content.decode()
-    assert 'ExecStart="/opt/mon dentsec/dentsec" backup run' in text
+    assert 'ExecStart="/opt/mon dentsec/dentsec" backup run --verify' in text
     assert 'Environment="DENTSEC_HOME=/var/lib/d s"' in text
 
 
@@ -78,7 +78,7 @@ def test_windows_task_is_valid_against_the_schema(tmp_path: Path, home: Path) ->
                              namespaces=ns).endswith("T12:30:00")
     # a task has no environment: DENTSEC_HOME travels as --home, like the unit's Environment=
     assert document.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == (
-        f"--home {home} backup run")
+        f"--home {home} backup run --verify")
 
 
 def test_schema_check_catches_a_misordered_trigger() -> None:
@@ -95,7 +95,7 @@ def test_launchd_plist_round_trip(tmp_path: Path) -> None:
     item = launchd_plist(JOB, "07:45", "/usr/local/bin/dentsec", Path("/Users/cab/.config/dentsec"))
     job = plistlib.loads(item.content)
     assert job["Label"] == "fr.dentsec.backup"
-    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "backup", "run"]
+    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "backup", "run", "--verify"]
     assert job["StartCalendarInterval"] == {"Hour": 7, "Minute": 45}
     assert plistlib.loads(plistlib.dumps(job)) == job
     result = dentsec("backup", "schedule", "--os", "macos", "--dir", str(tmp_path))
@@ -113,7 +113,7 @@ def test_home_with_spaces_is_quoted_for_windows() -> None:
     item = windows_task(JOB, "08:00", r"C:\dentsec\dentsec.exe", r"CABINET\accueil",
                         Path(r"C:\Users\Dr Martin\AppData\Roaming\dentsec"))
     text = item.content.decode("utf-16")
-    assert r'<Arguments>--home "C:\Users\Dr Martin\AppData\Roaming\dentsec" backup run' in text
+    assert r'<Arguments>--home "C:\Users\Dr Martin\AppData\Roaming\dentsec" backup run --verify' in text
 
 
 def test_home_option_is_what_the_task_relies_on(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from dentsec.backup import clock
-from dentsec.backup.config import load_config
+from dentsec.backup.config import BackupConfig, load_config
 from dentsec.backup.runner import RunOutcome, run_backup, settle_interrupted
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
@@ -174,10 +174,23 @@ def exclude(patterns: tuple[str, ...]) -> None:
 
 @backup.command()
 @lang_option
+@click.option("--verify", "verify_part", is_flag=True,
+              help="Puis relire la part suivante du dépôt (la tâche quotidienne le fait) / "
+                   "then read the next part of the repository (the daily job does).")
 @handle_errors
-def run() -> None:
+def run(verify_part: bool) -> None:
     """Sauvegarder maintenant puis appliquer la rétention / back up now, then retention."""
     config = load_config()
+    _backup_with_progress(config)
+    if verify_part:
+        from dentsec.backup.proof import verify as verify_backup
+
+        chosen = verify_backup(config, None)
+        say(tr(f"Dépôt vérifié ({chosen} des données relues) : aucune erreur.",
+               f"Repository checked ({chosen} of the data read): no errors."))
+
+
+def _backup_with_progress(config: BackupConfig) -> None:
     if not sys.stderr.isatty():
         _report_run(run_backup(config))
         return
