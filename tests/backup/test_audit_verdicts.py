@@ -90,6 +90,15 @@ def test_restic_installed_without_a_backup_fails_every_check(restic_bin: str) ->
         assert "Aucune sauvegarde configurée" in message
 
 
+def test_a_backup_forced_onto_the_data_disk_never_passes(practice: Practice) -> None:
+    """The practice fixture forces its repository beside the data (same file system)."""
+    assert dentsec("backup", "run").exit_code == 0
+    findings = audit_backup()
+    assert findings["BAK-CONFIGURED"][0] == "warn", findings["BAK-CONFIGURED"]
+    assert findings["BAK-OFFLINE-COPY"][0] == "warn"
+    assert "même disque" in findings["BAK-OFFLINE-COPY"][1]
+
+
 def test_a_database_always_open_is_named_with_its_fix(practice: Practice,
                                                       fake_clock: FakeClock) -> None:
     fake = fake_clock
