@@ -47,8 +47,12 @@ def _nothing_configured(ctx: Ctx, fam: Backup) -> bool:
     return not _configured(fam) and not ctx.reason(Backup, "tools")
 
 
-def _day(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+def _ago(days: float) -> tuple[str, str]:
+    """"il y a 5 h" under a day, else "il y a 3,5 jours" (French decimal comma)."""
+    if days < 1:
+        hours = max(0, round(days * 24))
+        return f"il y a {hours} h", f"{hours} h ago"
+    return f"il y a {days:.1f} jours".replace(".", ","), f"{days:.1f} days ago"
 
 
 @check("BAK-CONFIGURED")
@@ -97,15 +101,15 @@ def _incomplete_note(ctx: Ctx, fam: Backup) -> tuple[str, str, bool]:
                else "modifiés pendant la sauvegarde")
     what_en = ("unreadable" if fam.incomplete_kind == "unreadable-files"
                else "changed during the backup")
-    age = _day(ctx.age_days(fam.last_partial_backup))
+    age_fr, age_en = _ago(ctx.age_days(fam.last_partial_backup))
     if runs >= 2:
-        return (f" {runs} sauvegardes de suite sont incomplètes (dernière il y a {age} jours) : "
+        return (f" {runs} sauvegardes de suite sont incomplètes (dernière {age_fr}) : "
                 f"les mêmes fichiers sont {what_fr} à chaque fois ; {INCOMPLETE_FIX_FR}.",
-                f" {runs} backups in a row are incomplete (last {age} days ago): the same "
+                f" {runs} backups in a row are incomplete (last {age_en}): the same "
                 f"files are {what_en} every time; {INCOMPLETE_FIX_EN}.", True)
-    return (f" Une sauvegarde plus récente (il y a {age} jours) est incomplète : des "
+    return (f" Une sauvegarde plus récente ({age_fr}) est incomplète : des "
             f"fichiers étaient {what_fr}.",
-            f" A newer backup ({age} days ago) is incomplete: files were {what_en}.", False)
+            f" A newer backup ({age_en}) is incomplete: files were {what_en}.", False)
 
 
 @check("BAK-RECENT")
@@ -127,8 +131,9 @@ def recent(ctx: Ctx) -> Outcome:
     ev = [f"backup.last_backup = {fam.last_backup.isoformat()}", *_tools_ev(fam)]
     if fam.last_run_error:
         ev.append(f"last run failed: {fam.last_run_error}")
-    head_fr = f"Dernière sauvegarde complète réussie il y a {_day(age)} jours."
-    head_en = f"Last complete successful backup {age:.1f} days ago."
+    ago_fr, ago_en = _ago(age)
+    head_fr = f"Dernière sauvegarde complète réussie {ago_fr}."
+    head_en = f"Last complete successful backup {ago_en}."
     tail_fr, tail_en = run_fr + inc_fr, run_en + inc_en
     if age > ctx.policy.backup_fail_days:
         return failed(head_fr + tail_fr, head_en + tail_en, ev)
