@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_bytes
 from dentsec.paths import dentsec_home
+from dentsec.vocab import OSFamily
 
 TASK_NS = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 SYSTEMD_DIR = Path("/etc/systemd/system")
@@ -182,9 +183,9 @@ def launchd_plist(job: Job, at: str, program: str, home: Path) -> ScheduleFile:
 
 def schedule_files(job: Job, target_os: str, at: str) -> list[ScheduleFile]:
     program, home = dentsec_command(), dentsec_home().absolute()
-    if target_os == "linux":
+    if target_os == OSFamily.LINUX:
         return systemd_units(job, at, program, home)
-    if target_os == "windows":
+    if target_os == OSFamily.WINDOWS:
         domain, name = os.environ.get("USERDOMAIN", ""), getpass.getuser()
         return [windows_task(job, at, program, f"{domain}\\{name}" if domain else name, home)]
     return [launchd_plist(job, at, program, home)]
@@ -192,18 +193,18 @@ def schedule_files(job: Job, target_os: str, at: str) -> list[ScheduleFile]:
 
 def install_commands(job: Job, target_os: str, folder: Path) -> list[list[str]]:
     """What registers the written files with the OS scheduler."""
-    if target_os == "linux":
+    if target_os == OSFamily.LINUX:
         return [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", f"{job.unit}.timer"]]
-    if target_os == "windows":
+    if target_os == OSFamily.WINDOWS:
         return [["schtasks", "/Create", "/TN", job.task_name, "/F", "/XML",
                  str(folder / job.task_file)]]
     return [["launchctl", "load", "-w", str(folder / f"{job.label}.plist")]]
 
 
 def default_folder(job: Job, target_os: str) -> Path:
-    if target_os == "linux":
+    if target_os == OSFamily.LINUX:
         return SYSTEMD_DIR
-    if target_os == "windows":
+    if target_os == OSFamily.WINDOWS:
         return dentsec_home() / job.slug
     return Path.home() / "Library" / "LaunchAgents"
 

@@ -105,6 +105,10 @@ class ErrorKind(StrEnum):
     OS_ERROR = "os-error"
     COMMAND_FAILED = "exit"
     """The command ran but ended in error."""
+    UNSUPPORTED = "unsupported"
+    """dentsec does not read this family on this OS yet."""
+    COLLECTOR_ERROR = "collector-error"
+    """dentsec's collector broke while reading (a bug, unless a later kind explains it)."""
     CHECK_ERROR = "check-error"
     """dentsec's own check broke (a bug): the finding is unknown, the audit goes on."""
 

@@ -3,10 +3,13 @@ key; a disabled check carries a reason that the reports show."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.checks.conftest import good_facts
 
 from dentsec.checks.policy import DisabledCheck, JustifiedPort, Policy, load_policy
@@ -88,3 +91,28 @@ def test_a_disabled_check_shows_its_reason_in_the_reports(tmp_path: Path) -> Non
     assert "aucune raison donnée" in by_id["DL-AUTORUN"]["message"]
     assert data["policy"]["disabled"][0]["check"] == "FW-REMOTE-TOOLS"
     assert "protégé par 2FA" in terminal.render(report)
+
+
+TOML_VALUE = st.recursive(
+    st.booleans() | st.integers(-10, 100000) | st.floats(-5, 500, allow_nan=False)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["check", "reason", "port", "proto"]), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([f.name for f in dataclasses.fields(Policy)] + ["typo"]),
+                       TOML_VALUE, max_size=4))
+def test_any_policy_file_is_a_policy_or_a_clear_error(data: dict[str, object]) -> None:
+    """Whatever a practice writes: a Policy, or a DentsecError naming what is wrong."""
+    from pydantic import ValidationError
+
+    from dentsec.checks.policy import _ADAPTER, _why
+
+    try:
+        _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            fr, en = _why(error)
+            assert fr and en and "Input should" not in fr

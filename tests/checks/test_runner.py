@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.checks.conftest import good_facts
 
 from dentsec.checks import registry
@@ -78,3 +80,31 @@ def test_typed_family_access_and_need() -> None:
 ])
 def test_error_kind_is_read_from_the_reason(reason: str, kind: ErrorKind | None) -> None:
     assert ErrorKind.of(reason) == kind
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(
+    [k.value for k in ErrorKind] + [":", " ", "/etc/x", "ss", "exit 1"])).map(" ".join))
+def test_any_reason_gives_a_kind_or_none(reason: str) -> None:
+    kind = ErrorKind.of(reason)
+    assert kind is None or kind.value in reason
+
+
+def test_a_broken_collector_is_told_as_dentsecs_own_error() -> None:
+    from dentsec.collect import run_collectors
+    from dentsec.facts import Family, OSInfo
+    from dentsec.host.live import LiveHost
+
+    def broken(_host: object) -> Family:
+        raise KeyError("Name")
+
+    host = LiveHost()
+    facts = run_collectors(host, OSInfo(family="linux"), {"firewall": broken})  # type: ignore[dict-item]
+    by_id = {f.check.id: f for f in evaluate(facts, Policy())}
+    fw = by_id["FW-ENABLED"]
+    assert fw.status == Status.UNKNOWN
+    assert fw.message["fr"] == ("Impossible de vérifier le pare-feu : erreur interne de dentsec "
+                                "pendant la lecture (merci de la signaler).")
+    assert "KeyError" in fw.evidence[0]
+    # a family this OS's collector does not read yet
+    assert "ne sait pas encore le lire" in by_id["BAK-CONFIGURED"].message["fr"]

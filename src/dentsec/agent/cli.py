@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import platform
 import socket
 import sys
 from pathlib import Path
@@ -15,16 +14,12 @@ from dentsec.agent import client, config, queue
 from dentsec.agent.schedule import JOB
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
+from dentsec.host.live import current_os_family
 from dentsec.i18n import language, tr
 from dentsec.proc import run as run_program
 from dentsec.vocab import OS_FAMILIES
 
 MAX_REPORT_BYTES = 1024 * 1024
-
-
-def _this_os() -> str:
-    system = platform.system()
-    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
 
 
 @click.group("agent")
@@ -133,7 +128,7 @@ def status() -> None:
 @handle_errors
 def schedule(at: str, target_os: str | None, output: Path | None, install: bool) -> None:
     """Programme l'audit quotidien. / Schedule the daily audit upload."""
-    target_os = target_os or _this_os()
+    target_os = target_os or current_os_family()
     files = scheduler.schedule_files(JOB, target_os, at)
     folder = output or scheduler.default_folder(JOB, target_os)
     for path in scheduler.write_files(folder, files):
@@ -144,7 +139,7 @@ def schedule(at: str, target_os: str | None, output: Path | None, install: bool)
         for argv in commands:
             click.echo("  " + " ".join(argv))
         return
-    if target_os != _this_os():
+    if target_os != current_os_family():
         raise DentsecError("--install ne vaut que pour le système de ce poste.",
                            "--install only applies to this machine's system.")
     for argv in commands:

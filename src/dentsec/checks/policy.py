@@ -228,7 +228,8 @@ def load_policy(path: Path | None = None) -> Policy:
         raise os_error(exc, f"Fichier de politique {path} illisible",
                        f"Cannot read policy file {path}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise _bad(path, f"ce n'est pas du TOML valide ({exc}).", f"not valid TOML ({exc}).") from exc
+        raise _bad(path, f"ce n'est pas du TOML valide (détail technique : {exc}).",
+                   f"not valid TOML ({exc}).") from exc
     try:
         checked = _ADAPTER.validate_python(data)
     except ValidationError as exc:

@@ -64,11 +64,16 @@ KIND_TEXT: dict[ErrorKind | None, Text] = {
     ErrorKind.OS_ERROR: {"fr": "le système a refusé la lecture", "en": "the system refused the read"},
     ErrorKind.COMMAND_FAILED: {"fr": "la commande qui le lit a échoué",
                                "en": "the command that reads it failed"},
+    ErrorKind.UNSUPPORTED: {"fr": "dentsec ne sait pas encore le lire sur ce système",
+                            "en": "dentsec cannot read it on this system yet"},
+    ErrorKind.COLLECTOR_ERROR: {"fr": "erreur interne de dentsec pendant la lecture (merci de la "
+                                      "signaler)",
+                                "en": "internal dentsec error while reading it (please report it)"},
     ErrorKind.CHECK_ERROR: {"fr": "erreur interne de dentsec dans ce contrôle (merci de la "
                                   "signaler)",
                             "en": "internal dentsec error in this check (please report it)"},
-    None: {"fr": "les informations lues ne suffisent pas à conclure",
-           "en": "what could be read is not enough to conclude"},
+    None: {"fr": "les informations lues ne suffisent pas à conclure (voir le détail technique)",
+           "en": "what could be read is not enough to conclude (see the technical detail)"},
 }
 
 

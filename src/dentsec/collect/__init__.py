@@ -9,7 +9,7 @@ from typing import Any
 
 from dentsec.facts import Facts, Family, OSInfo
 from dentsec.host import Host
-from dentsec.vocab import OS_FAMILIES
+from dentsec.vocab import OS_FAMILIES, ErrorKind
 
 Collector = Callable[[Host], Family]
 """Gathers one fact family. It may raise: the family then becomes unknown with the reason."""
@@ -32,7 +32,7 @@ def run_collectors(
         try:
             return name, fn(host), None
         except Exception as exc:  # noqa: BLE001 - one broken collector must not stop the audit
-            return name, None, f"{type(exc).__name__}: {exc}"[:300]
+            return name, None, f"{ErrorKind.COLLECTOR_ERROR}: {type(exc).__name__}: {exc}"[:300]
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for name, family, error in pool.map(lambda kv: one(*kv), collectors.items()):
@@ -42,7 +42,7 @@ def run_collectors(
                 unknown[name] = error or "?"
     for name in FAMILIES:
         if name not in collectors:
-            unknown.setdefault(name, "not collected on this platform")
+            unknown.setdefault(name, f"{ErrorKind.UNSUPPORTED}: not collected on this platform")
     return Facts(
         collected_at=host.info.collected_at,
         collection_mode=host.info.mode,

@@ -55,7 +55,7 @@ def show(report: Report, console: Console) -> None:
     os_ = facts.os
     head = (f"[bold]{escape(os_.hostname or '?')}[/bold] — {escape(os_.name)} "
             f"{escape(os_.display_version or os_.version)}\n"
-            f"{tr('Source', 'Source')} : {mode_label(report)} · "
+            f"{tr('Source : ', 'Source: ')}{mode_label(report)} · "
             f"{facts.collected_at:%d/%m/%Y %H:%M} UTC")
     if facts.is_admin is False:
         head += "\n[yellow]" + tr(
@@ -71,7 +71,7 @@ def show(report: Report, console: Console) -> None:
         for n, f in enumerate(fixes, start=1):
             rem = f.remediation(report.os_family)
             lines = [f"[{STYLE[f.status]}]{escape(pick(f.message))}[/{STYLE[f.status]}]",
-                     f"[dim]{tr('Objectif', 'Goal')} : {escape(pick(f.check.title))} "
+                     f"[dim]{tr('Objectif : ', 'Goal: ')}{escape(pick(f.check.title))} "
                      f"({f.check.id} · {tr('gravité', 'severity')} "
                      f"{severity_label(f.check.severity)} · {tr('effort', 'effort')} "
                      f"{effort_label(f.check.effort)})[/dim]"]
@@ -107,7 +107,7 @@ def show(report: Report, console: Console) -> None:
             if f.status != Status.PASS:
                 lines.append(f"[dim]{escape(pick(f.message))}[/dim]")
                 if f.status in (Status.UNKNOWN, Status.NA) and f.evidence:
-                    lines.append(f"[dim]{tr('Détail technique', 'Technical detail')} : "
+                    lines.append(f"[dim]{tr('Détail technique : ', 'Technical detail: ')}"
                                  f"{escape(f.evidence[0])}[/dim]")
             grid.add_row(f"[{style}]{ICON[f.status]} {status_label(f.status)}[/{style}]",
                          "\n".join(lines))
