@@ -7,7 +7,6 @@ non-terminal (measured by benchmarks/backup_speed.py)."""
 from __future__ import annotations
 
 import json
-import platform
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -427,11 +426,6 @@ def can_ask() -> bool:
     return sys.stdin.isatty()
 
 
-def _current_os() -> str:
-    system = platform.system()
-    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
-
-
 @backup.command()
 @lang_option
 @click.option("--at", default="12:30", show_default=True, help="Heure quotidienne HH:MM.")
@@ -446,8 +440,9 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
     from dentsec import proc
     from dentsec import schedule as schedule_mod
     from dentsec.backup.schedule import JOB
+    from dentsec.host.live import current_os_family
 
-    here = _current_os()
+    here = current_os_family()
     chosen = target_os or here
     files = schedule_mod.schedule_files(JOB, chosen, at)
     install = folder is None and chosen == here
