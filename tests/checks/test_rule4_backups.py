@@ -96,3 +96,15 @@ def test_status_seen_without_any_success_fails() -> None:
     fam.last_run_at, fam.last_run_error = ago(0.5), "le dépôt est introuvable"
     recent = findings(facts)["BAK-RECENT"]
     assert recent.status == "fail" and "jamais réussi" in recent.message["fr"]
+
+
+def test_an_incomplete_last_run_is_told_as_incomplete_not_as_failed() -> None:
+    facts = good_facts()
+    fam = backup_of(facts)
+    fam.last_partial_backup = fam.last_run_at = ago(0.1)
+    fam.last_run_error = "Sauvegarde à reprendre : 1 fichier(s) ont changé pendant la sauvegarde"
+    fam.incomplete_runs, fam.incomplete_kind = 1, "changed-files"
+    recent = findings(facts)["BAK-RECENT"]
+    assert recent.status == "pass", recent.message
+    assert "a échoué" not in recent.message["fr"]
+    assert "est incomplète" in recent.message["fr"]

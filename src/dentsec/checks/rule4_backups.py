@@ -83,8 +83,11 @@ def configured(ctx: Ctx) -> Outcome:
 
 
 def _last_run_note(fam: Backup) -> tuple[str, str]:
-    """Why the last run failed (the last run is the newest: it came after any success)."""
+    """Why the last run failed (the last run is the newest: it came after any success).
+    A run that saved an incomplete snapshot is told by the incomplete note instead."""
     if fam.last_run_error is None or fam.last_run_at is None:
+        return "", ""
+    if fam.last_partial_backup is not None and fam.last_partial_backup == fam.last_run_at:
         return "", ""
     when = day(fam.last_run_at.date())
     return (f" La dernière tentative ({when['fr']}) a échoué : {fam.last_run_error}",
@@ -141,6 +144,7 @@ def recent(ctx: Ctx) -> Outcome:
         return warned(head_fr[:-1] + " (attendu : chaque jour)." + tail_fr,
                       head_en[:-1] + " (expected: daily)." + tail_en, ev)
     if run_fr or repeated:
+        # the last run failed, or the same files keep being missed: not a clean pass
         return warned(head_fr + tail_fr, head_en + tail_en, ev)
     return passed(head_fr + tail_fr, head_en + tail_en, ev)
 
