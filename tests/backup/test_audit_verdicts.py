@@ -216,6 +216,8 @@ def test_disk_replugged_during_the_run_is_no_success(
     # what restic wrote while unplugged is hidden under the mount point: seen once unplugged
     unplug(point)
     shown = dentsec("backup", "leftovers")
+    if "Aucune donnée" not in shown.output:  # backup status tells it too
+        assert "disque interne à la place" in dentsec("backup", "status").output
     if "Aucune donnée" not in shown.output:
         assert "NE sont PAS" in shown.output or "PAS une" in shown.output
         removed = dentsec("backup", "leftovers", "--remove", "--yes")

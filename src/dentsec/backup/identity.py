@@ -129,5 +129,7 @@ def record_look(by: str = "probe") -> bool | None:
     connected = presence(repository) is not None
     status = load_status()
     status.record_disk_check(connected, by)
+    if not connected:  # the mount point is visible: what restic left there can be seen
+        status.leftovers = find_leftovers(repository)
     save_status(status)
     return connected
