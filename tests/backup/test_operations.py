@@ -85,3 +85,26 @@ def test_move_when_the_old_disk_is_gone_starts_anew(tmp_path: Path, practice: Pr
     assert "première sauvegarde faite" in result.output
     assert len(snapshot_ids()) == 1
     assert status_json()["last_run"]["ok"] is True
+
+
+def test_leftovers_under_an_empty_mount_point_are_shown_then_removed_on_confirmation(
+        tmp_path: Path, practice: Practice) -> None:
+    assert dentsec("backup", "run").exit_code == 0
+    away = practice.repo.with_name("disque-rangé")
+    practice.repo.rename(away)
+    # what restic's local backend leaves when the disk vanished mid-run: its folders
+    (practice.repo / "data" / "3f").mkdir(parents=True)
+    (practice.repo / "data" / "3f" / ("3f" + "0" * 62)).write_bytes(b"\0" * 300_000)
+    (practice.repo / "snapshots").mkdir()
+    assert "disque interne à la place" in dentsec("backup", "status").output
+    shown = dentsec("backup", "leftovers")
+    assert "PAS une sauvegarde utilisable" in shown.output and "--remove" in shown.output
+    kept = dentsec("backup", "leftovers", "--remove", input_text="n\n")
+    assert "Rien n'a été effacé" in kept.output and (practice.repo / "data").exists()
+    removed = dentsec("backup", "leftovers", "--remove", input_text="o\n")
+    assert "Effacé" in removed.output, removed.output
+    assert not practice.repo.exists()
+    assert status_json()["leftovers"] is None
+    away.rename(practice.repo)
+    assert "Aucune donnée de sauvegarde égarée" in dentsec("backup", "leftovers").output
+    assert (practice.repo / "config").is_file()  # the real repository is never touched

@@ -421,6 +421,13 @@ def restore(snapshot: str, target: Path, overwrite: bool, paths: tuple[str, ...]
            f"{outcome.files} file(s) restored from {outcome.snapshot} into {outcome.target}."))
 
 
+def confirm(question: str) -> bool:
+    """Yes or no in the user's language: o/oui (or y/yes) is yes, anything else is no."""
+    answer = click.prompt(question + tr(" [o/N]", " [y/N]"), default="", show_default=False,
+                          prompt_suffix=" ")
+    return answer.strip().lower() in ("o", "oui", "y", "yes")
+
+
 def can_ask() -> bool:
     """A person can answer a question (a scheduled job or a remote script cannot)."""
     return sys.stdin.isatty()
@@ -461,8 +468,7 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
             say(tr("Pas de terminal pour confirmer : rien n'a été installé (ajoutez --yes).",
                    "No terminal to confirm: nothing was installed (add --yes)."))
             return
-        if not yes and not click.confirm(tr("Installer maintenant ?", "Install now?"),
-                                         default=False):
+        if not yes and not confirm(tr("Installer maintenant ?", "Install now?")):
             say(tr("Rien n'a été installé.", "Nothing was installed."))
             return
     written = schedule_mod.write_files(destination, files)
@@ -542,8 +548,7 @@ def leftovers(remove: bool, yes: bool) -> None:
         say(tr("Pour les effacer : « dentsec backup leftovers --remove ».",
                "To delete it: \"dentsec backup leftovers --remove\"."))
         return
-    if not yes and not click.confirm(tr(f"Effacer {found.path} ?", f"Delete {found.path}?"),
-                                     default=False):
+    if not yes and not confirm(tr(f"Effacer {found.path} ?", f"Delete {found.path}?")):
         say(tr("Rien n'a été effacé.", "Nothing was deleted."))
         return
     remove_leftovers(found)
