@@ -6,6 +6,10 @@ Where the dentsec status file is looked for:
 * ``--root`` (and as fallback live): ``/root/.config/dentsec/backup/status.json`` (root's
   default DENTSEC_HOME, where a machine-wide backup run by root writes) and
   ``~/.config/dentsec/backup/status.json`` of each person.
+
+With the status read, the audit looks at the backup disk itself (probe
+``backup-disk-present:<repository>``: is its ``config`` there?), one more look for
+BAK-OFFLINE-COPY; the audit writes nothing.
 """
 
 from __future__ import annotations

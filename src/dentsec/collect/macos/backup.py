@@ -1,4 +1,5 @@
-"""Rule 4 on macOS: Time Machine and dentsec's own backups."""
+"""Rule 4 on macOS: Time Machine and dentsec's own backups (with the audit's own look at
+the backup disk, probe ``backup-disk-present:<repository>``)."""
 
 from __future__ import annotations
 
