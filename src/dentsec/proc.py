@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dentsec.vocab import ErrorKind
+
 
 @dataclass(frozen=True)
 class ProcResult:
@@ -59,14 +61,14 @@ def run(
             check=False,
         )
     except FileNotFoundError:
-        return done(None, "", "", "not-found")
+        return done(None, "", "", ErrorKind.COMMAND_MISSING)
     except PermissionError:
-        return done(None, "", "", "permission")
+        return done(None, "", "", ErrorKind.PERMISSION)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode("utf-8", "replace") if exc.stdout else ""
-        return done(None, out, "", "timeout")
+        return done(None, out, "", ErrorKind.TIMEOUT)
     except OSError as exc:
-        return done(None, "", "", f"os-error: {exc.strerror or exc}")
+        return done(None, "", "", f"{ErrorKind.OS_ERROR}: {exc.strerror or exc}")
     return done(
         cp.returncode,
         cp.stdout.decode("utf-8", "replace"),
@@ -96,11 +98,11 @@ def stream(
             stdin=subprocess.DEVNULL, env=_env(env), cwd=cwd,
         )
     except FileNotFoundError:
-        return done(None, "not-found")
+        return done(None, ErrorKind.COMMAND_MISSING)
     except PermissionError:
-        return done(None, "permission")
+        return done(None, ErrorKind.PERMISSION)
     except OSError as exc:
-        return done(None, f"os-error: {exc.strerror or exc}")
+        return done(None, f"{ErrorKind.OS_ERROR}: {exc.strerror or exc}")
     assert child.stdout is not None
     with child:
         for raw in child.stdout:

@@ -108,10 +108,10 @@ def test_any_policy_file_is_a_policy_or_a_clear_error(data: dict[str, object]) -
     """Whatever a practice writes: a Policy, or a DentsecError naming what is wrong."""
     from pydantic import ValidationError
 
-    from dentsec.checks.policy import _ADAPTER, _why
+    from dentsec.checks.policy import _validator, _why
 
     try:
-        _ADAPTER.validate_python(data)
+        _validator().validate_python(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             fr, en = _why(error)

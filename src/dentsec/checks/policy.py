@@ -24,44 +24,27 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    AfterValidator,
-    ConfigDict,
-    Field,
-    Strict,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-)
-from pydantic.dataclasses import dataclass as validated
+from typing import Any, Literal
 
 from dentsec.checks.catalog import load_catalog
 from dentsec.errors import DentsecError, os_error
 
-Count = Annotated[int, Strict()]
-"""An integer written as one (TOML ``12``, not ``12.5``, ``"12"`` or ``true``)."""
-Days = Annotated[float, Strict()]
-"""A number of days (``1`` or ``2.5``; never ``true``)."""
+if typing.TYPE_CHECKING:
+    from pydantic import BaseModel, TypeAdapter
 
 
-class _UnknownCheck(ValueError):
-    def __init__(self, check_id: str) -> None:
-        super().__init__(check_id)
-        self.check_id = check_id
+def bounded(default: Any = dataclasses.MISSING, **rule: Any) -> Any:
+    """A field with the rule a policy file must follow: ``ge``/``le``/``gt`` bounds,
+    ``check_ids`` (values are catalog ids), ``lower``, ``strip``. The rules live in the
+    field's metadata, so code builds Policy without pydantic and only reading a policy file
+    pays for it."""
+    return field(default=default, metadata=rule)
 
-
-def _known_check(check_id: str) -> str:
-    if check_id.upper() not in load_catalog():
-        raise _UnknownCheck(check_id)
-    return check_id.upper()
-
-
-CheckId = Annotated[str, AfterValidator(_known_check)]
-"""A check id of the catalog, any case (validated when a policy file is read)."""
 
 DEFAULT_DISABLED_REASON: dict[str, str] = {
     "fr": "aucune raison donnée dans la politique.", "en": "no reason given in the policy."}
@@ -71,13 +54,13 @@ DEFAULT_DISABLED_REASON: dict[str, str] = {
 class DisabledCheck:
     """A check the practice turned off, with the reason its reports show."""
 
-    check: CheckId
-    reason: Annotated[str, AfterValidator(str.strip)] = ""
+    check: str = bounded(check_ids=True)
+    reason: str = bounded("", strip=True)
 
 
 @dataclass(frozen=True)
 class JustifiedPort:
-    port: Annotated[Count, Field(ge=1, le=65535)]
+    port: int = bounded(ge=1, le=65535)
     proto: Literal["tcp", "udp"] = "tcp"
     reason: str = ""
 
@@ -95,32 +78,32 @@ GENERIC_ACCOUNT_NAMES = (
 @dataclass(frozen=True)
 class Policy:
     # rule 1
-    password_min_length: Annotated[Count, Field(ge=1, le=128)] = 12
-    password_min_classes: Annotated[Count, Field(ge=0, le=4)] = 4
-    lockout_max_attempts: Annotated[Count, Field(ge=1, le=1000)] = 10
-    renewal_days: Annotated[Count, Field(ge=1, le=3650)] = 180
+    password_min_length: int = bounded(12, ge=1, le=128)
+    password_min_classes: int = bounded(4, ge=0, le=4)
+    lockout_max_attempts: int = bounded(10, ge=1, le=1000)
+    renewal_days: int = bounded(180, ge=1, le=3650)
     """A renewal *reminder* (CNIL 2022: change on suspicion; periodic renewal for admins)."""
     renewal_scope: Literal["all", "admins"] = "all"
     # rule 2
-    eol_warn_days: Annotated[Count, Field(ge=0, le=3650)] = 180
-    update_warn_days: Annotated[Count, Field(ge=1, le=3650)] = 30
-    update_fail_days: Annotated[Count, Field(ge=1, le=3650)] = 90
+    eol_warn_days: int = bounded(180, ge=0, le=3650)
+    update_warn_days: int = bounded(30, ge=1, le=3650)
+    update_fail_days: int = bounded(90, ge=1, le=3650)
     # rule 3
-    max_admin_accounts: Annotated[Count, Field(ge=1, le=1000)] = 2
-    screen_lock_max_minutes: Annotated[Count, Field(ge=1, le=1440)] = 10
-    dormant_account_days: Annotated[Count, Field(ge=1, le=3650)] = 90
-    generic_account_names: tuple[str, ...] = GENERIC_ACCOUNT_NAMES
+    max_admin_accounts: int = bounded(2, ge=1, le=1000)
+    screen_lock_max_minutes: int = bounded(10, ge=1, le=1440)
+    dormant_account_days: int = bounded(90, ge=1, le=3650)
+    generic_account_names: tuple[str, ...] = bounded(GENERIC_ACCOUNT_NAMES, lower=True)
     # rule 4
-    backup_warn_days: Annotated[Days, Field(gt=0, le=365)] = 1.0
-    backup_fail_days: Annotated[Days, Field(gt=0, le=365)] = 7.0
-    verify_max_days: Annotated[Count, Field(ge=1, le=3650)] = 30
-    drill_max_days: Annotated[Count, Field(ge=1, le=3650)] = 90
+    backup_warn_days: float = bounded(1.0, gt=0, le=365)
+    backup_fail_days: float = bounded(7.0, gt=0, le=365)
+    verify_max_days: int = bounded(30, ge=1, le=3650)
+    drill_max_days: int = bounded(90, ge=1, le=3650)
     # rule 6
-    av_signature_warn_days: Annotated[Days, Field(gt=0, le=365)] = 3.0
-    av_signature_fail_days: Annotated[Days, Field(gt=0, le=365)] = 7.0
+    av_signature_warn_days: float = bounded(3.0, gt=0, le=365)
+    av_signature_fail_days: float = bounded(7.0, gt=0, le=365)
     justified_ports: tuple[JustifiedPort, ...] = ()
     # any rule
-    disabled_checks: tuple[CheckId, ...] = field(default=())
+    disabled_checks: tuple[str, ...] = bounded((), check_ids=True)
     """The older form: ids only (shown with a default reason)."""
     disabled: tuple[DisabledCheck, ...] = ()
 
@@ -142,17 +125,84 @@ _PAIRS = (("update_warn_days", "update_fail_days"), ("backup_warn_days", "backup
 """A warning threshold cannot come after the failure one."""
 
 
-@validated(frozen=True, config=ConfigDict(extra="forbid"))
-class _PolicyFile(Policy):
-    """The same fields, validated (the checks and the toolkits build Policy directly)."""
-
-    @field_validator("generic_account_names")
-    @classmethod
-    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.lower() for v in value)
+class _UnknownCheck(ValueError):
+    def __init__(self, check_id: str) -> None:
+        super().__init__(check_id)
+        self.check_id = check_id
 
 
-_ADAPTER = TypeAdapter(_PolicyFile)
+def _known_check(check_id: str) -> str:
+    if check_id.upper() not in load_catalog():
+        raise _UnknownCheck(check_id)
+    return check_id.upper()
+
+
+def _nested(hint: Any) -> type | None:
+    """The dataclass in ``tuple[X, ...]``, if any."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+        return typing.cast(type, args[0])
+    return None
+
+
+def _rule(hint: Any, rule: typing.Mapping[str, Any]) -> Any:
+    """The pydantic type of one field: strict numbers (TOML ``12.5`` or ``true`` is not a
+    count), bounds, catalog ids, case and spaces."""
+    from typing import Annotated
+
+    from pydantic import AfterValidator, Field, Strict
+
+    after: list[Callable[[Any], Any]] = []
+    if rule.get("check_ids"):
+        if typing.get_origin(hint) is tuple:
+            return tuple[Annotated[str, AfterValidator(_known_check)], ...]
+        after.append(_known_check)
+    if rule.get("lower"):
+        after.append(lambda names: tuple(n.lower() for n in names))
+    if rule.get("strip"):
+        after.append(str.strip)
+    extra: list[Any] = [Strict()] if hint in (int, float) else []
+    bounds = {k: rule[k] for k in ("ge", "le", "gt") if k in rule}
+    if bounds:
+        extra.append(Field(**bounds))
+    extra += [AfterValidator(fn) for fn in after]
+    return Annotated[(hint, *extra)] if extra else hint
+
+
+@cache
+def _model(cls: type) -> type[BaseModel]:
+    """A pydantic model with the fields and rules of the dataclass ``cls``."""
+    from pydantic import ConfigDict, create_model
+
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        inner = _nested(hints[f.name])
+        hint = tuple[_model(inner), ...] if inner else hints[f.name]  # type: ignore[misc]
+        default = ... if f.default is dataclasses.MISSING else f.default
+        fields[f.name] = (_rule(hint, f.metadata), default)
+    return create_model(cls.__name__, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def _rebuild(cls: type, data: dict[str, Any]) -> Any:
+    """The frozen dataclass from a validated model's values."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        value = data[f.name]
+        inner = _nested(hints[f.name])
+        values[f.name] = (tuple(_rebuild(inner, item) for item in value) if inner
+                          else tuple(value) if isinstance(value, list) else value)
+    return cls(**values)
+
+
+@cache
+def _validator() -> TypeAdapter[Any]:
+    """The validating model of a policy file, built on first use (~0.1 s, plus importing
+    pydantic for the password toolkit, which builds Policy without a file)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_model(Policy))
 
 
 def _bad(path: Path, fr: str, en: str) -> DentsecError:
@@ -230,8 +280,10 @@ def load_policy(path: Path | None = None) -> Policy:
     except tomllib.TOMLDecodeError as exc:
         raise _bad(path, f"ce n'est pas du TOML valide (détail technique : {exc}).",
                    f"not valid TOML ({exc}).") from exc
+    from pydantic import ValidationError
+
     try:
-        checked = _ADAPTER.validate_python(data)
+        checked = _rebuild(Policy, _validator().validate_python(data).model_dump())
     except ValidationError as exc:
         reasons = [_why(e) for e in exc.errors(include_url=False)]
         raise _bad(path, " ".join(fr for fr, _ in reasons),
@@ -240,5 +292,5 @@ def load_policy(path: Path | None = None) -> Policy:
         if getattr(checked, warn) > getattr(checked, fail):
             raise _bad(path, f"{warn} doit être inférieur ou égal à {fail}.",
                        f"{warn} must be at most {fail}.")
-    values = {f.name: getattr(checked, f.name) for f in dataclasses.fields(Policy)}
-    return Policy(**values)
+    policy: Policy = checked
+    return policy

@@ -18,6 +18,7 @@ from dentsec.collect.linux.context import LinuxContext, PasswdEntry
 from dentsec.collect.linux.textconf import parse_ini
 from dentsec.host import ProbeResult
 from dentsec.host.base import under_root
+from dentsec.vocab import ErrorKind
 
 FIREFOX_DIRS = (
     ".mozilla/firefox",
@@ -80,7 +81,7 @@ def find_profiles(ctx: LinuxContext, user: PasswdEntry) -> tuple[list[Profile], 
         if rel.split("/")[0] not in top.entries:
             continue
         listing = host.list_dir(f"{home}/{rel}")
-        if listing.error == "missing":
+        if listing.error == ErrorKind.FILE_MISSING:
             continue
         if not listing.ok:
             problems.append(f"{listing.path}: {listing.error}")
@@ -131,7 +132,7 @@ def _chromium_auto_open_probe(path: str) -> Callable[[str], Any]:
 def auto_open_types(ctx: LinuxContext, profile: Profile) -> tuple[list[str] | None, str]:
     if profile.browser == "firefox":
         res = ctx.host.read_text(f"{profile.path}/handlers.json")
-        if res.error == "missing":
+        if res.error == ErrorKind.FILE_MISSING:
             return [], ""
         if res.text is None:
             return None, res.why_not()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from dentsec.collect.linux import packages
 from dentsec.collect.linux.textconf import parse_spaced, to_int
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 T = TypeVar("T")
 
@@ -124,7 +125,7 @@ class LinuxContext:
 
     def exists(self, path: str) -> bool:
         res = self.host.read_text(path, max_bytes=0)
-        return res.ok or res.error == "is-a-directory"
+        return res.ok or res.error == ErrorKind.IS_A_DIRECTORY
 
     def enabled_units(self) -> tuple[set[str], str]:
         """systemd units enabled system-wide (links in /etc/systemd/system/*.wants)."""

@@ -9,6 +9,7 @@ from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.facts import Account, Accounts, ScreenLock
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 LOGINWINDOW_PLIST = "/Library/Preferences/com.apple.loginwindow.plist"
 SCREENSAVER_MANAGED = "/Library/Managed Preferences/com.apple.screensaver.plist"
@@ -122,7 +123,7 @@ def user_idle(host: Host, user: LocalUser) -> tuple[int | None, str]:
         return None, "no home folder"
     folder = f"{user.home}/Library/Preferences/ByHost"
     listing = host.list_dir(folder)
-    if not listing.ok and listing.error != "missing":
+    if not listing.ok and listing.error != ErrorKind.FILE_MISSING:
         return None, f"{folder}: {listing.error}"
     files = [e for e in listing.entries if re.fullmatch(r"com\.apple\.screensaver\..+\.plist", e)]
     for name in files:

@@ -16,6 +16,7 @@ from dentsec.collect.macos.passwords import (
 )
 from dentsec.facts import AutoOpen, Downloads
 from dentsec.host import Host
+from dentsec.vocab import ErrorKind
 
 SPCTL_ARGV = ["spctl", "--status"]
 SAFARI_PLISTS = (
@@ -78,7 +79,7 @@ def _safari(host: Host, user: LocalUser) -> tuple[AutoOpen | None, str | None]:
         if data is not None:
             exts = [SAFARI_SAFE_FILES] if safari_auto_open(data) else []
             return AutoOpen(browser="safari", user=user.name, extensions=exts), None
-        if why and not why.startswith("missing"):
+        if why and not why.startswith(ErrorKind.FILE_MISSING):
             refused = refused or why  # the container needs Full Disk Access
     return None, refused
 
@@ -128,7 +129,7 @@ def collect_downloads(host: Host, ctx: MacContext, xprotect_present: bool | None
         base = f"{user.home}/{FIREFOX_PROFILES}"
         for profile in host.list_dir(base).entries:
             handlers = host.read_text(f"{base}/{profile}/handlers.json")
-            if handlers.error == "missing":
+            if handlers.error == ErrorKind.FILE_MISSING:
                 continue  # Firefox writes handlers.json once a download choice is made
             exts = parse_firefox_auto_open(handlers.text or "") if handlers.ok else None
             if exts is None:

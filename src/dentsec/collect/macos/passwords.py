@@ -17,6 +17,7 @@ from dentsec.collect.macos.context import LocalUser, MacContext
 from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords
 from dentsec.host import Host
 from dentsec.host.base import under_root
+from dentsec.vocab import ErrorKind
 
 PWPOLICY_ARGV = ["pwpolicy", "-getaccountpolicies"]
 ENFORCEABLE_CLASSES = 4
@@ -139,7 +140,7 @@ def find_password_files(host: Host, users: list[LocalUser]) -> tuple[list[Passwo
             folder = f"{user.home}/{sub}" if sub else user.home
             listing = host.list_dir(folder)
             if not listing.ok:
-                if listing.error != "missing":
+                if listing.error != ErrorKind.FILE_MISSING:
                     failures.append(f"{folder}: {listing.error}")
                 continue
             found += [PasswordFile(path=f"{folder}/{e}", owner=user.name)
@@ -164,7 +165,7 @@ def chromium_manager_disabled(host: Host, browser: str) -> bool | None:
     data, why = plist.read_plist(
         host, f"{MANAGED_PREFERENCES}/{CHROMIUM_POLICY_DOMAINS[browser]}.plist")
     if data is None:
-        return False if why and why.startswith("missing") else None
+        return False if why and why.startswith(ErrorKind.FILE_MISSING) else None
     return plist.as_bool(data.get("PasswordManagerEnabled")) is False
 
 
@@ -180,7 +181,7 @@ def parse_firefox_policies(text: str) -> bool | None:
 
 def firefox_manager_disabled(host: Host) -> bool | None:
     res = host.read_text(FIREFOX_POLICIES)
-    if res.error == "missing":
+    if res.error == ErrorKind.FILE_MISSING:
         return False
     return parse_firefox_policies(res.text or "") if res.ok else None
 
