@@ -4,6 +4,7 @@ so that ``dentsec audit`` does not pay for the server or the password dictionari
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -48,10 +49,18 @@ class LazyGroup(click.Group):
         return command
 
 
+def _set_home(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        os.environ["DENTSEC_HOME"] = value
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dentsec",
                       help="Afficher la version / show the version.")
 @lang_option
+@click.option("--home", default=None, expose_value=False, is_eager=True, callback=_set_home,
+              help="Dossier d'état de dentsec (remplace DENTSEC_HOME ; la tâche planifiée "
+                   "Windows le passe ainsi) / dentsec's state folder (overrides DENTSEC_HOME).")
 @click.pass_context
 def main(ctx: click.Context, /, **_: Any) -> None:
     """dentsec : l'hygiène informatique du cabinet dentaire (guide en six règles).

@@ -23,8 +23,11 @@ def detect_language() -> str:
         if value:
             return "en" if value.lower().startswith("en") else "fr"
     try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
+        # the name as set: Python reports the C locale (a scheduled job, a bare service)
+        # as en_US, which is no user's choice
+        raw = locale.setlocale(locale.LC_CTYPE)
+        loc = "" if raw.split(".")[0] in ("C", "POSIX") else locale.getlocale()[0] or ""
+    except (ValueError, locale.Error):
         loc = ""
     return "en" if loc.lower().startswith("en") else "fr"
 

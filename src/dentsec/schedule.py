@@ -14,6 +14,7 @@ import getpass
 import os
 import plistlib
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,8 +112,11 @@ def systemd_units(job: Job, at: str, program: str, home: Path) -> list[ScheduleF
             ScheduleFile(f"{job.unit}.timer", timer.encode())]
 
 
-def windows_task(job: Job, at: str, program: str, user: str | None = None) -> ScheduleFile:
-    """``user`` is the account the task runs as (ignored for a SYSTEM job)."""
+def windows_task(job: Job, at: str, program: str, user: str | None = None,
+                 home: Path | None = None) -> ScheduleFile:
+    """``user`` is the account the task runs as (ignored for a SYSTEM job). A task has no
+    environment of its own: ``home`` (DENTSEC_HOME) goes on the command line as
+    ``--home``, quoted the way Windows programs split their command line."""
     hour, minute = parse_time(at)
     ET.register_namespace("", TASK_NS)
 
@@ -153,7 +157,8 @@ def windows_task(job: Job, at: str, program: str, user: str | None = None) -> Sc
     actions.set("Context", "Author")
     exec_ = sub(actions, "Exec")
     sub(exec_, "Command", program)
-    sub(exec_, "Arguments", " ".join(job.args))
+    words = ["--home", str(home), *job.args] if home is not None else list(job.args)
+    sub(exec_, "Arguments", subprocess.list2cmdline(words))
     ET.indent(task)
     # schtasks /XML expects UTF-16 with a byte order mark
     text = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
@@ -182,7 +187,7 @@ def schedule_files(job: Job, target_os: str, at: str) -> list[ScheduleFile]:
         return systemd_units(job, at, program, home)
     if target_os == OSFamily.WINDOWS:
         domain, name = os.environ.get("USERDOMAIN", ""), getpass.getuser()
-        return [windows_task(job, at, program, f"{domain}\\{name}" if domain else name)]
+        return [windows_task(job, at, program, f"{domain}\\{name}" if domain else name, home)]
     return [launchd_plist(job, at, program, home)]
 
 

@@ -90,3 +90,13 @@ def status_json() -> dict[str, Any]:
     value = json.loads(result.stdout)
     assert isinstance(value, dict)
     return value
+
+
+def audit_backup() -> dict[str, tuple[str, str]]:
+    """The live audit of this machine (reading DENTSEC_HOME's status like a scheduled
+    audit would): each rule-4 finding's status and French message."""
+    from dentsec.engine import audit_live
+
+    report = audit_live()
+    return {f.check.id: (f.status, f.message["fr"]) for f in report.findings
+            if f.check.id.startswith("BAK-")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,8 @@ def test_run_status_verify_drill(practice: Practice) -> None:
     assert last["files"] == len(expected)
     assert status["last_success"] == last["finished"]
     assert status["current"]["connected"] is True  # type: ignore[index]
-    assert status["disk_checks"][-1]["connected"] is True  # type: ignore[index]
+    assert status["disk_checks"][-1] == {"at": status["disk_checks"][-1]["at"],  # type: ignore[index]
+                                         "connected": True, "by": "probe"}
 
     verify = dentsec("backup", "verify", "--subset", "100%")
     assert verify.exit_code == 0, verify.output
@@ -86,12 +88,15 @@ def test_second_run_is_incremental_and_retention_applies(practice: Practice) -> 
     assert second.data_added < 20_000 < second.bytes
     with open_restic(load_config()) as restic:
         listed = parse_snapshots(restic.check(["snapshots", "--json"]).stdout)
-    assert len(listed) == 2, "retention runs once a day, not on every run"
+    assert len(listed) == 2, "retention runs once a week, not on every run"
     status = load_status()
-    status["last_retention"] = "2026-01-01T00:00:00+00:00"  # as if yesterday's
+    status.last_retention = datetime(2026, 1, 1, tzinfo=UTC)  # as if last week's
     save_status(status)
-    assert dentsec("backup", "run").exit_code == 0
-    assert load_status()["last_retention"] > "2026-01-02"
+    third = dentsec("backup", "run")
+    assert third.exit_code == 0
+    assert "nettoyées (rétention hebdomadaire)" in third.output  # with its cost
+    retained = load_status().last_retention
+    assert retained is not None and retained > datetime(2026, 1, 2, tzinfo=UTC)
     # 7 daily / 4 weekly / 12 monthly: runs on the same day leave one snapshot
     with open_restic(load_config()) as restic:
         snapshots = parse_snapshots(restic.check(["snapshots", "--json"]).stdout)
@@ -173,3 +178,11 @@ def test_a_vanished_folder_is_not_silently_skipped(tmp_path: Path, practice: Pra
     assert result.exit_code == 3
     assert str(other) in result.stderr
     assert status_json()["last_run"]["unreadable_files"] == 1
+
+
+def test_the_daily_job_also_reads_the_next_part(practice: Practice) -> None:
+    result = dentsec("backup", "run", "--verify")
+    assert result.exit_code == 0, result.output
+    assert "Sauvegarde terminée" in result.output and "1/30 des données relues" in result.output
+    assert status_json()["last_verify"]["subset"] == "1/30"
+    assert status_json()["verify_cycle"]["next"] == 2

@@ -134,6 +134,9 @@ def test_full_disk(tmp_path: Path, home: Path, restic_bin: str, small_disk: Path
     status = status_json()
     assert status["last_run"]["error_code"] == "disk-full"
     assert status["last_success_run"]["snapshot"] == first
+    assert "dentsec backup prune" in result.stderr  # the way out is named
+    freed = dentsec("backup", "prune")
+    assert freed.exit_code == 0, freed.output
     practice.restore_matches(first, expected, tmp_path / "avant")
     assert dentsec("backup", "verify", "--subset", "100%").exit_code == 0
 

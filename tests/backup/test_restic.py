@@ -99,3 +99,26 @@ def test_parsers_never_crash_on_any_json(value: object) -> None:
     parse_snapshots(text)
     parse_ls(text)
     json_line(text)
+
+
+def test_restore_over_damaged_data_names_the_lost_file() -> None:
+    from dentsec.backup.proof import restore_errors
+
+    text = (REC / "restore-damaged.txt").read_text(encoding="utf-8")
+    assert restore_errors(text) == ["/tmp/rt/sample/a.bin"]
+
+
+def test_damaged_pack_ids_from_check() -> None:
+    from dentsec.backup.proof import damaged_packs
+
+    pack = "2c9d3701e7a04ce95c30a3f91749658d26fec6af79ea852f3d551d48a8d1c7dc"
+    text = f"check all packs\nPack ID does not match, want {pack}, got {'0' * 64}\n"
+    assert damaged_packs(text) == [pack]
+
+
+@given(st.text(max_size=400))
+def test_restore_and_check_parsers_take_any_text(text: str) -> None:
+    from dentsec.backup.proof import damaged_packs, restore_errors
+
+    assert all(isinstance(p, str) for p in restore_errors(text))
+    assert all(len(p) == 64 for p in damaged_packs(text))

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import configparser
+import os
 import plistlib
+import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests.backup.support import FIXTURES, dentsec
+from tests.backup.support import FIXTURES, dentsec, dentsec_argv, run_process
 
 from dentsec.backup.schedule import JOB
 from dentsec.errors import DentsecError
@@ -42,18 +44,19 @@ def test_systemd_units_written_to_a_folder_without_installing(tmp_path: Path, ho
     assert timer["Install"]["WantedBy"] == "timers.target"
     service = parsed["dentsec-backup.service"]["Service"]
     assert service["Type"] == "oneshot"
-    assert service["ExecStart"].endswith(" backup run")
+    assert service["ExecStart"].endswith(" backup run --verify")
     assert service["Environment"] == f"DENTSEC_HOME={home}"
 
 
 def test_paths_with_spaces_are_quoted() -> None:
     service = systemd_units(JOB, "12:30", "/opt/mon dentsec/dentsec", Path("/var/lib/d s"))[0]
     text = service.content.decode()
-    assert 'ExecStart="/opt/mon dentsec/dentsec" backup run' in text
+    assert 'ExecStart="/opt/mon dentsec/dentsec" backup run --verify' in text
     assert 'Environment="DENTSEC_HOME=/var/lib/d s"' in text
 
 
-def test_installing_asks_first() -> None:
+def test_installing_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dentsec.backup.cli.can_ask", lambda: True)  # as in a terminal
     result = dentsec("backup", "schedule", "--os", "linux", input_text="n\n")
     if "Installer maintenant" not in result.output:
         pytest.skip("this machine is not Linux: the Linux units are only written to files")
@@ -61,7 +64,7 @@ def test_installing_asks_first() -> None:
     assert "systemctl enable --now dentsec-backup.timer" in result.output
 
 
-def test_windows_task_is_valid_against_the_schema(tmp_path: Path) -> None:
+def test_windows_task_is_valid_against_the_schema(tmp_path: Path, home: Path) -> None:
     result = dentsec("backup", "schedule", "--os", "windows", "--at", "12:30", "--dir",
                      str(tmp_path))
     assert result.exit_code == 0, result.output
@@ -73,7 +76,9 @@ def test_windows_task_is_valid_against_the_schema(tmp_path: Path) -> None:
     ns = {"t": TASK_NS}
     assert document.findtext("t:Triggers/t:CalendarTrigger/t:StartBoundary",
                              namespaces=ns).endswith("T12:30:00")
-    assert document.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == "backup run"
+    # a task has no environment: DENTSEC_HOME travels as --home, like the unit's Environment=
+    assert document.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == (
+        f"--home {home} backup run --verify")
 
 
 def test_schema_check_catches_a_misordered_trigger() -> None:
@@ -90,7 +95,7 @@ def test_launchd_plist_round_trip(tmp_path: Path) -> None:
     item = launchd_plist(JOB, "07:45", "/usr/local/bin/dentsec", Path("/Users/cab/.config/dentsec"))
     job = plistlib.loads(item.content)
     assert job["Label"] == "fr.dentsec.backup"
-    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "backup", "run"]
+    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "backup", "run", "--verify"]
     assert job["StartCalendarInterval"] == {"Hour": 7, "Minute": 45}
     assert plistlib.loads(plistlib.dumps(job)) == job
     result = dentsec("backup", "schedule", "--os", "macos", "--dir", str(tmp_path))
@@ -102,3 +107,38 @@ def test_launchd_plist_round_trip(tmp_path: Path) -> None:
 def test_bad_times_are_refused(bad: str) -> None:
     with pytest.raises(DentsecError):
         parse_time(bad)
+
+
+def test_home_with_spaces_is_quoted_for_windows() -> None:
+    item = windows_task(JOB, "08:00", r"C:\dentsec\dentsec.exe", r"CABINET\accueil",
+                        Path(r"C:\Users\Dr Martin\AppData\Roaming\dentsec"))
+    text = item.content.decode("utf-16")
+    assert r'<Arguments>--home "C:\Users\Dr Martin\AppData\Roaming\dentsec" backup run --verify' in text
+
+
+def test_home_option_is_what_the_task_relies_on(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "autre-dossier"
+    result = run_process("--home", str(elsewhere), "backup", "status")
+    assert result.returncode == 0, result.stderr
+    assert "aucun" in result.stdout
+    assert not (tmp_path / "dentsec-home").exists()
+
+
+def test_schedule_without_a_terminal_installs_nothing_and_exits_0() -> None:
+    done = subprocess.run(dentsec_argv("backup", "schedule", "--os", "linux"),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ})
+    if "Installer maintenant" in done.stdout:
+        pytest.fail("asked a question nobody can answer")
+    if "Commandes d'installation" not in done.stdout:
+        pytest.skip("this machine is not Linux: the Linux units are only written to files")
+    assert done.returncode == 0, done.stderr
+    assert "Pas de terminal pour confirmer : rien n'a été installé" in done.stdout
+
+
+def test_a_scheduled_run_without_lang_speaks_french(tmp_path: Path, home: Path) -> None:
+    bare = {"PATH": os.environ.get("PATH", ""), "DENTSEC_HOME": str(home)}  # like systemd
+    done = subprocess.run(dentsec_argv("backup", "status"), capture_output=True, text=True,
+                          timeout=120, check=False, env=bare)
+    assert done.returncode == 0, done.stderr
+    assert "Dépôt : aucun" in done.stdout

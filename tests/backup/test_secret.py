@@ -6,6 +6,8 @@ from pathlib import Path
 
 import keyring
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 
 from dentsec.backup.config import BackupConfig
@@ -105,3 +107,13 @@ def test_with_a_keyring_no_password_file_stays(memory_keyring: MemoryKeyring) ->
     assert not path.exists()
     forget_password(config)
     assert memory_keyring.items == {}
+
+
+@given(st.lists(st.sampled_from([" ", "-", "  ", "\n", " - "]), min_size=5, max_size=5))
+def test_password_typed_from_the_sheet_reads_back_whatever_the_separators(seps: list[str]) -> None:
+    from dentsec.backup.secret import from_sheet, generate_password
+
+    password = generate_password()
+    groups = password.split("-")
+    typed = "  " + "".join(g + s for g, s in zip(groups, [*seps, ""], strict=True)) + " "
+    assert from_sheet(typed) == password

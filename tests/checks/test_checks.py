@@ -14,6 +14,7 @@ from dentsec.engine import Finding, evaluate
 from dentsec.facts import (
     Account,
     AutoOpen,
+    BackupTool,
     BrowserPasswords,
     Facts,
     FirewallProfile,
@@ -224,6 +225,15 @@ def _no_backup(facts: Facts) -> None:
     facts.backup.dentsec_configured = False
 
 
+def _backup_date_unknown(facts: Facts) -> None:
+    """Time Machine set up, its last date unreadable (dentsec's own status says more)."""
+    assert facts.backup is not None
+    facts.backup.tools = [BackupTool(tool="time-machine", configured=True)]
+    facts.backup.dentsec_configured = False
+    facts.backup.last_backup = None
+    facts.backup.unknown["last_backup"] = "no successful backup date recorded"
+
+
 CASES: dict[str, dict[str, Change]] = {
     "PWD-MIN-LENGTH": {"fail": _set("password_policy.min_length", 8),
                        "unknown": _set("password_policy.min_length", None)},
@@ -261,7 +271,7 @@ CASES: dict[str, dict[str, Change]] = {
     "BAK-CONFIGURED": {"fail": _no_backup, "unknown": _drop("backup")},
     "BAK-RECENT": {"fail": _set("backup.last_backup", ago(10)),
                    "warn": _set("backup.last_backup", ago(3)),
-                   "unknown": _set("backup.last_backup", None)},
+                   "unknown": _backup_date_unknown},
     "BAK-VERIFIED": {"fail": _set("backup.last_verify", None),
                      "warn": _set("backup.last_verify", ago(60)),
                      "unknown": _drop("backup")},

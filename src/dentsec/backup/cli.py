@@ -7,17 +7,16 @@ non-terminal (measured by benchmarks/backup_speed.py)."""
 from __future__ import annotations
 
 import json
-import platform
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dentsec.backup.config import load_config
+from dentsec.backup import clock
+from dentsec.backup.config import BackupConfig, load_config
 from dentsec.backup.runner import RunOutcome, run_backup, settle_interrupted
-from dentsec.backup.status import parse_iso
 from dentsec.console import handle_errors, lang_option
 from dentsec.errors import DentsecError
 from dentsec.i18n import tr
@@ -95,16 +94,46 @@ def init(target: Path, force: bool, sheet: Path | None) -> None:
 @handle_errors
 def sheet(output: Path | None) -> None:
     """Réécrire la feuille de récupération / write the recovery sheet again."""
-    from dentsec.backup.secret import load_password
+    from dentsec.backup.access import checked_password
     from dentsec.backup.setup import default_sheet_path
     from dentsec.backup.sheet import write_sheet
 
     config = load_config()
     repository = config.require_repository()
-    path = write_sheet(output or default_sheet_path(), config.host, repository,
-                       load_password(config), config.password_store or "file")
+    password = checked_password(config)  # a sheet with the wrong key is worse than none
+    path = write_sheet(output or default_sheet_path(), config.host, repository, password,
+                       config.password_store or "file")
     say(tr(f"Feuille écrite : {path}\nImprimez-la puis supprimez ce fichier.",
            f"Sheet written: {path}\nPrint it, then delete this file."))
+
+
+@backup.command()
+@lang_option
+@click.option("--from-sheet", "from_sheet", is_flag=True, required=True,
+              help="Taper le mot de passe de la feuille imprimée / type it from the sheet.")
+@click.option("--repository", type=click.Path(path_type=Path), default=None,
+              help="Dossier du dépôt (sur un nouveau poste) / repository folder (new computer).")
+@click.option("--host", default=None,
+              help="Nom du poste d'origine, imprimé sur la feuille / original computer name.")
+@handle_errors
+def password(from_sheet: bool, repository: Path | None, host: str | None) -> None:
+    """Retrouver l'accès au dépôt avec la feuille de récupération (nouveau poste).
+
+    Regain access to the repository with the recovery sheet (new computer).
+    """
+    from dentsec.backup.access import adopt_password
+
+    config = load_config()
+    target = str(repository.expanduser().absolute()) if repository else config.repository
+    if not target:
+        raise DentsecError("Indiquez le dépôt : --repository DOSSIER (imprimé sur la feuille).",
+                           "Give the repository: --repository FOLDER (printed on the sheet).")
+    typed = click.prompt(tr("Mot de passe de la feuille de récupération",
+                            "Password from the recovery sheet"), hide_input=True)
+    store = adopt_password(config, target, typed, host)
+    say(tr(f"Mot de passe accepté par le dépôt {target} et enregistré "
+           f"({'trousseau du système' if store == 'keyring' else 'fichier protégé'}).",
+           f"Password accepted by the repository {target} and stored ({store})."))
 
 
 @backup.command()
@@ -144,10 +173,23 @@ def exclude(patterns: tuple[str, ...]) -> None:
 
 @backup.command()
 @lang_option
+@click.option("--verify", "verify_part", is_flag=True,
+              help="Puis relire la part suivante du dépôt (la tâche quotidienne le fait) / "
+                   "then read the next part of the repository (the daily job does).")
 @handle_errors
-def run() -> None:
+def run(verify_part: bool) -> None:
     """Sauvegarder maintenant puis appliquer la rétention / back up now, then retention."""
     config = load_config()
+    _backup_with_progress(config)
+    if verify_part:
+        from dentsec.backup.proof import verify as verify_backup
+
+        chosen = verify_backup(config, None)
+        say(tr(f"Dépôt vérifié ({chosen} des données relues) : aucune erreur.",
+               f"Repository checked ({chosen} of the data read): no errors."))
+
+
+def _backup_with_progress(config: BackupConfig) -> None:
     if not sys.stderr.isatty():
         _report_run(run_backup(config))
         return
@@ -176,6 +218,16 @@ def run() -> None:
 
 
 def _report_run(outcome: RunOutcome) -> None:
+    if outcome.damage is not None:
+        warn(tr(f"le dépôt est endommagé depuis le {_date(outcome.damage.since)} "
+                f"({outcome.damage.error}) : cette sauvegarde peut réutiliser des données "
+                "abîmées. Réparez-le : « dentsec backup repair ».",
+                f"the repository has been damaged since {_date(outcome.damage.since)}: this "
+                "backup may reuse damaged data. Repair it: \"dentsec backup repair\"."))
+    if outcome.retention_seconds is not None:
+        say(tr(f"Anciennes sauvegardes nettoyées (rétention hebdomadaire) en "
+               f"{outcome.retention_seconds:.0f} s.",
+               f"Old backups removed (weekly retention) in {outcome.retention_seconds:.0f} s."))
     if outcome.cleared_locks:
         say(tr(f"Verrou abandonné par une sauvegarde interrompue : retiré ({outcome.cleared_locks}).",
                f"Lock left by an interrupted backup: removed ({outcome.cleared_locks})."))
@@ -198,10 +250,24 @@ def _report_run(outcome: RunOutcome) -> None:
     say(tr("Sauvegarde terminée.", "Backup finished."))
 
 
+def _error_text(error: str | None, code: str | None) -> str:
+    """The recorded French sentence; in English, the reason its code stands for."""
+    from dentsec.backup.restic import REASONS
+
+    if tr("fr", "en") == "en" and code in REASONS:
+        text = REASONS[code][1]
+        return text[0].upper() + text[1:] + ("" if text.endswith("?") else ".")
+    return error or code or "?"
+
+
+def _date(when: datetime | None) -> str:
+    return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else "?"
+
+
 def _age_text(when: datetime | None) -> str:
     if when is None:
         return tr("jamais", "never")
-    hours = (datetime.now(UTC) - when).total_seconds() / 3600
+    hours = (clock.now() - when).total_seconds() / 3600
     local = when.astimezone().strftime("%d/%m/%Y %H:%M")
     if hours < 48:
         return tr(f"{local} (il y a {hours:.0f} h)", f"{local} ({hours:.0f} h ago)")
@@ -214,23 +280,17 @@ def _age_text(when: datetime | None) -> str:
 @handle_errors
 def status(fmt: str) -> None:
     """État des sauvegardes / backup status."""
-    from dentsec.backup.restic import repository_connected
-    from dentsec.backup.status import load_status, record_disk_check, save_status
+    from dentsec.backup.identity import record_look
+    from dentsec.backup.status import hours_since, load_status, save_status, to_json
 
     config = load_config()
+    connected = bool(record_look())
     state = load_status()
-    settle_interrupted(state)
-    connected = repository_connected(config.repository)
-    if config.repository:
-        state["repository"], state["host"] = config.repository, config.host
-        record_disk_check(state, connected)
+    if settle_interrupted(state):
         save_status(state)
-    last_success = parse_iso(state.get("last_success"))
     if fmt == "json":
-        age = ((datetime.now(UTC) - last_success).total_seconds() / 3600
-               if last_success else None)
-        out = {**state, "current": {"connected": connected,
-                                    "last_success_age_hours": age}}
+        out = {**to_json(state), "current": {
+            "connected": connected, "last_success_age_hours": hours_since(state.last_success)}}
         click.echo(json.dumps(out, indent=1, ensure_ascii=False))
         return
     if not config.repository:
@@ -240,45 +300,67 @@ def status(fmt: str) -> None:
         say(tr("Dépôt : ", "Repository: ") + config.repository + "  "
             + (tr("(disque branché)", "(disk connected)") if connected
                else tr("(disque NON branché)", "(disk NOT connected)")))
-    say(tr("Dernière sauvegarde réussie : ", "Last successful backup: ") + _age_text(last_success))
-    success = state.get("last_success_run")
-    if isinstance(success, dict):
-        say(tr(f"  instantané {success.get('snapshot')}, {success.get('files')} fichiers, "
-               f"{human_bytes(success.get('bytes'))}",
-               f"  snapshot {success.get('snapshot')}, {success.get('files')} files, "
-               f"{human_bytes(success.get('bytes'))}"))
-    last = state.get("last_run")
-    if isinstance(last, dict) and not last.get("ok"):
+    say(tr("Dernière sauvegarde réussie : ", "Last successful backup: ")
+        + _age_text(state.last_success))
+    success = state.last_success_run
+    if success is not None:
+        say(tr(f"  instantané {success.snapshot}, {success.files} fichiers, "
+               f"{human_bytes(success.bytes)}",
+               f"  snapshot {success.snapshot}, {success.files} files, "
+               f"{human_bytes(success.bytes)}"))
+    last = state.last_run
+    if last is not None and not last.ok:
         say(tr("Dernière tentative en échec : ", "Last attempt failed: ")
-            + _age_text(parse_iso(last.get("started"))) + " — " + str(last.get("error")))
-    for key, label_fr, label_en in (("last_verify", "Dernière vérification", "Last check"),
-                                    ("last_drill", "Dernier test de restauration",
-                                     "Last restore drill")):
-        record = state.get(key)
-        text = _age_text(parse_iso(record.get("at")) if isinstance(record, dict) else None)
-        if isinstance(record, dict):
-            text += " — " + (tr("réussi", "passed") if record.get("ok")
-                             else tr("ÉCHEC", "FAILED") + f" ({record.get('error')})")
-        say(tr(f"{label_fr} : ", f"{label_en}: ") + text)
-    for entry in state.get("providers") or []:
-        if isinstance(entry, dict):
-            say(tr("Prestataire évalué : ", "Provider assessed: ")
-                + f"{entry.get('name')} ({entry.get('verdict')}, "
-                + _age_text(parse_iso(entry.get("assessed_at"))) + ")")
+            + _age_text(last.started) + " — " + _error_text(last.error, last.error_code))
+    if state.incomplete is not None and state.incomplete.runs >= 2:
+        say(tr(f"{state.incomplete.runs} sauvegardes de suite incomplètes pour les mêmes "
+               "fichiers : fermez le logiciel qui les tient ouverts pendant la sauvegarde, ou "
+               "sauvegardez son propre export.",
+               f"{state.incomplete.runs} backups in a row incomplete for the same files: "
+               "close the software holding them open during the backup, or back up its own "
+               "export."))
+    if state.damage is not None:
+        say(tr(f"DÉPÔT ENDOMMAGÉ depuis le {_date(state.damage.since)} : {state.damage.error} "
+               "(« dentsec backup repair »)",
+               f"REPOSITORY DAMAGED since {_date(state.damage.since)}: {state.damage.error} "
+               "(\"dentsec backup repair\")"))
+    for label, record in ((tr("Dernière vérification", "Last check"), state.last_verify),
+                          (tr("Dernier test de restauration", "Last restore drill"),
+                           state.last_drill)):
+        text = _age_text(record.at if record else None)
+        if record is not None:
+            text += " — " + (tr("réussi", "passed") if record.ok
+                             else tr("ÉCHEC", "FAILED")
+                             + f" ({_error_text(record.error, record.error_code)})")
+        say(f"{label}{tr(' : ', ': ')}{text}")
+    say(tr("Dépôt relu en entier : ", "Whole repository last read: ")
+        + _age_text(state.last_full_read))
+    if state.leftovers is not None:
+        say(tr(f"Données écrites sur le disque interne à la place du disque de sauvegarde : "
+               f"{human_bytes(state.leftovers.bytes)} sous {state.leftovers.path} "
+               "(« dentsec backup leftovers »)",
+               f"Data written to the internal disk instead of the backup disk: "
+               f"{human_bytes(state.leftovers.bytes)} under {state.leftovers.path} "
+               "(\"dentsec backup leftovers\")"))
+    for entry in state.providers:
+        say(tr("Prestataire évalué : ", "Provider assessed: ")
+            + f"{entry.name} ({entry.verdict}, " + _age_text(entry.assessed_at) + ")")
 
 
 @backup.command()
 @lang_option
-@click.option("--subset", default="10%", show_default=True,
-              help="Part des données relue (restic --read-data-subset) / share of data read.")
+@click.option("--subset", default=None,
+              help="Part des données relue (restic --read-data-subset, ex. 100%) ; par défaut "
+                   "la part suivante d'une rotation qui relit tout en 30 fois / share of data "
+                   "read; by default the next part of a 30-part rotation.")
 @handle_errors
-def verify(subset: str) -> None:
+def verify(subset: str | None) -> None:
     """Vérifier l'intégrité du dépôt / check the repository."""
     from dentsec.backup.proof import verify as verify_backup
 
-    verify_backup(load_config(), subset)
-    say(tr(f"Dépôt vérifié ({subset} des données relues) : aucune erreur.",
-           f"Repository checked ({subset} of the data read): no errors."))
+    chosen = verify_backup(load_config(), subset)
+    say(tr(f"Dépôt vérifié ({chosen} des données relues) : aucune erreur.",
+           f"Repository checked ({chosen} of the data read): no errors."))
 
 
 @backup.command()
@@ -293,18 +375,20 @@ def drill(sample: int) -> None:
     from dentsec.backup.proof import drill as drill_backup
 
     outcome = drill_backup(load_config(), sample)
-    if outcome.mismatched:
-        for path in outcome.mismatched[:MAX_LISTED]:
+    bad = [*outcome.mismatched, *(outcome.unrestorable or [])]
+    if bad:
+        for path in bad[:MAX_LISTED]:
             click.echo(f"  {path}", err=True)
         raise DentsecError(
-            f"Exercice échoué : {len(outcome.mismatched)} fichier(s) sur {outcome.compared} "
-            "restauré(s) différent(s) de l'original.",
-            f"Drill failed: {len(outcome.mismatched)} of {outcome.compared} restored file(s) "
-            "differ from the original.")
+            f"Exercice échoué : {len(bad)} fichier(s) sur {outcome.compared} différent(s) de "
+            "l'original ou non restaurable(s) : la sauvegarde est endommagée "
+            "(« dentsec backup repair »).",
+            f"Drill failed: {len(bad)} of {outcome.compared} file(s) differ from the original "
+            "or cannot be restored: the backup is damaged (\"dentsec backup repair\").")
     say(tr(f"Exercice réussi : {outcome.compared} fichier(s) restauré(s) depuis "
-           f"l'instantané {outcome.snapshot}, identiques aux originaux (SHA-256).",
-           f"Drill passed: {outcome.compared} file(s) restored from snapshot "
-           f"{outcome.snapshot}, identical to the originals (SHA-256)."))
+           f"{outcome.snapshots} instantané(s), identiques aux originaux (SHA-256).",
+           f"Drill passed: {outcome.compared} file(s) restored from {outcome.snapshots} "
+           "snapshot(s), identical to the originals (SHA-256)."))
 
 
 @backup.command()
@@ -319,14 +403,34 @@ def restore(snapshot: str, target: Path, overwrite: bool, paths: tuple[str, ...]
     from dentsec.backup.restore import restore as restore_backup
 
     outcome = restore_backup(load_config(), snapshot, target, list(paths), overwrite)
+    if outcome.unrestorable:
+        click.echo(tr("Fichiers NON restaurés (données endommagées dans la sauvegarde) :",
+                      "Files NOT restored (damaged data in the backup):"), err=True)
+        for path in outcome.unrestorable:
+            click.echo(f"  {path}", err=True)
+        raise DentsecError(
+            f"{outcome.files} fichier(s) restauré(s) dans {outcome.target}, mais "
+            f"{len(outcome.unrestorable)} n'ont pas pu l'être (liste ci-dessus) : cherchez-les "
+            "dans une sauvegarde plus ancienne (--snapshot) et réparez le dépôt "
+            "(« dentsec backup repair »).",
+            f"{outcome.files} file(s) restored into {outcome.target}, but "
+            f"{len(outcome.unrestorable)} could not be (listed above): look for them in an "
+            "older backup (--snapshot) and repair the repository (\"dentsec backup repair\").")
     say(tr(f"{outcome.files} fichier(s) restauré(s) depuis {outcome.snapshot} dans "
            f"{outcome.target}.",
            f"{outcome.files} file(s) restored from {outcome.snapshot} into {outcome.target}."))
 
 
-def _current_os() -> str:
-    system = platform.system()
-    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
+def confirm(question: str) -> bool:
+    """Yes or no in the user's language: o/oui (or y/yes) is yes, anything else is no."""
+    answer = click.prompt(question + tr(" [o/N]", " [y/N]"), default="", show_default=False,
+                          prompt_suffix=" ")
+    return answer.strip().lower() in ("o", "oui", "y", "yes")
+
+
+def can_ask() -> bool:
+    """A person can answer a question (a scheduled job or a remote script cannot)."""
+    return sys.stdin.isatty()
 
 
 @backup.command()
@@ -343,8 +447,9 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
     from dentsec import proc
     from dentsec import schedule as schedule_mod
     from dentsec.backup.schedule import JOB
+    from dentsec.host.live import current_os_family
 
-    here = _current_os()
+    here = current_os_family()
     chosen = target_os or here
     files = schedule_mod.schedule_files(JOB, chosen, at)
     install = folder is None and chosen == here
@@ -358,8 +463,12 @@ def schedule(at: str, target_os: str | None, folder: Path | None, yes: bool) -> 
         say(tr("Commandes d'installation :", "Install commands:"))
         for argv in commands:
             say("  " + " ".join(argv))
-        if not yes and not click.confirm(tr("Installer maintenant ?", "Install now?"),
-                                         default=False):
+        if not yes and not can_ask():
+            # a script or a remote session cannot answer: take the default (no) and say so
+            say(tr("Pas de terminal pour confirmer : rien n'a été installé (ajoutez --yes).",
+                   "No terminal to confirm: nothing was installed (add --yes)."))
+            return
+        if not yes and not confirm(tr("Installer maintenant ?", "Install now?")):
             say(tr("Rien n'a été installé.", "Nothing was installed."))
             return
     written = schedule_mod.write_files(destination, files)
@@ -407,5 +516,105 @@ def provider(name: str | None, **given: str | None) -> None:
         "incomplete": tr("à compléter : obtenez les réponses manquantes par écrit",
                          "incomplete: get the missing answers in writing"),
     }
-    say(tr(f"Évaluation enregistrée pour {entry['name']} : ",
-           f"Assessment recorded for {entry['name']}: ") + verdicts[entry["verdict"]] + ".")
+    say(tr(f"Évaluation enregistrée pour {entry.name} : ",
+           f"Assessment recorded for {entry.name}: ") + verdicts[entry.verdict or "incomplete"]
+        + ".")
+
+
+@backup.command()
+@lang_option
+@click.option("--remove", is_flag=True,
+              help="Effacer ces données (après confirmation) / delete them (after confirming).")
+@click.option("--yes", is_flag=True, help="Sans demander / without asking.")
+@handle_errors
+def leftovers(remove: bool, yes: bool) -> None:
+    """Données écrites sur le disque interne en l'absence du disque de sauvegarde.
+
+    Data restic wrote to the internal disk while the backup disk was absent.
+    """
+    from dentsec.backup.identity import find_leftovers, remove_leftovers
+
+    found = find_leftovers(load_config().repository)
+    if found is None:
+        say(tr("Aucune donnée de sauvegarde égarée sur le disque interne.",
+               "No stray backup data on the internal disk."))
+        return
+    say(tr(f"{human_bytes(found.bytes)} de données de sauvegarde sous {found.path}, sur le "
+           "disque interne (le disque de sauvegarde était absent) : elles ne sont PAS une "
+           "sauvegarde utilisable.",
+           f"{human_bytes(found.bytes)} of backup data under {found.path}, on the internal "
+           "disk (the backup disk was absent): it is NOT a usable backup."))
+    if not remove:
+        say(tr("Pour les effacer : « dentsec backup leftovers --remove ».",
+               "To delete it: \"dentsec backup leftovers --remove\"."))
+        return
+    if not yes and not confirm(tr(f"Effacer {found.path} ?", f"Delete {found.path}?")):
+        say(tr("Rien n'a été effacé.", "Nothing was deleted."))
+        return
+    remove_leftovers(found)
+    say(tr(f"Effacé : {found.path}", f"Deleted: {found.path}"))
+
+
+@backup.command()
+@lang_option
+@handle_errors
+def repair() -> None:
+    """Réparer un dépôt endommagé (index reconstruit, relecture complète).
+
+    Repair a damaged repository (index rebuilt, everything read again).
+    """
+    from dentsec.backup.proof import repair as repair_backup
+
+    repair_backup(load_config())
+    say(tr("Dépôt réparé et relu en entier : aucune erreur. Lancez une sauvegarde "
+           "(« dentsec backup run ») pour remplacer les données perdues.",
+           "Repository repaired and read in full: no errors. Run a backup (\"dentsec "
+           "backup run\") to replace the lost data."))
+
+
+@backup.command()
+@lang_option
+@handle_errors
+def prune() -> None:
+    """Appliquer la rétention maintenant et libérer la place (disque plein).
+
+    Apply the retention now and free the space (full disk).
+    """
+    from dentsec.backup.maintenance import prune as prune_backup
+
+    outcome = prune_backup(load_config())
+    if outcome.gentle:
+        say(tr("Disque presque plein : seules les données qui ne servent plus ont été "
+               "supprimées, rien n'a été réécrit.",
+               "Disk nearly full: only data no longer used was deleted, nothing rewritten."))
+    say(tr(f"Rétention appliquée et place libérée en {outcome.seconds:.0f} s.",
+           f"Retention applied and space freed in {outcome.seconds:.0f} s."))
+
+
+@backup.command()
+@lang_option
+@click.option("--to", "target", required=True, type=click.Path(path_type=Path),
+              help="Dossier du nouveau dépôt, sur le nouveau disque / new repository folder.")
+@click.option("--force", is_flag=True,
+              help="Accepter un disque interne ou le même disque que les données.")
+@handle_errors
+def move(target: Path, force: bool) -> None:
+    """Passer à un nouveau disque de sauvegarde (les sauvegardes sont copiées).
+
+    Switch to a new backup disk (the backups are copied).
+    """
+    from dentsec.backup.maintenance import move as move_backup
+
+    outcome = move_backup(load_config(), target, force)
+    for concern in outcome.warnings:
+        warn(tr(concern.fr, concern.en))
+    if outcome.copied:
+        say(tr(f"Sauvegardes copiées vers {outcome.repository} ; ce poste sauvegarde "
+               "désormais sur ce disque (même mot de passe, même feuille).",
+               f"Backups copied to {outcome.repository}; this computer now backs up to this "
+               "disk (same password, same sheet)."))
+    else:
+        say(tr(f"Ancien disque absent : nouveau dépôt {outcome.repository} créé et première "
+               "sauvegarde faite (même mot de passe, même feuille).",
+               f"Old disk absent: new repository {outcome.repository} created and first "
+               "backup made (same password, same sheet)."))

@@ -3,7 +3,7 @@
 Fields: ``repository`` (restic repository folder, None before ``init``), ``host`` (the name
 passed to every restic call with ``--host`` so incremental runs find their parent),
 ``password_store`` (``keyring`` or ``file``), ``paths``, ``excludes`` and the retention
-counts (7 daily, 4 weekly, 12 monthly by default).
+counts (7 daily, 4 weekly, 12 monthly by default), ``status_key``.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class BackupConfig:
     keep_daily: int = 7
     keep_weekly: int = 4
     keep_monthly: int = 12
+    verify_parts: int = 30
+    """The default verify reads 1/verify_parts of the data: all of it every 30 verifies."""
+    status_key: str | None = None
+    """Random key (hex) for the digests status.json keeps instead of file names."""
 
     def require_repository(self) -> str:
         if not self.repository:

@@ -8,6 +8,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dentsec.backup import clock
+from dentsec.backup.status import Placement
+
 SYS = Path("/sys")
 
 
@@ -91,3 +94,14 @@ def target_concerns(target: Path, sources: list[str], sys_root: Path = SYS) -> l
             f"Impossible de savoir si {target} est un disque externe : vérifiez-le.",
             f"Cannot tell whether {target} is an external disk: please check."))
     return concerns
+
+
+def placement_of(repository: str, paths: list[str]) -> Placement:
+    """Checked at init and at every run (a few stat calls): ``init --force`` may have put
+    the repository beside the data, and a later ``add`` may bring data onto its disk."""
+    try:
+        codes = {c.code for c in target_concerns(Path(repository), paths)}
+    except OSError:
+        return Placement(clock.now(), None, None)
+    internal = True if "internal-disk" in codes else None if "unknown-disk" in codes else False
+    return Placement(clock.now(), "same-disk" in codes, internal)

@@ -5,9 +5,9 @@ law), kept dated in status.json so the audit can show them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from dentsec.backup.status import load_status, now_iso, save_status
+from dentsec.backup import clock
+from dentsec.backup.status import Provider, load_status, save_status
 from dentsec.errors import DentsecError
 
 
@@ -51,7 +51,7 @@ def verdict(answers: dict[str, str]) -> str:
     return "suitable"
 
 
-def record_assessment(name: str, answers: dict[str, str]) -> dict[str, Any]:
+def record_assessment(name: str, answers: dict[str, str]) -> Provider:
     name = name.strip()
     if not name:
         raise DentsecError("Donnez le nom du prestataire.", "Give the provider's name.")
@@ -59,12 +59,9 @@ def record_assessment(name: str, answers: dict[str, str]) -> dict[str, Any]:
         if answers.get(q.key) not in q.choices:
             raise DentsecError(f"Réponse manquante ou invalide pour « {q.key} ».",
                                f"Missing or invalid answer for \"{q.key}\".")
-    entry = {"name": name, "assessed_at": now_iso(),
-             "answers": {q.key: answers[q.key] for q in QUESTIONS},
-             "verdict": verdict(answers)}
+    entry = Provider(name, clock.now(), {q.key: answers[q.key] for q in QUESTIONS},
+                     verdict(answers))
     status = load_status()
-    providers = [p for p in status.get("providers") or []
-                 if isinstance(p, dict) and p.get("name") != name]
-    status["providers"] = [*providers, entry]
+    status.providers = [*(p for p in status.providers if p.name != name), entry]
     save_status(status)
     return entry

@@ -56,12 +56,21 @@ REASONS: dict[str, tuple[str, str]] = {
         "the repository password is refused (wrong password or no key)",
     ),
     "disk-full": (
-        "le disque de sauvegarde est plein : libérez de la place ou changez de disque",
-        "the backup disk is full: free some space or use another disk",
+        "le disque de sauvegarde est plein : « dentsec backup prune » supprime les "
+        "sauvegardes sorties de la rétention, sinon passez à un disque plus grand "
+        "(« dentsec backup move --to DOSSIER »)",
+        "the backup disk is full: \"dentsec backup prune\" removes the backups outside "
+        "the retention, or switch to a larger disk (\"dentsec backup move --to FOLDER\")",
     ),
     "repository-missing": (
         "le dépôt de sauvegarde est introuvable : le disque est-il branché ?",
         "the backup repository cannot be found: is the disk plugged in?",
+    ),
+    "foreign-repository": (
+        "le disque branché porte un autre dépôt que celui de ce poste : branchez le disque "
+        "de sauvegarde de ce poste (pour changer de disque : « dentsec backup move »)",
+        "the disk plugged in holds another repository than this computer's: plug in this "
+        "computer's backup disk (to change disks: \"dentsec backup move\")",
     ),
     "locked": (
         "le dépôt est verrouillé par une autre opération en cours",
@@ -89,10 +98,12 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 class ResticFailure(DentsecError):
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", detail_en: str | None = None) -> None:
+        """``detail`` (a path, restic's own words) is shown in both languages unless
+        ``detail_en`` gives its English."""
         fr, en = REASONS.get(code, REASONS["restic-failed"])
         if detail:
-            fr, en = f"{fr} ({detail})", f"{en} ({detail})"
+            fr, en = f"{fr} ({detail})", f"{en} ({detail if detail_en is None else detail_en})"
         super().__init__(fr[0].upper() + fr[1:] + ".", en[0].upper() + en[1:] + ".")
         self.code = code
 

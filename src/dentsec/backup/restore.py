@@ -1,13 +1,14 @@
 """``dentsec backup restore``: put a snapshot (or some of its paths) back into a folder,
-refusing to overwrite anything already there unless asked."""
+refusing to overwrite anything already there unless asked. Files restic cannot restore
+(damaged data) are named, the others restored, and the damage recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dentsec.backup.config import BackupConfig
-from dentsec.backup.proof import escape_pattern
+from dentsec.backup.proof import escape_pattern, note_damage, restore_errors
 from dentsec.backup.restic import (
     LONG_TIMEOUT,
     Node,
@@ -18,6 +19,7 @@ from dentsec.backup.restic import (
     parse_snapshots,
     repository_connected,
 )
+from dentsec.backup.status import load_status, save_status
 from dentsec.errors import DentsecError
 
 
@@ -26,6 +28,8 @@ class RestoreOutcome:
     snapshot: str
     files: int
     target: Path
+    unrestorable: list[str] = field(default_factory=list)
+    """Files whose data is damaged in the repository (restored incomplete or not at all)."""
 
 
 def selected(nodes: list[Node], paths: list[str]) -> list[Node]:
@@ -90,7 +94,14 @@ def restore(config: BackupConfig, snapshot_ref: str, target: Path, paths: list[s
         for path in paths:
             argv += ["--include", escape_pattern(path.rstrip("/"))]
         result = restic.run(argv, LONG_TIMEOUT)
-        if not result.ok:
-            raise failure_of(result.stdout + "\n" + result.stderr, result.exit_code,
-                             result.error)
-    return RestoreOutcome(snapshot.short_id, sum(1 for n in nodes if n.type == "file"), target)
+        output = result.stdout + "\n" + result.stderr
+        lost = restore_errors(output)
+        if not result.ok and not lost:
+            raise failure_of(output, result.exit_code, result.error)
+    if lost:
+        status = load_status()
+        note_damage(status, "restore", f"{len(lost)} fichier(s) non restaurable(s) : données "
+                    "endommagées dans la sauvegarde")
+        save_status(status)
+    files = sum(1 for n in nodes if n.type == "file")
+    return RestoreOutcome(snapshot.short_id, files - len(lost), target, lost)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dentsec.schedule import Job
 
-JOB = Job(slug="backup", args=("backup", "run"),
+# each day also reads the next 1/30 of the repository: all of it is read once a month
+JOB = Job(slug="backup", args=("backup", "run", "--verify"),
           description="dentsec : sauvegarde quotidienne (daily backup)",
           task_name="dentsec\\sauvegarde", time_limit="PT8H", low_priority=True)

@@ -116,7 +116,13 @@ def password_file(config: BackupConfig) -> Iterator[Path]:
         load_password(config)  # a clear error when missing, before restic says less
         yield key_file()
         return
-    password = load_password(config)
+    with temporary_password_file(load_password(config)) as path:
+        yield path
+
+
+@contextmanager
+def temporary_password_file(password: str) -> Iterator[Path]:
+    """``password`` in a 0600 file of a private folder, removed when the block ends."""
     private = backup_dir() / "tmp"
     private.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(private, 0o700)
@@ -127,6 +133,13 @@ def password_file(config: BackupConfig) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def from_sheet(typed: str) -> str:
+    """The password as copied by hand from the sheet: spaces and line breaks dropped,
+    groups joined by dashes whatever was typed between them."""
+    words = typed.replace("-", " ").split()
+    return "-".join(words)
 
 
 def clear_leftovers(max_age_s: float = 3600.0) -> None:

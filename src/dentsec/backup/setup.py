@@ -3,15 +3,17 @@ kept on this computer and printed on a recovery sheet."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from dentsec.backup.config import BackupConfig, backup_dir, save_config
-from dentsec.backup.disks import Concern, target_concerns
+from dentsec.backup.disks import Concern, placement_of, target_concerns
+from dentsec.backup.identity import config_digest
 from dentsec.backup.restic import Restic, failure_of, restic_binary
 from dentsec.backup.secret import forget_password, generate_password, password_file, store_password
 from dentsec.backup.sheet import write_sheet
-from dentsec.backup.status import load_status, record_disk_check, save_status
+from dentsec.backup.status import load_status, save_status
 from dentsec.errors import DentsecError
 
 
@@ -27,14 +29,37 @@ def default_sheet_path() -> Path:
     return backup_dir() / "feuille-de-recuperation.html"
 
 
+def read_repository_id(restic: Restic) -> str | None:
+    """restic's repository id (``restic cat config``, a JSON object with ``id``)."""
+    shown = restic.run(["cat", "config"])
+    if not shown.ok:
+        return None
+    try:
+        value = json.loads(shown.stdout)
+    except ValueError:
+        return None
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def record_repository(repository: str, config: BackupConfig, repository_id: str | None) -> None:
+    """A new repository in status.json: its identity, where it sits, the disk seen."""
+    status = load_status()
+    status.repository, status.host = repository, config.host
+    status.repository_id, status.config_digest = repository_id, config_digest(repository)
+    status.placement = placement_of(repository, config.paths)
+    status.record_disk_check(True, "init")
+    save_status(status)
+
+
 def init_repository(config: BackupConfig, target: Path, force: bool,
                     sheet: Path | None = None) -> InitOutcome:
     if config.repository:
         raise DentsecError(
-            f"Un dépôt est déjà configuré ({config.repository}). Pour en créer un autre, "
-            "déplacez d'abord le dossier de configuration de dentsec.",
-            f"A repository is already configured ({config.repository}). To create another, "
-            "first move dentsec's configuration folder away.")
+            f"Un dépôt est déjà configuré ({config.repository}). Pour passer à un nouveau "
+            "disque : « dentsec backup move --to DOSSIER ».",
+            f"A repository is already configured ({config.repository}). To switch to a new "
+            "disk: \"dentsec backup move --to FOLDER\".")
     binary = restic_binary()
     target = target.expanduser().absolute()
     concerns = target_concerns(target, config.paths)
@@ -56,20 +81,23 @@ def init_repository(config: BackupConfig, target: Path, force: bool,
     config.password_store = store_password(repository, password)
     try:
         with password_file(config) as pw:
-            result = Restic(binary, repository, pw, config.host).run(["init"])
-        if not result.ok:
-            raise failure_of(result.stdout + "\n" + result.stderr, result.exit_code,
-                             result.error)
+            restic = Restic(binary, repository, pw, config.host)
+            result = restic.run(["init"])
+            if not result.ok:
+                raise failure_of(result.stdout + "\n" + result.stderr, result.exit_code,
+                                 result.error)
+            repository_id = read_repository_id(restic)
         sheet_path = write_sheet(sheet or default_sheet_path(), config.host, repository,
                                  password, config.password_store)
     except DentsecError:
         forget_password(config)
         config.repository = config.password_store = None
         raise
+    if not config.status_key:
+        import secrets
+
+        config.status_key = secrets.token_hex(16)
     save_config(config)
-    status = load_status()
-    status["repository"], status["host"] = repository, config.host
-    record_disk_check(status, True)
-    save_status(status)
+    record_repository(repository, config, repository_id)
     return InitOutcome(repository, config.password_store, sheet_path,
                        [c for c in concerns if not c.blocking or force])

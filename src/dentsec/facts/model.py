@@ -245,7 +245,26 @@ class Backup(Family):
     last_drill: datetime | None = None
     last_drill_ok: bool | None = None
     disk_always_connected: bool | None = None
-    """The backup disk was connected at every recent check (ransomware reaches it too)."""
+    """The backup disk was seen connected at every presence look between backups over the
+    last 14 days (ransomware reaches it too); False once seen absent between two backups."""
+    last_run_at: datetime | None = None
+    """dentsec: when the last backup run ended (or started, when it never ended)."""
+    last_run_error: str | None = None
+    """dentsec: why the last run failed (a French sentence); None when it succeeded."""
+    last_partial_backup: datetime | None = None
+    """dentsec: latest snapshot saved incomplete (files unreadable or changed meanwhile)."""
+    incomplete_runs: int | None = None
+    """dentsec: runs in a row whose snapshot missed, or may hold torn copies of, the same
+    files (0 when the last snapshot was complete)."""
+    incomplete_kind: str | None = None
+    """changed-files | unreadable-files"""
+    damaged_since: datetime | None = None
+    """dentsec: damage found in the repository and not repaired since (None: none known)."""
+    damage_reason: str | None = None
+    last_full_read: datetime | None = None
+    """dentsec: when every pack of the repository was last read and found sound."""
+    repository_same_disk: bool | None = None
+    """The repository is on the same disk as the data it protects (init --force)."""
     cloud_providers: list[str] = Field(default_factory=list)
     """Cloud backup providers in use."""
     cloud_providers_assessed: list[str] = Field(default_factory=list)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dentsec.backup.status import STATUS_SCHEMA
 from dentsec.collect.common import backup_status
 from dentsec.collect.common import browsers as common_browsers
 from dentsec.collect.linux import (
@@ -127,7 +128,7 @@ def test_json_parsers(value: Any) -> None:
     if isinstance(value, dict):
         common_browsers.chromium_auto_open(value)
         _json_or_valueerror(lambda t: backup_status.apply_status(
-            Backup(), json.dumps({**value, "schema": backup_status.STATUS_SCHEMA})), text)
+            Backup(), json.dumps({**value, "schema": STATUS_SCHEMA})), text)
     backup_status.disk_always_connected(value)
     assert osrelease.pro_status_enrolled(text) in (True, False, None)
     assert osrelease.pro_status_enrolled(osrelease.keep_pro_services(text)) in (True, False, None)

@@ -158,6 +158,24 @@ def test_dentsec_status_after_a_failed_run_keeps_the_last_success() -> None:
     assert not broken.dentsec_configured and "dentsec" in broken.unknown
 
 
+def test_the_scripts_look_at_the_backup_disk_counts_as_an_offline_copy() -> None:
+    from dentsec.collect.windows.backup import backup
+    runs = [{"at": f"2026-11-{day}T19:00:00+00:00", "connected": True, "by": "run"}
+            for day in (20, 21, 22)]
+    status = {"schema": "dentsec.backup-status/1", "repository": "E:\\dentsec",
+              "last_success": "2026-11-22T19:10:00+00:00", "disk_checks": runs}
+    found = {"path": "C:\\ProgramData\\dentsec\\backup\\status.json",
+             "content": json.dumps(status), "disk_present": False,
+             "looked_at": "2026-11-23T10:00:00.0000000Z"}
+    fam = backup(document({"backup": {"dentsec_status": found}, "windows_backup": [],
+                           "shadow_copies": []}))
+    assert fam.disk_always_connected is False
+    del found["disk_present"]  # an older script: nobody looked between backups
+    fam = backup(document({"backup": {"dentsec_status": found}, "windows_backup": [],
+                           "shadow_copies": []}))
+    assert fam.disk_always_connected is None
+
+
 def test_windows_7_backup_task_and_never_ran_sentinel() -> None:
     from dentsec.collect.windows.backup import backup
     ran = {"TaskName": "AutomaticBackup", "State": "Ready", "LastRunTime": "/Date(1795900000000)/",

@@ -1,87 +1,93 @@
-"""The status file ``dentsec backup`` writes (schema dentsec.backup-status/1, see
-docs/ARCHITECTURE.md), read the same way on every OS."""
+"""The status file ``dentsec backup`` writes (schema dentsec.backup-status/1), read the
+same way on every OS through the writer's own model (dentsec.backup.status)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
 
+from dentsec.backup.status import BackupStatus, DiskCheck, parse_iso, parse_status
 from dentsec.facts import Backup, BackupTool
 from dentsec.host import Host
 
-STATUS_SCHEMA = "dentsec.backup-status/1"
-DISK_CHECKS_NEEDED = 7
+OFFLINE_WINDOW = timedelta(days=14)
+PRESENCE_LOOKS_NEEDED = 3
+"""Looks at the disk between backups, on different days, before "always connected"."""
+LOOKS = ("probe", "audit")
+"""Disk checks that look at the disk without needing it (a backup run plugs it in)."""
+DiskProbe = Callable[[str], DiskCheck | None]
 
 
-def parse_when(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp with its zone; anything else is unknown."""
-    if not isinstance(value, str):
+def parse_when(value: object) -> datetime | None:
+    return parse_iso(value)
+
+
+def disk_always_connected(checks: list[DiskCheck]) -> bool | None:
+    """Over the last 14 days of disk checks: False when a look between two backups saw
+    the disk absent; True when >= 3 looks on different days between backups all saw it
+    connected; None when nobody looked between backups (a disk plugged in for each run
+    and failed runs with the disk absent say nothing about it)."""
+    seen = sorted((c for c in checks if c.at is not None and c.connected is not None),
+                  key=lambda c: c.at or datetime.min)
+    if not seen or seen[-1].at is None:
         return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    start = seen[-1].at - OFFLINE_WINDOW
+    runs = [c.at for c in seen if c.by == "run" and c.connected and c.at and c.at >= start]
+    if not runs:
         return None
-    return when if when.tzinfo else None
+    looks = [c for c in seen if c.by in LOOKS and c.at and c.at > runs[0]]
+    if any(c.connected is False for c in looks):
+        return False
+    days = {c.at.date() for c in looks if c.at}
+    return True if len(days) >= PRESENCE_LOOKS_NEEDED else None
 
 
-def _bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def disk_always_connected(checks: Any) -> bool | None:
-    """True when the last >= 7 checks, spanning >= 7 days, all saw the disk connected."""
-    if not isinstance(checks, list):
-        return None
-    seen = [(w, c.get("connected")) for c in checks if isinstance(c, dict)
-            for w in [parse_when(c.get("at"))] if w is not None]
-    if len(seen) < DISK_CHECKS_NEEDED:
-        return None
-    recent = sorted(seen, key=lambda s: s[0])
-    cutoff = recent[-1][0] - timedelta(days=7)
-    older = [i for i, (when, _c) in enumerate(recent) if when <= cutoff]
-    if not older:
-        return None  # the checks do not cover 7 days yet
-    window = recent[min(older[-1], len(recent) - DISK_CHECKS_NEEDED):]
-    return all(connected is True for _w, connected in window)
-
-
-def apply_status(fam: Backup, text: str) -> None:
-    """Fill ``fam`` from a status file. Raises ValueError when the text is not one."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(f"not JSON: {exc}"[:200]) from exc
-    if not isinstance(data, dict) or data.get("schema") != STATUS_SCHEMA:
-        raise ValueError(f"not a {STATUS_SCHEMA} file")
-    last_run = data.get("last_run")
-    if not isinstance(last_run, dict):
-        last_run = {}
-    repository = data.get("repository")
+def apply_status(fam: Backup, text: str, probe: DiskProbe | None = None) -> BackupStatus:
+    """Fill ``fam`` from a status file; ``probe`` looks at the disk now (audit time).
+    Raises ValueError when the text is not a status file."""
+    status = parse_status(text)
+    last = status.last_run
     fam.dentsec_configured = True
     fam.tools.append(BackupTool(
-        tool="dentsec", configured=True,
-        destination=repository if isinstance(repository, str) and repository else None,
-        last_backup=parse_when(data.get("last_success")),
-        last_ok=_bool(last_run.get("ok"))))
-    verify = data.get("last_verify")
-    if isinstance(verify, dict):
-        fam.last_verify = parse_when(verify.get("at"))
-        fam.last_verify_ok = _bool(verify.get("ok"))
-    drill = data.get("last_drill")
-    if isinstance(drill, dict):
-        fam.last_drill = parse_when(drill.get("at"))
-        fam.last_drill_ok = _bool(drill.get("ok"))
-    fam.disk_always_connected = disk_always_connected(data.get("disk_checks"))
+        tool="dentsec", configured=True, destination=status.repository or None,
+        last_backup=status.last_success, last_ok=last.ok if last else None))
+    if last is not None:
+        fam.last_run_at = last.finished or last.started
+        if not last.ok:
+            fam.last_run_error = last.error or last.error_code or "échec"
+    partial = status.last_partial
+    if partial and partial.finished and (status.last_success is None
+                                         or partial.finished > status.last_success):
+        fam.last_partial_backup = partial.finished
+    fam.incomplete_runs = status.incomplete.runs if status.incomplete else 0
+    fam.incomplete_kind = status.incomplete.kind if status.incomplete else None
+    if status.last_verify is not None:
+        fam.last_verify, fam.last_verify_ok = status.last_verify.at, status.last_verify.ok
+    if status.last_drill is not None:
+        fam.last_drill, fam.last_drill_ok = status.last_drill.at, status.last_drill.ok
+    if status.damage is not None:
+        fam.damaged_since = status.damage.since
+        fam.damage_reason = status.damage.error or status.damage.by
+    fam.last_full_read = status.last_full_read
+    if status.placement is not None:
+        fam.repository_same_disk = status.placement.same_disk
+    checks = list(status.disk_checks)
+    if probe is not None and status.repository:
+        now = probe(status.repository)
+        if now is not None:
+            checks.append(now)
+    fam.disk_always_connected = disk_always_connected(checks)
     if fam.disk_always_connected is None:
         fam.unknown["disk_always_connected"] = (
-            f"fewer than {DISK_CHECKS_NEEDED} disk checks over 7 days")
-    providers = data.get("providers")
-    for provider in providers if isinstance(providers, list) else []:
-        if isinstance(provider, dict) and isinstance(provider.get("name"), str) and provider["name"]:
-            fam.cloud_providers.append(provider["name"])
-            if parse_when(provider.get("assessed_at")):
-                fam.cloud_providers_assessed.append(provider["name"])
+            "nobody looked at the backup disk between backups over the last 14 days "
+            f"(fewer than {PRESENCE_LOOKS_NEEDED} days with a look)")
+    for provider in status.providers:
+        if provider.name:
+            fam.cloud_providers.append(provider.name)
+            if provider.assessed_at:
+                fam.cloud_providers_assessed.append(provider.name)
+    return status
 
 
 def _dentsec_home(_root: str) -> str:
@@ -97,3 +103,18 @@ def own_status_path(host: Host) -> str | None:
     if home.ok and isinstance(home.value, str):
         return f"{home.value.rstrip('/')}/backup/status.json"
     return None
+
+
+def disk_probe(host: Host) -> DiskProbe:
+    """The audit's cheap look at the backup disk (is the repository's ``config`` there?),
+    kept as evidence with the time it was taken so a bundle replays it."""
+    def look(repository: str) -> DiskCheck | None:
+        def present(root: str) -> bool:
+            return Path(root + repository, "config").is_file()
+
+        result = host.probe(f"backup-disk-present:{repository}", present, live_only=True)
+        if not result.ok or not isinstance(result.value, bool):
+            return None
+        return DiskCheck(host.info.collected_at, result.value, "audit")
+
+    return look

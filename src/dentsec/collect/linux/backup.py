@@ -6,6 +6,10 @@ Where the dentsec status file is looked for:
 * ``--root`` (and as fallback live): ``/root/.config/dentsec/backup/status.json`` (root's
   default DENTSEC_HOME, where a machine-wide backup run by root writes) and
   ``~/.config/dentsec/backup/status.json`` of each person.
+
+With the status read, the audit looks at the backup disk itself (probe
+``backup-disk-present:<repository>``: is its ``config`` there?), one more look for
+BAK-OFFLINE-COPY; the audit writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from dentsec.collect.common.backup_status import apply_status, own_status_path, parse_when
+from dentsec.collect.common.backup_status import (
+    apply_status,
+    disk_probe,
+    own_status_path,
+    parse_when,
+)
 from dentsec.collect.linux import dconf
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Backup, BackupTool
@@ -60,7 +69,7 @@ def collect_backup(ctx: LinuxContext) -> Backup:
                 problems.append(res.why_not())
             continue
         try:
-            apply_status(fam, res.text)
+            apply_status(fam, res.text, disk_probe(host))
             break
         except ValueError as exc:
             problems.append(f"{path}: {exc}"[:200])
@@ -72,7 +81,8 @@ def collect_backup(ctx: LinuxContext) -> Backup:
     if pkgs and "timeshift" in pkgs:
         fam.tools.append(_timeshift(ctx))
     _deja_dup(ctx, fam, problems)
-    done = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    # each tool's last_backup is its last *successful* run: a later failure does not erase it
+    done = [t.last_backup for t in fam.tools if t.last_backup]
     fam.last_backup = max(done) if done else None
     if fam.last_backup is None:
         fam.unknown["last_backup"] = "; ".join(problems)[:500] or "no backup seen"

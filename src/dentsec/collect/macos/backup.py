@@ -1,4 +1,5 @@
-"""Rule 4 on macOS: Time Machine and dentsec's own backups."""
+"""Rule 4 on macOS: Time Machine and dentsec's own backups (with the audit's own look at
+the backup disk, probe ``backup-disk-present:<repository>``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from datetime import UTC, datetime, timezone
 from typing import Any
 
-from dentsec.collect.common.backup_status import apply_status, own_status_path
+from dentsec.collect.common.backup_status import apply_status, disk_probe, own_status_path
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
 from dentsec.facts import Backup, BackupTool
@@ -110,7 +111,7 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
                 fam.unknown.setdefault("dentsec_configured", res.why_not())
             continue
         try:
-            apply_status(fam, res.text or "")
+            apply_status(fam, res.text or "", disk_probe(host))
         except ValueError:
             fam.unknown["dentsec_configured"] = f"{res.path}: not a dentsec backup status"
             continue
@@ -120,7 +121,8 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
     if dests is None and not fam.tools:
         # Neither Time Machine nor dentsec could be seen: nothing is known about backups.
         raise RuntimeError(fam.unknown["tools"])
-    dates = [t.last_backup for t in fam.tools if t.last_backup and t.last_ok is not False]
+    # each tool's last_backup is its last *successful* run: a later failure does not erase it
+    dates = [t.last_backup for t in fam.tools if t.last_backup]
     fam.last_backup = max(dates) if dates else None
     if fam.last_backup is None and fam.tools:
         fam.unknown["last_backup"] = "no successful backup date recorded"

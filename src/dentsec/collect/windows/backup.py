@@ -1,7 +1,8 @@
 """Backups on Windows: dentsec's own status file, File History, shadow copies.
 
 * dentsec: ``backup\\status.json`` (schema ``dentsec.backup-status/1``) under DENTSEC_HOME,
-  %LOCALAPPDATA%\\dentsec or %APPDATA%\\dentsec, read whole by the script.
+  %LOCALAPPDATA%\\dentsec or %APPDATA%\\dentsec, read whole by the script, with a look at
+  the backup disk (``Test-Path`` of the repository's ``config``) and the time of that look.
 * File History: its per-user configuration (``...\\FileHistory\\Configuration\\Config*.xml``)
   says it is set up and where it copies to; Windows keeps its last run in the target's
   catalog, which the audit does not open, so its last backup stays unknown.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-# The dentsec.backup-status/1 reader is OS-neutral; it lives with the Linux collector.
+from dentsec.backup.status import DiskCheck
 from dentsec.collect.common.backup_status import apply_status
 from dentsec.collect.windows.document import Document, PartMissing
 from dentsec.collect.windows.psjson import (
@@ -80,8 +81,11 @@ def _dentsec(found: dict[str, Any], fam: Backup) -> None:
         for field in ("last_verify", "last_drill", "disk_always_connected"):
             fam.unknown[field] = "no dentsec backup on this PC"
         return
+    present, looked = prop(found, "disk_present"), as_datetime(prop(found, "looked_at"))
+    look = (DiskCheck(looked, present, "audit")
+            if isinstance(present, bool) and looked is not None else None)
     try:
-        apply_status(fam, as_text(prop(found, "content")) or "")
+        apply_status(fam, as_text(prop(found, "content")) or "", lambda _repo: look)
     except (ValueError, TypeError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         why = f"{as_text(prop(found, 'path'))}: {exc}"[:300]
         fam.unknown.update({"dentsec": why, "last_verify": why, "last_drill": why})

@@ -477,6 +477,14 @@ $Parts['backup'] = {
     foreach ($c in $candidates) {
         if (Test-Path -LiteralPath $c) {
             $dentsec = [ordered]@{ path = $c; content = [IO.File]::ReadAllText($c) }
+            # a look at the backup disk now: is the repository's config file there?
+            $present = $null
+            try {
+                $repo = (ConvertFrom-Json $dentsec['content']).repository
+                if ($repo) { $present = Test-Path -LiteralPath (Join-Path $repo 'config') }
+            } catch { }
+            $dentsec['disk_present'] = $present
+            $dentsec['looked_at'] = [DateTime]::UtcNow.ToString('o')
             break
         }
     }
