@@ -17,7 +17,7 @@ from dentsec.checks.registry import (
     unknown,
     warned,
 )
-from dentsec.checks.words import FIREWALL_PROFILES, UNKNOWN_PROGRAM, listed
+from dentsec.checks.words import FIREWALL_OFF, FIREWALL_PROFILES, UNKNOWN_PROGRAM, listed
 from dentsec.facts import Antivirus, Firewall, ListeningSocket, Network, RemoteAccess, Software
 
 REMOTE_DESKTOP_PORTS = {3389: "RDP", 5900: "VNC", 5901: "VNC", 5902: "VNC", 5903: "VNC"}
@@ -66,7 +66,7 @@ def enabled(ctx: Ctx) -> Outcome:
     off = [p.name for p in fam.profiles if p.enabled is False]
     open_ = [p.name for p in fam.profiles if p.enabled and p.default_inbound == "allow"]
     if off:
-        shown = listed(FIREWALL_PROFILES, off)
+        shown = listed({**FIREWALL_PROFILES, **FIREWALL_OFF}, off)
         return failed(f"Pare-feu désactivé : {shown['fr']}.", f"Firewall off: {shown['en']}.", ev)
     if open_:
         shown = listed(FIREWALL_PROFILES, open_)

@@ -34,6 +34,14 @@ FIREWALL_PROFILES: dict[str, Text] = {
     "iptables-legacy (running rules)": {"fr": "règles iptables en cours",
                                         "en": "running iptables rules"},
 }
+FIREWALL_OFF: dict[str, Text] = {
+    # A running-rules "profile" that is off means no rule filters what comes in.
+    "nftables (running rules)": {"fr": "aucune règle nftables chargée ne filtre les entrées",
+                                 "en": "no loaded nftables rule filters incoming traffic"},
+    "iptables-legacy (running rules)": {"fr": "aucune règle iptables chargée ne filtre les "
+                                        "entrées",
+                                        "en": "no loaded iptables rule filters incoming traffic"},
+}
 BACKUP_TOOLS: dict[str, Text] = {
     "dentsec": _same("dentsec"), "restic": _same("restic"), "borg": _same("Borg"),
     "timeshift": _same("Timeshift"), "deja-dup": _same("Déjà Dup"),
