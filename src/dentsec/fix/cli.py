@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +16,9 @@ from dentsec.errors import DentsecError
 from dentsec.fix.model import Fix
 from dentsec.fix.scripts.model import ScriptFix
 from dentsec.i18n import pick, tr
+
+if TYPE_CHECKING:
+    from dentsec.fix.flow import Outcome
 
 EXIT_NOT_FIXED = 1
 
@@ -69,18 +74,26 @@ def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
 
 def _run_script(check: str, os_family: str, policy: Policy, dry_run: bool, yes: bool) -> None:
     """Windows and macOS: the fix's script, run here after confirmation, then verified."""
-    from dentsec.fix import store
     from dentsec.fix.scripts import runner
 
     prepared = runner.prepare(check, os_family, policy)
-    click.echo(runner.preview(prepared))
+    _preview_then_apply(runner.preview(prepared), lambda: runner.apply(prepared, policy),
+                        dry_run, yes)
+
+
+def _preview_then_apply(preview: str, apply: Callable[[], Outcome], dry_run: bool,
+                        yes: bool) -> None:
+    """Show what will change, ask, apply under the fix lock, say the verdict."""
+    from dentsec.fix import store
+
+    click.echo(preview)
     if dry_run:
         click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
                       "\nPreview only (--dry-run): nothing was changed."))
         return
     _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
     with store.locked():
-        outcome = runner.apply(prepared, policy)
+        outcome = apply()
     click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
                err=not outcome.ok)
     if not outcome.ok:
@@ -234,15 +247,4 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
         _run_script(check, current_os_family(), policy, dry_run, yes)
         return
     prepared = flow.prepare(check, target_root, policy, device_wide, _user())
-    click.echo(flow.preview(prepared))
-    if dry_run:
-        click.echo(tr("\nAperçu seulement (--dry-run) : rien n'a été modifié.",
-                      "\nPreview only (--dry-run): nothing was changed."))
-        return
-    _confirm(yes, "Appliquer ce correctif ?", "Apply this fix?")
-    with store.locked():
-        outcome = flow.apply(prepared)
-    click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: ")) + outcome.message,
-               err=not outcome.ok)
-    if not outcome.ok:
-        sys.exit(EXIT_NOT_FIXED)
+    _preview_then_apply(flow.preview(prepared), lambda: flow.apply(prepared), dry_run, yes)

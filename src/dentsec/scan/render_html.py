@@ -5,7 +5,6 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dentsec import __version__
-from dentsec.errors import DentsecError
 from dentsec.i18n import language, pick, tr
 from dentsec.scan.labels import host_title, ports_phrase, severity_label, status_label, summary
 from dentsec.scan.model import STATUS_ORDER, ScanReport
@@ -28,14 +27,7 @@ def render(report: ScanReport, changes: list[str] | None = None) -> str:
 
 
 def render_pdf(report: ScanReport, changes: list[str] | None = None) -> bytes:
-    try:
-        import weasyprint  # type: ignore[import-untyped]
-    except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
-        raise DentsecError(
-            "Le rapport PDF demande WeasyPrint : pip install 'dentsec[pdf]' (sous Windows, "
-            f"préférez le rapport HTML et « Imprimer en PDF » du navigateur). Détail : {exc}",
-            "The PDF report needs WeasyPrint: pip install 'dentsec[pdf]' (on Windows, prefer "
-            f"the HTML report and the browser's 'Print to PDF'). Detail: {exc}",
-        ) from exc
-    pdf: bytes = weasyprint.HTML(string=render(report, changes)).write_pdf()
-    return pdf
+    # the audit's one PDF engine (A4, page numbers, the same message without WeasyPrint)
+    from dentsec.report.pdf import html_to_pdf
+
+    return html_to_pdf(render(report, changes))
