@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dentsec.agent.schedule import JOB
 from dentsec.cli import main
 
-from .conftest import DENTSEC, ConsoleServer, free_port
+from .conftest import DENTSEC, ConsoleServer, free_port, sample_report
 
 pytestmark = pytest.mark.skipif(shutil.which("nmap") is None,
                                 reason="nmap absent: .ci/setup.d/50-scan.sh installs it")
@@ -73,6 +74,35 @@ def test_agent_scan_assigned_by_the_console(console_server: ConsoleServer, agent
     assert f"Nouveau port ouvert : tcp/{port}" in result.output
     assert "sur 127.0.0.1" in result.output
     assert len(_scans(console_server)) == 2
+
+
+def test_daily_job_scans_only_what_the_console_assigned(console_server: ConsoleServer,
+                                                       agent_home: Path,
+                                                       tmp_path: Path) -> None:
+    """The scheduled command (JOB.args) uploads the audit, then scans only when this
+    workstation holds the console's plan; a report file keeps the audit short."""
+    token = console_server.cli("server", "create-token", "--practice",
+                               str(console_server.practice_id)).strip()
+    runner = CliRunner()
+    assert runner.invoke(main, ["agent", "enroll", "--server", console_server.url,
+                                "--token", token, "--name", "poste-accueil"]).exit_code == 0
+    daily = [*JOB.args, "--report-file", str(tmp_path / "r.json")]
+    (tmp_path / "r.json").write_bytes(sample_report(1))
+    result = runner.invoke(main, daily)
+    assert result.exit_code == 0, result.output  # no plan: the audit alone, no error
+    assert "Envoyés : 1." in result.output and "Scan" not in result.output
+    assert _scans(console_server) == []
+
+    console_server.cli("server", "scan-plan", "--practice", str(console_server.practice_id),
+                       "--device", "poste-accueil", "--ports", str(console_server.port),
+                       "127.0.0.1")
+    (tmp_path / "r.json").write_bytes(sample_report(2))
+    result = runner.invoke(main, daily)
+    assert result.exit_code == 0, result.output
+    assert "Envoyés : 1." in result.output
+    assert "Scan envoyé : 1 appareil(s), 0 à corriger." in result.output
+    assert _scans(console_server) == [(1, 0)]
+    assert console_server.count_reports() == 2
 
 
 def test_plan_with_a_public_target_is_refused(console_server: ConsoleServer,

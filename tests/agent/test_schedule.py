@@ -18,7 +18,7 @@ from dentsec.schedule import TASK_NS
 
 def test_systemd_timer_runs_agent_daily(tmp_path: Path) -> None:
     service, timer = schedule.systemd_units(JOB, "07:05", "/opt/dentsec/bin/dentsec", tmp_path)
-    assert "ExecStart=/opt/dentsec/bin/dentsec agent run" in service.content.decode()
+    assert "ExecStart=/opt/dentsec/bin/dentsec agent run --scan" in service.content.decode()
     assert f"Environment=DENTSEC_HOME={tmp_path}" in service.content.decode()
     text = timer.content.decode()
     assert "OnCalendar=*-*-* 07:05:00" in text and "Persistent=true" in text
@@ -32,7 +32,7 @@ def test_windows_task_is_valid_utf16_xml_running_as_system() -> None:
     assert item.content.startswith(b"\xff\xfe")  # UTF-16 with BOM, as schtasks /XML wants
     root = ET.fromstring(item.content.decode("utf-16").split("\n", 1)[1])
     ns = {"t": TASK_NS}
-    assert root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == "agent run"
+    assert root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns) == "agent run --scan"
     assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=ns) == "S-1-5-18"
     assert root.findtext("t:Triggers/t:CalendarTrigger/t:StartBoundary",
                          namespaces=ns).endswith("T12:30:00")
@@ -41,7 +41,7 @@ def test_windows_task_is_valid_utf16_xml_running_as_system() -> None:
 def test_launchd_plist(tmp_path: Path) -> None:
     item = schedule.launchd_plist(JOB, "23:59", "/usr/local/bin/dentsec", tmp_path)
     job = plistlib.loads(item.content)
-    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "agent", "run"]
+    assert job["ProgramArguments"] == ["/usr/local/bin/dentsec", "agent", "run", "--scan"]
     assert job["StartCalendarInterval"] == {"Hour": 23, "Minute": 59}
 
 

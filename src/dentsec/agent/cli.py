@@ -6,7 +6,7 @@ import contextlib
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from dentsec.host.live import current_os_family
 from dentsec.i18n import language, tr
 from dentsec.proc import run as run_program
 from dentsec.vocab import OS_FAMILIES
+
+if TYPE_CHECKING:
+    from dentsec.scan.model import ScanReport
 
 MAX_REPORT_BYTES = 1024 * 1024
 # Exit codes of `agent run` a scheduler or a script can tell apart (2: any other error).
@@ -96,9 +99,12 @@ def _audit_report(lang: str, justified: list[dict[str, Any]]) -> bytes:
               default=None, help="Envoyer ce rapport JSON au lieu d'auditer maintenant.")
 @click.option("--queue-only", is_flag=True,
               help="Mettre le rapport en file sans l'envoyer / only queue the report.")
+@click.option("--scan", "with_scan", is_flag=True,
+              help="Puis lancer le scan du réseau si la console l'a confié à ce poste / "
+                   "then run the network scan if the console assigned it to this machine.")
 @lang_option
 @handle_errors
-def run(report_file: Path | None, queue_only: bool) -> None:
+def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
     """Audite ce poste et envoie le rapport (gardé en file si le serveur est injoignable).
 
     Audits this machine and uploads the report (queued while the server is unreachable).
@@ -140,6 +146,15 @@ def run(report_file: Path | None, queue_only: bool) -> None:
                       f"{result.refused} — {result.error}",
                       f"Refused by the server (kept in {queue.refused_dir()}): "
                       f"{result.refused} — {result.error}"), err=True)
+    if with_scan and not result.left:
+        # The daily job (issue 18): only a plan the console names, never a guessed target;
+        # a refused report does not stop the scan, which is a separate upload.
+        from dentsec.agent import netscan
+
+        plan = netscan.assigned_plan(cfg.server, credential)
+        if plan is not None:
+            _scan_and_upload(cfg, credential, plan)
+    if result.refused:
         sys.exit(EXIT_REFUSED)
     if result.left:
         click.echo(tr(f"Serveur injoignable, les rapports seront renvoyés plus tard : "
@@ -159,13 +174,23 @@ def scan() -> None:
     status: 0 nothing new nor to fix, 1 something to fix or new on the network, 2 error.
     """
     from dentsec.agent import netscan
+
+    cfg = config.load_config()
+    credential = config.load_credential(cfg)
+    report, stored = _scan_and_upload(cfg, credential,
+                                      netscan.fetch_plan(cfg.server, credential))
+    alarming = stored.get("new_hosts") or stored.get("new_ports")
+    sys.exit(1 if report.has_failures or alarming else 0)
+
+
+def _scan_and_upload(cfg: config.AgentConfig, credential: str,
+                     plan: dict[str, Any]) -> tuple[ScanReport, dict[str, Any]]:
+    """Scan the plan's targets, upload, and say what was found and what is new."""
+    from dentsec.agent import netscan
     from dentsec.scan import runner
     from dentsec.scan.render_json import render
     from dentsec.scan.targets import parse_targets
 
-    cfg = config.load_config()
-    credential = config.load_credential(cfg)
-    plan = netscan.fetch_plan(cfg.server, credential)
     # Judged again here: names resolve only on the practice network.
     request = runner.ScanRequest(parse_targets(plan["targets"], bool(plan["allow_public"])),
                                  ports=str(plan["ports"]))
@@ -180,8 +205,7 @@ def scan() -> None:
     for address, port in stored.get("new_ports", []):
         click.echo(tr(f"Nouveau port ouvert : {port} sur {address}",
                       f"New open port: {port} on {address}"))
-    alarming = stored.get("new_hosts") or stored.get("new_ports")
-    sys.exit(1 if report.has_failures or alarming else 0)
+    return report, stored
 
 
 @agent.command("status")

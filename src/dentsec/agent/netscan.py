@@ -23,17 +23,31 @@ def _unreachable(server: str, exc: httpx.HTTPError) -> DentsecError:
                         f"Console unreachable ({server}): {exc}")
 
 
-def fetch_plan(server: str, credential: str) -> dict[str, Any]:
+def _plan_response(server: str, credential: str) -> httpx.Response:
     try:
         with _client(server, credential) as http:
-            response = http.get("/api/v1/agent/scan-plan")
+            return http.get("/api/v1/agent/scan-plan")
     except httpx.HTTPError as exc:
         raise _unreachable(server, exc) from exc
+
+
+def _plan(response: httpx.Response) -> dict[str, Any]:
     if response.status_code != 200:
         problem = _problem(response)
         raise DentsecError(f"Pas de scan à faire : {problem}", f"No scan to run: {problem}")
     plan: dict[str, Any] = response.json()
     return plan
+
+
+def fetch_plan(server: str, credential: str) -> dict[str, Any]:
+    return _plan(_plan_response(server, credential))
+
+
+def assigned_plan(server: str, credential: str) -> dict[str, Any] | None:
+    """The plan, or None when the console says this is not the scanning workstation (404):
+    for the daily run, no plan means no scan, not an error."""
+    response = _plan_response(server, credential)
+    return None if response.status_code == 404 else _plan(response)
 
 
 def upload_scan(server: str, credential: str, body: bytes) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from dentsec.server.console import (
     questionnaire,
 )
 from dentsec.server.console.models import Alert, Device, Practice, Report
+from dentsec.server.netscan import summary as network
 
 
 def verdict(score: int | None) -> str:
@@ -108,6 +109,7 @@ def practice_context(practice: Practice, devices: QuerySet[Device],
         "rows": rows, "alerts": [(a, alerts.describe(a)) for a in period_alerts],
         "declared": questionnaire.findings(practice),  # issue 15: never mixed with probes
         **procedures.records(practice),  # issue 14: accepted risks, departures
+        **network.latest(practice),  # issue 18: the latest network scan
         "url": settings.PUBLIC_URL, "generated": timezone.now()}
 
 
