@@ -298,10 +298,19 @@ def test_the_procedures_through_the_api(client: Client, world: dict[str, Any]) -
         content_type="application/json").json()
     assert change["status"] == "waiting"
     assert client.post(f"/api/v1/planned-changes/{change['id']}/approve").json()["approved"]
+    # the device's running accepted risks go down too (not another device's, not expired)
+    soon = timezone.localdate() + timedelta(days=10)
+    for until in (soon, timezone.localdate() - timedelta(days=1)):
+        AcceptedRisk.objects.create(practice=practice, device=world["device_staff"],
+                                    check_id="PWD-LOCKOUT", reason="logiciel métier",
+                                    owner="Dr Martin", approved_at=timezone.now(),
+                                    expires_on=until)
     agent = Client().get("/api/v1/agent/policy",
                          HTTP_AUTHORIZATION=f"Bearer {world['credential']}")
-    assert agent.json() == {"justified_ports": [
-        {"proto": "tcp", "port": 3389, "reason": "télémaintenance"}]}
+    assert agent.json() == {
+        "justified_ports": [{"proto": "tcp", "port": 3389, "reason": "télémaintenance"}],
+        "accepted_risks": [{"check": "PWD-LOCKOUT", "reason": "logiciel métier",
+                            "until": soon.isoformat()}]}
     actions = set(AuditEvent.objects.filter(practice=practice)
                   .values_list("action", flat=True))
     assert {"person.add", "person.link", "arrival.tick", "departure.record",

@@ -149,8 +149,10 @@ class Policy:
         return reasons
 
     def accepted_on(self, day: datetime.date) -> dict[str, AcceptedRisk]:
-        """Check id -> its acceptance still running on ``day`` (expired ones are ignored)."""
-        return {r.check: r for r in self.accepted_risks if r.until >= day}
+        """Check id -> its acceptance still running on ``day`` (expired ones are ignored; of
+        two for one check, the later)."""
+        return {r.check: r for r in sorted(self.accepted_risks, key=lambda r: r.until)
+                if r.until >= day}
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
