@@ -59,3 +59,23 @@ def test_terminal_report_prints_the_score_method_and_reasons(tmp_path: Path) -> 
     assert all(len(line) <= 100 for line in lines)
     first = next(n for n, line in enumerate(lines) if "Impossible de vérifier" in line)
     assert lines[first].startswith(" " * 16)
+
+
+def test_an_accepted_risk_in_the_policy_file_is_shown_until_it_expires(tmp_path: Path) -> None:
+    """``dentsec audit --policy cabinet.toml``: the failure stays a failure, the report says
+    the practice accepted it and until when; an expired acceptance is not shown."""
+    policy = tmp_path / "cabinet.toml"
+    sample = SAMPLES / "linux-weak-workstation"  # audited 2026-11-29, FW-SSH fails
+    policy.write_text('[[accepted_risks]]\ncheck = "FW-SSH"\n'
+                      'reason = "Accès du prestataire pendant la migration"\n'
+                      'until = 2026-12-31\n'
+                      '[[accepted_risks]]\ncheck = "FW-SMB1"\nreason = "Ancien scanner"\n'
+                      'until = 2026-11-28\n')
+    out = tmp_path / "rapport.txt"
+    res = dentsec("audit", "--evidence", str(sample), "--policy", str(policy),
+                  "--output", str(out), home=tmp_path)
+    assert res.returncode == 1, res.stderr
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert ("Risque accepté jusqu'au 31/12/2026 : Accès du prestataire pendant "
+            "la migration.") in text
+    assert "Ancien scanner" not in text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dentsec.checks.catalog import RULE_NAMES, CheckDef, Remediation, Text
-from dentsec.checks.policy import Policy
+from dentsec.checks.policy import AcceptedRisk, Policy
 from dentsec.facts import Facts
 from dentsec.vocab import Effort, OSFamily, Severity, Status
 
@@ -62,6 +62,8 @@ class Finding:
     """What the practice reads: for unknown and na, why, in a sentence."""
     evidence: tuple[str, ...] = ()
     """What was seen; for unknown and na, the technical detail (not translated)."""
+    accepted: AcceptedRisk | None = None
+    """The practice's running acceptance of this failure (the status stays as seen)."""
 
     def remediation(self, os_family: str) -> Remediation | None:
         return self.check.remediation.get(OSFamily(os_family))

@@ -149,13 +149,14 @@ def test_a_revoked_device_says_so_and_stops_queueing(console_server: ConsoleServ
     assert not config.is_revoked()
 
 
-def test_run_audits_with_the_consoles_planned_ports_as_justified(
+def test_run_audits_with_the_consoles_planned_ports_and_accepted_risks(
         console_server: ConsoleServer, agent_home: Path) -> None:
-    """An approved planned change running today justifies its port in the agent's audit
-    (issue 14): the console sends it down, the report's policy carries it."""
+    """An approved planned change running today justifies its port in the agent's audit,
+    and the device's running accepted risk marks its finding (issue 14): the console sends
+    them down, the workstation's own report carries them; an expired one is left out."""
     import sqlite3
     import zlib
-    from datetime import date
+    from datetime import date, timedelta
 
     _enroll(console_server, "poste-radio")
     db = console_server.home / "server" / "dentsec.sqlite3"
@@ -168,6 +169,15 @@ def test_run_audits_with_the_consoles_planned_ports_as_justified(
             "requested_by, reason, starts_on, ends_on, approved_at, created_at) "
             "VALUES (?, ?, 'tcp', 4242, 'open', 'Dr Martin', 'imagerie', ?, ?, "
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", (practice_id, device_id, today, today))
+        until = (date.today() + timedelta(days=60)).isoformat()
+        gone = (date.today() - timedelta(days=1)).isoformat()
+        for check_id, reason, expires in (("ENC-SYSTEM-DISK", "Poste fixe sous clé", until),
+                                          ("FW-SSH", "Ancien accès", gone)):
+            conn.execute(
+                "INSERT INTO console_acceptedrisk (practice_id, device_id, check_id, reason, "
+                "owner, approved_at, expires_on, created_at) VALUES (?, ?, ?, ?, 'Dr Martin', "
+                "CURRENT_TIMESTAMP, ?, CURRENT_TIMESTAMP)",
+                (practice_id, device_id, check_id, reason, expires))
     result = CliRunner().invoke(main, ["agent", "run"])
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db) as conn:
@@ -175,3 +185,11 @@ def test_run_audits_with_the_consoles_planned_ports_as_justified(
     report = json.loads(zlib.decompress(body, wbits=32 + zlib.MAX_WBITS))
     assert report["policy"]["justified_ports"] == [
         {"port": 4242, "proto": "tcp", "reason": "imagerie"}]
+    assert report["policy"]["accepted_risks"] == [
+        {"check": "ENC-SYSTEM-DISK", "reason": "Poste fixe sous clé", "until": until}]
+    finding = {f["id"]: f for f in report["findings"]}["ENC-SYSTEM-DISK"]
+    if finding["status"] in ("fail", "warn"):  # as this machine is: a pass needs no acceptance
+        assert finding["accepted_risk"] == {"reason": "Poste fixe sous clé", "until": until}
+        assert "Risque accepté jusqu'au" in finding["message"]
+    else:
+        assert "accepted_risk" not in finding

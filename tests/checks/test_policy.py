@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.checks.conftest import good_facts
 
-from dentsec.checks.policy import DisabledCheck, JustifiedPort, Policy, load_policy
+from dentsec.checks.policy import AcceptedRisk, DisabledCheck, JustifiedPort, Policy, load_policy
 from dentsec.checks.runner import evaluate
 from dentsec.errors import DentsecError
 from dentsec.findings import Report
@@ -95,9 +96,9 @@ def test_a_disabled_check_shows_its_reason_in_the_reports(tmp_path: Path) -> Non
 
 TOML_VALUE = st.recursive(
     st.booleans() | st.integers(-10, 100000) | st.floats(-5, 500, allow_nan=False)
-    | st.text(max_size=12),
+    | st.text(max_size=12) | st.dates(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["check", "reason", "port", "proto"]), inner, max_size=3),
+        st.sampled_from(["check", "reason", "port", "proto", "until"]), inner, max_size=3),
     max_leaves=8)
 
 
@@ -116,3 +117,64 @@ def test_any_policy_file_is_a_policy_or_a_clear_error(data: dict[str, object]) -
         for error in exc.errors(include_url=False):
             fr, en = _why(error)
             assert fr and en and "Input should" not in fr
+
+
+def _accepting(tmp_path: Path, until: date) -> Path:
+    f = tmp_path / "cabinet.toml"
+    f.write_text('[[accepted_risks]]\ncheck = "pwd-lockout"\n'
+                 'reason = "Logiciel métier incompatible, remplacé en mars."\n'
+                 f"until = {until.isoformat()}\n")
+    return f
+
+
+def test_an_accepted_risk_is_shown_and_the_failure_stays(tmp_path: Path) -> None:
+    """The audit (CLI) with a policy file accepting a failure: still fail, with the
+    acceptance in the message, the evidence and the JSON report."""
+    facts = good_facts()
+    facts.password_policy.lockout_threshold = 0
+    until = facts.collected_at.date() + timedelta(days=30)
+    policy = load_policy(_accepting(tmp_path, until))
+    assert policy.accepted_risks == (AcceptedRisk("PWD-LOCKOUT",
+                                                  "Logiciel métier incompatible, remplacé en mars.",
+                                                  until),)
+    seen = {f.check.id: f.status for f in evaluate(facts, Policy())}
+    assert seen["PWD-LOCKOUT"] == Status.FAIL, "the fixture must fail this check"
+    report = Report(facts, evaluate(facts, policy), policy)
+    data = json.loads(json_report.render(report, "fr"))
+    finding = {x["id"]: x for x in data["findings"]}["PWD-LOCKOUT"]
+    assert finding["status"] == Status.FAIL
+    assert finding["message"].endswith(
+        f"Risque accepté jusqu'au {until:%d/%m/%Y} : Logiciel métier incompatible, remplacé en mars.")
+    assert finding["accepted_risk"] == {"reason": "Logiciel métier incompatible, remplacé en mars.",
+                                        "until": until.isoformat()}
+    assert f"accepted-risk: until {until.isoformat()}" in finding["evidence"]
+    assert data["policy"]["accepted_risks"][0]["until"] == until.isoformat()
+    assert "risque accepté" in terminal.render(report).lower()
+    english = json.loads(json_report.render(report, "en"))
+    assert f"Risk accepted until {until.isoformat()}" in {
+        x["id"]: x for x in english["findings"]}["PWD-LOCKOUT"]["message"]
+
+
+def test_an_expired_accepted_risk_is_ignored(tmp_path: Path) -> None:
+    facts = good_facts()
+    facts.password_policy.lockout_threshold = 0
+    policy = load_policy(_accepting(tmp_path, facts.collected_at.date() - timedelta(days=1)))
+    data = json.loads(json_report.render(Report(facts, evaluate(facts, policy), policy), "fr"))
+    finding = {x["id"]: x for x in data["findings"]}["PWD-LOCKOUT"]
+    assert finding["status"] == Status.FAIL
+    assert "accepted_risk" not in finding and "accepté" not in finding["message"]
+
+
+@pytest.mark.parametrize(("lines", "names"), [
+    ('check = "PWD-LOCKOUT"\nreason = "x"\nuntil = 2099-01-01', "est trop loin"),
+    ('check = "PWD-NOPE"\nreason = "x"\nuntil = 2020-01-01', "accepted_risks[1].check"),
+    ('check = "PWD-LOCKOUT"\nuntil = 2020-01-01', "« accepted_risks[1].reason » manque"),
+    ('check = "PWD-LOCKOUT"\nreason = "x"\nuntil = "demain"',
+     'accepted_risks[1].until = "demain" : il faut une date AAAA-MM-JJ'),
+])
+def test_a_bad_accepted_risk_is_refused(tmp_path: Path, lines: str, names: str) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text(f"[[accepted_risks]]\n{lines}\n")
+    with pytest.raises(DentsecError) as exc:
+        load_policy(f)
+    assert names in exc.value.fr, exc.value.fr

@@ -65,11 +65,18 @@ def test_team_arrival_and_departure(browser: Any, live_server: Any,  # noqa: F81
     arrival = page.inner_text("#arrival")
     assert "formation de sensibilisation attribuée" in arrival and "docteur" in arrival
     assert "vu dans les rapports" in arrival  # the named account, seen by the agent
+    # their console account (here the lead's, who made a token): its token is to revoke
+    from dentsec.server.console import ingest
+
+    ingest.create_token(practice, by=world["docteur"].user)
+    page.select_option("#id_user-user", str(world["docteur"].user.pk))
+    page.click("#set-user")
     page.fill("#id_leave-leaving_date", timezone.localdate().isoformat())
     page.fill("#id_leave-shared_passwords", "Wi-Fi du cabinet")
     page.click("#record-departure")
     table = page.inner_text("#revocations")
     assert "en attente du prochain rapport" in table and "Wi-Fi du cabinet" in table
+    assert "jeton d'inscription" in table and "à révoquer (Inscrire un poste)" in table
     _fits(page)
     shot(page, f"procedures-person-{width}")
 

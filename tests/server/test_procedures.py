@@ -24,7 +24,7 @@ from dentsec.server.console import (
     records,
     sweep,
 )
-from dentsec.server.console.models import Alert, AuditEvent, Device
+from dentsec.server.console.models import Alert, AuditEvent, Device, EnrollmentToken
 from dentsec.server.console.procedure_models import AcceptedRisk, Person, PlannedChange
 
 from .audits import audit_json
@@ -298,10 +298,19 @@ def test_the_procedures_through_the_api(client: Client, world: dict[str, Any]) -
         content_type="application/json").json()
     assert change["status"] == "waiting"
     assert client.post(f"/api/v1/planned-changes/{change['id']}/approve").json()["approved"]
+    # the device's running accepted risks go down too (not another device's, not expired)
+    soon = timezone.localdate() + timedelta(days=10)
+    for until in (soon, timezone.localdate() - timedelta(days=1)):
+        AcceptedRisk.objects.create(practice=practice, device=world["device_staff"],
+                                    check_id="PWD-LOCKOUT", reason="logiciel métier",
+                                    owner="Dr Martin", approved_at=timezone.now(),
+                                    expires_on=until)
     agent = Client().get("/api/v1/agent/policy",
                          HTTP_AUTHORIZATION=f"Bearer {world['credential']}")
-    assert agent.json() == {"justified_ports": [
-        {"proto": "tcp", "port": 3389, "reason": "télémaintenance"}]}
+    assert agent.json() == {
+        "justified_ports": [{"proto": "tcp", "port": 3389, "reason": "télémaintenance"}],
+        "accepted_risks": [{"check": "PWD-LOCKOUT", "reason": "logiciel métier",
+                            "until": soon.isoformat()}]}
     actions = set(AuditEvent.objects.filter(practice=practice)
                   .values_list("action", flat=True))
     assert {"person.add", "person.link", "arrival.tick", "departure.record",
@@ -394,3 +403,40 @@ def test_a_practice_wide_exception_covers_every_device_and_its_new_reports(
     exceptions_risk.withdraw(risk)
     device.refresh_from_db()
     assert "ENC-SYSTEM-DISK" in device.failing
+
+
+def test_a_departure_lists_the_tokens_of_their_console_account_until_revoked_or_expired(
+        client: Client, world: dict[str, Any], tenants: dict[str, Any]) -> None:
+    """A manager links the person to their console account; the departure then names the
+    enrollment tokens they made or own; each is done once revoked or expired, not by hand."""
+    practice, staff = world["practice"], world["staff"].user
+    made, _ = ingest.create_token(practice, by=staff)
+    owned = EnrollmentToken.objects.get(owner=staff)  # made by the provider for their device
+    elsewhere, _ = ingest.create_token(world["practice2"], by=staff)  # another practice
+    person = Person.objects.create(practice=practice, name="Assistante", role="assistant",
+                                   start_date=timezone.localdate() - timedelta(days=90))
+    login_client(client, world["lead"])
+    page = reverse("console:person", args=[person.pk])
+    stranger = tenants["b"]["staff"].user  # another provider's: not offered, refused
+    assert client.post(page, {"set-user": "1", "user-user": stranger.pk}).status_code == 200
+    person.refresh_from_db()
+    assert person.user is None
+    assert client.post(page, {"set-user": "1", "user-user": staff.pk}).status_code == 302
+    person.refresh_from_db()
+    assert person.user == staff
+    leaving = timezone.localdate().isoformat()
+    assert client.post(page, {"record-departure": "1", "leave-leaving_date": leaving,
+                              "leave-shared_passwords": ""}).status_code == 302
+    items = {i.token: i for i in person.departure.items.filter(kind="enrollment-token")}
+    assert set(items) == {made, owned} and elsewhere not in items
+    assert f"{made.hint}… (#{made.pk})" in client.get(page).content.decode()
+    assert not departures.mark_done(items[made], world["lead"].user)  # not by hand
+    # revoked from the token page: done at the next look; expired: done at the sweep
+    assert client.post(reverse("console:revoke-token", args=[made.pk])).status_code in (200, 302)
+    text = client.get(page).content.decode()
+    assert "révoqué / revoked" in text
+    owned.expires_at = timezone.now() - timedelta(minutes=1)
+    owned.save(update_fields=["expires_at"])
+    sweep.run()
+    done = {i.token_id: i.how for i in person.departure.items.filter(kind="enrollment-token")}
+    assert done == {made.pk: "révoqué / revoked", owned.pk: "expiré / expired"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from dentsec.proc import run as run_program
 from dentsec.vocab import OS_FAMILIES
 
 if TYPE_CHECKING:
+    from dentsec.checks.policy import AcceptedRisk
     from dentsec.scan.model import ScanReport
 
 MAX_REPORT_BYTES = 1024 * 1024
@@ -71,8 +73,25 @@ def enroll(server: str, token: str, name: str | None) -> None:
                   f"Device credential kept in: {where}"))
 
 
-def _audit_report(lang: str, justified: list[dict[str, Any]]) -> bytes:
-    """The audit with the console's planned changes as justified ports (issue 14)."""
+def _accepted(risks: list[dict[str, Any]]) -> list[AcceptedRisk]:
+    """The console's accepted risks that a policy file would take (known check, a date at
+    most 12 months ahead); the others accept nothing."""
+    from dentsec.checks.catalog import load_catalog
+    from dentsec.checks.policy import ACCEPTED_RISK_MAX_AHEAD, AcceptedRisk
+
+    latest = date.today() + ACCEPTED_RISK_MAX_AHEAD
+    out = []
+    for r in risks:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            until = date.fromisoformat(r["until"])
+            if r.get("check") in load_catalog() and until <= latest:
+                out.append(AcceptedRisk(r["check"], str(r.get("reason", ""))[:2000], until))
+    return out
+
+
+def _audit_report(lang: str, fetched: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The audit with the console's planned changes as justified ports and its accepted
+    risks (issue 14)."""
     from dataclasses import replace
 
     from dentsec.backup.identity import record_look
@@ -82,14 +101,16 @@ def _audit_report(lang: str, justified: list[dict[str, Any]]) -> bytes:
     from dentsec.report.json_report import render
 
     ports = [JustifiedPort(port=p["port"], proto=p["proto"], reason=str(p.get("reason", ""))[:200])
-             for p in justified
+             for p in fetched.get("justified_ports", [])
              # what a policy file would refuse justifies nothing
              if isinstance(p.get("port"), int) and 1 <= p["port"] <= 65535
              and p.get("proto") in ("tcp", "udp")]
+    policy = replace(Policy(), justified_ports=tuple(ports),
+                     accepted_risks=tuple(_accepted(fetched.get("accepted_risks", []))))
     # the daily look at the backup disk that BAK-OFFLINE-COPY needs (the audit writes nothing)
     with contextlib.suppress(DentsecError):
         record_look()
-    report = render(audit_live(policy=replace(Policy(), justified_ports=tuple(ports))), lang)
+    report = render(audit_live(policy=policy), lang)
     # The fixes run since (what, when, who, result) travel with the report to the console.
     return attach(report, lang).encode("utf-8")
 
@@ -119,11 +140,11 @@ def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
     if report_file:
         body = report_file.read_bytes()
     else:
-        justified: list[dict[str, Any]] = []
+        fetched: dict[str, list[dict[str, Any]]] = {}
         if not queue_only:
             with client.Uploader(cfg.server, credential) as uploader:
-                justified = uploader.justified_ports()
-        body = _audit_report(cfg.lang, justified)
+                fetched = uploader.policy()
+        body = _audit_report(cfg.lang, fetched)
     if len(body) > MAX_REPORT_BYTES:
         raise DentsecError("Rapport trop volumineux pour être envoyé.",
                            "Report too large to upload.")

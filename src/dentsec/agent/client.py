@@ -89,16 +89,21 @@ class Uploader:
         # 401 (credential unknown), 429, 5xx: keep the report and say why.
         return Outcome.RETRY, _problem(response)
 
-    def justified_ports(self) -> list[dict[str, Any]]:
-        """The ports the console's running planned changes justify on this device (added
-        to the audit's policy); none when the console cannot say (unreachable, older)."""
+    def policy(self) -> dict[str, list[dict[str, Any]]]:
+        """What the console adds to the audit's policy on this device: ``justified_ports``
+        (running planned changes) and ``accepted_risks`` (running exceptions); empty lists
+        when the console cannot say (unreachable, older)."""
         try:
             response = self.client.get("/api/v1/agent/policy")
-            found = response.json().get("justified_ports") if response.status_code == 200 \
-                else None
-        except (httpx.HTTPError, ValueError, AttributeError):
-            return []
-        return [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+            data = response.json() if response.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            data = {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for key in ("justified_ports", "accepted_risks"):
+            found = data.get(key) if isinstance(data, dict) else None
+            out[key] = [x for x in found if isinstance(x, dict)] if isinstance(found, list) \
+                else []
+        return out
 
     def still_revoked(self) -> bool:
         """Asked before auditing a device the console revoked: True unless the console

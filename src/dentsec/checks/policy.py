@@ -15,6 +15,15 @@ A practice or its IT provider overrides any of them with a TOML file
     proto = "tcp"
     reason = "Logiciel de gestion du cabinet (serveur)"
 
+    [[accepted_risks]]
+    check = "BAK-OFFLINE-COPY"
+    reason = "Copie hors site prévue au déménagement du cabinet"
+    until = 2027-03-01
+
+An accepted risk keeps the finding's real status (a failure stays a failure); the reports
+add "risque accepté jusqu'au …" with its reason until that date (at most 12 months ahead),
+then the acceptance is ignored. The console sends a device's accepted risks the same way.
+
 The older ``disabled_checks = ["FW-REMOTE-TOOLS"]`` still works; the reports then say that
 no reason was given. The file is validated as a whole: an unknown key, an unknown check id,
 a value out of its range (length 0, port 99999) is refused with a message naming the key.
@@ -23,6 +32,7 @@ a value out of its range (length 0, port 99999) is refused with a message naming
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import tomllib
 import typing
 from collections.abc import Callable
@@ -63,6 +73,25 @@ class JustifiedPort:
     port: int = bounded(ge=1, le=65535)
     proto: Literal["tcp", "udp"] = "tcp"
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptedRisk:
+    """A failing check the practice knowingly accepts, with why and until when."""
+
+    check: str = bounded(check_ids=True)
+    reason: str = bounded(strip=True)
+    until: datetime.date = bounded()
+
+    def text(self) -> dict[str, str]:
+        """What the finding adds, in French and English (the reason as written)."""
+        day, why = self.until, self.reason.rstrip(". ")
+        return {"fr": f"Risque accepté jusqu'au {day:%d/%m/%Y} : {why}.",
+                "en": f"Risk accepted until {day.isoformat()}: {why}."}
+
+
+ACCEPTED_RISK_MAX_AHEAD = datetime.timedelta(days=366)
+"""An acceptance is reviewed at least yearly (12 months, a leap day included)."""
 
 
 # Names that say a role or a place rather than a person (rule 3: one account per person).
@@ -108,6 +137,7 @@ class Policy:
     disabled_checks: tuple[str, ...] = bounded((), check_ids=True)
     """The older form: ids only (shown with a default reason)."""
     disabled: tuple[DisabledCheck, ...] = ()
+    accepted_risks: tuple[AcceptedRisk, ...] = ()
 
     def disabled_reasons(self) -> dict[str, dict[str, str]]:
         """Check id -> the reason the reports show, in French and English (the practice's
@@ -118,8 +148,17 @@ class Policy:
                                    else DEFAULT_DISABLED_REASON)
         return reasons
 
+    def accepted_on(self, day: datetime.date) -> dict[str, AcceptedRisk]:
+        """Check id -> its acceptance still running on ``day`` (expired ones are ignored; of
+        two for one check, the later)."""
+        return {r.check: r for r in sorted(self.accepted_risks, key=lambda r: r.until)
+                if r.until >= day}
+
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["accepted_risks"] = [{**r, "until": r["until"].isoformat()}
+                                  for r in data["accepted_risks"]]
+        return data
 
 
 _PAIRS = (("update_warn_days", "update_fail_days"), ("backup_warn_days", "backup_fail_days"),
@@ -229,6 +268,8 @@ def _toml(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return repr(value) if isinstance(value, int | float) else "[…]"
 
 
@@ -260,6 +301,9 @@ def _why(error: Any) -> tuple[str, str]:
                 "float_type": ("un nombre", "a number"),
                 "string_type": ("un texte entre guillemets", "a quoted text"),
                 "tuple_type": ("une liste [ … ]", "a list [ … ]"),
+                **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing",
+                                 "date_from_datetime_inexact"),
+                                ("une date AAAA-MM-JJ", "a date YYYY-MM-DD")),
                 "dataclass_type": ("une table [[ … ]]", "a table [[ … ]]"),
                 "dataclass_args_type": ("une table [[ … ]]", "a table [[ … ]]")}
     fr, en = expected.get(kind, ("une autre valeur", "another value"))
@@ -294,5 +338,12 @@ def load_policy(path: Path | None = None) -> Policy:
         if getattr(checked, warn) > getattr(checked, fail):
             raise _bad(path, f"{warn} doit être inférieur ou égal à {fail}.",
                        f"{warn} must be at most {fail}.")
+    latest = datetime.date.today() + ACCEPTED_RISK_MAX_AHEAD
+    for n, risk in enumerate(checked.accepted_risks, 1):
+        if risk.until > latest:
+            raise _bad(path, f"accepted_risks[{n}].until = {risk.until} est trop loin : un "
+                       f"risque s'accepte pour 12 mois au plus (jusqu'au {latest} au plus tard).",
+                       f"accepted_risks[{n}].until = {risk.until} is too far: a risk is "
+                       f"accepted for 12 months at most (until {latest} at the latest).")
     policy: Policy = checked
     return policy

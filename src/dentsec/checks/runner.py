@@ -14,6 +14,8 @@ from dentsec.facts import Facts
 from dentsec.findings import Finding
 from dentsec.vocab import ErrorKind, OSFamily, Status
 
+ACCEPTABLE = (Status.FAIL, Status.WARN)
+"""What a practice can accept a risk for; a pass needs none, an unknown is not yet a risk."""
 CHECK_MODULES = ("rule1_passwords", "rule2_updates", "rule3_accounts", "rule4_backups",
                  "rule5_downloads", "rule6_firewall", "beyond_encryption")
 
@@ -29,6 +31,7 @@ def evaluate(facts: Facts, policy: Policy) -> list[Finding]:
     ctx = Ctx(facts, policy)
     os_family = OSFamily(facts.os.family)
     disabled = policy.disabled_reasons()
+    accepted = policy.accepted_on(facts.collected_at.date())
     findings = []
     for check_id, definition in load_catalog().items():
         if check_id in disabled:
@@ -39,7 +42,14 @@ def evaluate(facts: Facts, policy: Policy) -> list[Finding]:
             continue
         try:
             out = REGISTRY[check_id](ctx)
-            findings.append(Finding(definition, out.status, out.message, out.evidence))
+            risk = accepted.get(check_id) if out.status in ACCEPTABLE else None
+            if risk is None:
+                findings.append(Finding(definition, out.status, out.message, out.evidence))
+                continue
+            note = risk.text()
+            findings.append(Finding(
+                definition, out.status, {lang: f"{out.message[lang]} {note[lang]}" for lang in note},
+                (*out.evidence, f"accepted-risk: until {risk.until.isoformat()}"), risk))
         except Unknown as exc:
             findings.append(Finding(definition, Status.UNKNOWN, unknown_message(exc),
                                     (exc.reason,)))

@@ -43,6 +43,8 @@ def to_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
                 "it": pick(rem.it, lang) if rem else "",
             },
             "measures": list(f.check.measures),
+            **({"accepted_risk": {"reason": f.accepted.reason,
+                                  "until": f.accepted.until.isoformat()}} if f.accepted else {}),
         })
     by_rule = {str(rule or "other"): value for rule, value in report.score.by_rule.items()}
     return {

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,21 +36,21 @@ SEEN = {"disabled": "désactivé / disabled", "removed": "supprimé / removed"}
 
 @transaction.atomic
 def record(person: Person, leaving: date, by: User | None,
-           shared_passwords: list[str] | None = None,
-           token_creator: User | None = None) -> Departure:
+           shared_passwords: list[str] | None = None) -> Departure:
     """The departure and its list: every linked device account, every application
-    account, the shared passwords the person knew, the enrollment tokens they made (when
-    they had a console account: ``token_creator``)."""
+    account, the shared passwords the person knew, the enrollment tokens still usable that
+    they made or own (when linked to their console account)."""
     departure, _ = Departure.objects.update_or_create(
         person=person, defaults={"leaving_date": leaving, "recorded_by": by})
     person.end_date = leaving
     person.save(update_fields=["end_date"])
     have = {(i.kind, i.label) for i in departure.items.all()}
 
-    def add(kind: str, label: str, device: Device | None = None, account: str = "") -> None:
+    def add(kind: str, label: str, device: Device | None = None, account: str = "",
+            token: EnrollmentToken | None = None) -> None:
         if (kind, label) not in have:
             RevocationItem.objects.create(departure=departure, kind=kind, label=label,
-                                          device=device, account=account)
+                                          device=device, account=account, token=token)
             have.add((kind, label))
 
     for pa in person.accounts.select_related("device"):
@@ -60,18 +61,38 @@ def record(person: Person, leaving: date, by: User | None,
     for title in shared_passwords or []:
         if title.strip():
             add(RevocationItem.KIND_SHARED, title.strip()[:255])
-    if token_creator is not None:
-        tokens = EnrollmentToken.objects.filter(practice_id=person.practice_id,
-                                                created_by=token_creator, revoked_at=None,
-                                                expires_at__gt=timezone.now())
+    if person.user_id is not None:
+        tokens = EnrollmentToken.objects.filter(
+            Q(created_by_id=person.user_id) | Q(owner_id=person.user_id),
+            practice_id=person.practice_id, revoked_at=None, expires_at__gt=timezone.now())
         for token in tokens:
-            add(RevocationItem.KIND_TOKEN, token.hint)
+            add(RevocationItem.KIND_TOKEN, f"{token.hint}… (#{token.pk})", token=token)
     return departure
 
 
+def verify_tokens(departure: Departure | None = None) -> None:
+    """Enrollment token items are done once their token is revoked or expired (the proof
+    is the token's own date); a token deleted since is done too, it enrolls nothing."""
+    items = RevocationItem.objects.filter(kind=RevocationItem.KIND_TOKEN, done_at=None)
+    if departure is not None:
+        items = items.filter(departure=departure)
+    now = timezone.now()
+    for item in items.select_related("token"):
+        token = item.token
+        if token is not None and token.revoked_at is None and token.expires_at > now:
+            continue
+        when = (token.revoked_at or token.expires_at) if token is not None else now
+        item.done_at = when
+        item.how = ("révoqué / revoked" if token is not None and token.revoked_at
+                    else "expiré / expired" if token is not None else "supprimé / deleted")
+        item.save(update_fields=["done_at", "how"])
+
+
 def mark_done(item: RevocationItem, by: User | None) -> bool:
-    """By hand, for what the agents cannot see; device accounts are verified by reports."""
-    if item.kind == RevocationItem.KIND_DEVICE or item.done_at is not None:
+    """By hand, for what the console cannot see; device accounts are verified by reports,
+    enrollment tokens by their revocation or expiry."""
+    if item.kind in (RevocationItem.KIND_DEVICE, RevocationItem.KIND_TOKEN) \
+            or item.done_at is not None:
         return False
     item.done_at = timezone.now()
     item.done_by = by
@@ -116,6 +137,7 @@ def _key(item: RevocationItem) -> str:
 def sweep(now: datetime | None = None) -> list[Alert]:
     """Accounts still active (or not verified) 24 h after the leaving date: one alert."""
     now = now or timezone.now()
+    verify_tokens()
     created: list[Alert] = []
     items = (RevocationItem.objects.filter(kind=RevocationItem.KIND_DEVICE, done_at=None,
                                            device__revoked_at=None)

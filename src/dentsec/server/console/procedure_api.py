@@ -197,8 +197,15 @@ class JustifiedPortOut(Schema):
     reason: str
 
 
+class AgentRiskOut(Schema):
+    check: str
+    reason: str
+    until: date
+
+
 class AgentPolicyOut(Schema):
     justified_ports: list[JustifiedPortOut]
+    accepted_risks: list[AgentRiskOut]
 
 
 def _person_out(p: Person) -> dict[str, Any]:
@@ -439,9 +446,14 @@ def exception_action(request: HttpRequest, risk_id: Id, action: str) -> Any:
 
 @agent_router.get("/agent/policy", auth=DeviceAuth(),
                   response={200: AgentPolicyOut, 401: Problem, 403: Problem},
-                  description="Ports justifiés par les changements planifiés en cours "
-                              "(ajoutés à la politique de l'audit). / Ports justified by "
-                              "the running planned changes (added to the audit's policy).")
+                  description="Ports justifiés par les changements planifiés en cours et "
+                              "risques acceptés en cours du poste (ajoutés à la politique de "
+                              "l'audit). / Ports justified by the running planned changes and "
+                              "the device's running accepted risks (added to the audit's "
+                              "policy).")
 def agent_policy(request: HttpRequest) -> Any:
     device: Device = request.auth  # type: ignore[attr-defined]
-    return {"justified_ports": firewall_changes.justified_ports(device)}
+    risks = exceptions_risk.active(device).order_by("check_id", "-expires_on")
+    return {"justified_ports": firewall_changes.justified_ports(device),
+            "accepted_risks": [{"check": r.check_id, "reason": r.reason,
+                                "until": r.expires_on} for r in risks[:200]]}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from dentsec.checks.catalog import load_catalog
 from dentsec.server.console import checks
 from dentsec.server.console.forms import NameField
-from dentsec.server.console.models import Device
+from dentsec.server.console.models import Device, Practice
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -21,6 +22,20 @@ class PersonForm(forms.Form):
         ("practitioner", _("praticien")), ("manager", _("responsable")),
         ("assistant", _("assistant(e)")), ("other", _("autre"))])
     start_date = forms.DateField(label=_("Date d'arrivée"), widget=DATE)
+
+
+class ConsoleUserForm(forms.Form):
+    """Which console account is this person's (their departure lists their tokens)."""
+
+    user = forms.ModelChoiceField(label=_("Son compte sur la console"), required=False,
+                                  queryset=User.objects.none(),
+                                  empty_label=_("aucun (pas de compte)"))
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(profile__practice=practice).order_by("username")
 
 
 class ApplicationForm(forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dentsec.server.console.models import Device, Practice
+from dentsec.server.console.models import Device, EnrollmentToken, Practice
 
 PERSON_ROLES = ["practitioner", "manager", "assistant", "other"]
 RENEWAL_SCOPES = ["all", "admins"]
@@ -37,6 +37,10 @@ class Person(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    """Their console account, when they have one (chosen by a manager): their departure
+    then lists the enrollment tokens they made or own."""
 
     class Meta:
         ordering = ["name"]
@@ -107,6 +111,9 @@ class RevocationItem(models.Model):
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
     account = models.CharField(max_length=255, blank=True, default="")
+    token = models.ForeignKey(EnrollmentToken, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    """For an enrollment token: done once it is revoked or expired."""
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")

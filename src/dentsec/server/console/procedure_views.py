@@ -27,6 +27,7 @@ from dentsec.server.console.models import (
 )
 from dentsec.server.console.procedure_forms import (
     ApplicationForm,
+    ConsoleUserForm,
     DepartureForm,
     PersonForm,
     PlannedChangeForm,
@@ -122,6 +123,15 @@ def person(request: HttpRequest, profile: Profile, member_id: int) -> HttpRespon
         audit.record("person.application", request=request, practice=who.practice,
                      target=f"{who.name}: {app_form.cleaned_data['name']}")
         return redirect("console:person", who.pk)
+    user_form = ConsoleUserForm(request.POST if "set-user" in request.POST else None,
+                                practice=who.practice, prefix="user",
+                                initial={"user": who.user_id})
+    if request.method == "POST" and user_form.is_valid():
+        who.user = user_form.cleaned_data["user"]
+        who.save(update_fields=["user"])
+        audit.record("person.user", request=request, practice=who.practice,
+                     target=f"{who.name} = {who.user.get_username() if who.user else '—'}")
+        return redirect("console:person", who.pk)
     if request.method == "POST" and leave_form.is_valid():
         data = leave_form.cleaned_data
         departures.record(who, data["leaving_date"], _user(request),
@@ -131,8 +141,10 @@ def person(request: HttpRequest, profile: Profile, member_id: int) -> HttpRespon
         return redirect("console:person", who.pk)
     devices = tenancy.active_devices(profile).filter(practice=who.practice)
     departure = Departure.objects.filter(person=who).first()
+    if departure is not None:
+        departures.verify_tokens(departure)
     return render(request, "console/person.html", {
-        "person": who, "app_form": app_form, "leave_form": leave_form,
+        "person": who, "app_form": app_form, "leave_form": leave_form, "user_form": user_form,
         "links": [(pa, people.account_state(pa.device, pa.account))
                   for pa in who.accounts.select_related("device__current_report")],
         "proposals": [p for p in people.proposals(who.practice, devices) if p.person == who],
