@@ -157,8 +157,10 @@ def windows_task(job: Job, at: str, program: str, user: str | None = None,
     actions.set("Context", "Author")
     exec_ = sub(actions, "Exec")
     sub(exec_, "Command", program)
-    words = ["--home", str(home), *job.args] if home is not None else list(job.args)
-    sub(exec_, "Arguments", subprocess.list2cmdline(words))
+    # A job's args are command-line words as written (the PowerShell agent's quoted -File
+    # path among them); only the home folder, which may hold spaces, is quoted here.
+    home_words = [subprocess.list2cmdline(["--home", str(home)])] if home is not None else []
+    sub(exec_, "Arguments", " ".join([*home_words, *job.args]))
     ET.indent(task)
     # schtasks /XML expects UTF-16 with a byte order mark
     text = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
