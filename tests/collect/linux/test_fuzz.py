@@ -129,7 +129,6 @@ def test_json_parsers(value: Any) -> None:
         common_browsers.chromium_auto_open(value)
         _json_or_valueerror(lambda t: backup_status.apply_status(
             Backup(), json.dumps({**value, "schema": STATUS_SCHEMA})), text)
-    backup_status.disk_always_connected(value)
     assert osrelease.pro_status_enrolled(text) in (True, False, None)
     assert osrelease.pro_status_enrolled(osrelease.keep_pro_services(text)) in (True, False, None)
     screen_lock.gnome_lock({screen_lock.IDLE: value, screen_lock.LOCK: value},
