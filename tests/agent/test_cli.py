@@ -156,11 +156,14 @@ def test_run_audits_with_the_consoles_planned_ports_and_accepted_risks(
     them down, the workstation's own report carries them; an expired one is left out."""
     import sqlite3
     import zlib
-    from datetime import date, timedelta
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     _enroll(console_server, "poste-radio")
     db = console_server.home / "server" / "dentsec.sqlite3"
-    today = date.today().isoformat()
+    # the console's days are Paris days: near midnight UTC they differ from this machine's
+    paris_today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    today = paris_today.isoformat()
     with sqlite3.connect(db) as conn:
         device_id, practice_id = conn.execute(
             "SELECT id, practice_id FROM console_device WHERE name = 'poste-radio'").fetchone()
@@ -169,8 +172,8 @@ def test_run_audits_with_the_consoles_planned_ports_and_accepted_risks(
             "requested_by, reason, starts_on, ends_on, approved_at, created_at) "
             "VALUES (?, ?, 'tcp', 4242, 'open', 'Dr Martin', 'imagerie', ?, ?, "
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", (practice_id, device_id, today, today))
-        until = (date.today() + timedelta(days=60)).isoformat()
-        gone = (date.today() - timedelta(days=1)).isoformat()
+        until = (paris_today + timedelta(days=60)).isoformat()
+        gone = (paris_today - timedelta(days=1)).isoformat()
         for check_id, reason, expires in (("ENC-SYSTEM-DISK", "Poste fixe sous clé", until),
                                           ("FW-SSH", "Ancien accès", gone)):
             conn.execute(

@@ -22,10 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(device: Device, *, days_ago: float, score: int | None = None,
-           name: str = "report-windows.json", failing: tuple[str, ...] = ()) -> None:
-    """A report audited ``days_ago`` days ago by a device whose clock is right."""
+           name: str = "report-windows.json", failing: tuple[str, ...] = (),
+           at: datetime | None = None) -> None:
+    """A report audited ``days_ago`` days before ``at`` (default: now) by a device whose
+    clock is right."""
     data = load_report(name)
-    at = timezone.now() - timedelta(days=days_ago)
+    at = (at or timezone.now()) - timedelta(days=days_ago)
     data["generated_at"] = at.isoformat()
     if score is not None:
         data["score"]["overall"] = score
@@ -47,12 +49,14 @@ def last_value(page: str, chart_id: str) -> str:
 def test_one_row_per_device_and_day_the_latest_report_of_the_day_wins(
         tenants: dict[str, Any]) -> None:
     device = tenants["a"]["device_shared"]
-    upload(device, days_ago=3.1, score=40)
-    upload(device, days_ago=3.0, score=60)
-    upload(device, days_ago=3.2, score=10)  # a late one from the offline queue: older
+    # the three reports of day -3 fall on the same Paris day whatever the hour now
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    upload(device, days_ago=3.1, score=40, at=noon)
+    upload(device, days_ago=3.0, score=60, at=noon)
+    upload(device, days_ago=3.2, score=10, at=noon)  # a late one from the offline queue: older
     upload(device, days_ago=1, score=70)
     rows = {r.day: r for r in DailyScore.objects.filter(device=device)}
-    day3 = timezone.localdate(timezone.now() - timedelta(days=3))
+    day3 = (noon - timedelta(days=3)).date()
     assert rows[day3].score == 60 and rows[day3].rule_4 == 60
     assert len(rows) == 3  # the fixture's report of today, day -3 and day -1
 
