@@ -234,7 +234,8 @@ def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool) ->
         click.echo(text)
         answer = click.prompt(tr("Appliquer ce correctif (o), le refuser (n), ou décider plus "
                                  "tard (Entrée) ?", "Apply this fix (y), refuse it (n), or "
-                                 "decide later (Enter)?"), default="", show_default=False)
+                                 "decide later (Enter)?"), default="", show_default=False,
+                              prompt_suffix=" ")
         choice = answer.strip().lower()
         if choice in ("o", "oui", "y", "yes"):
             with store.locked():
