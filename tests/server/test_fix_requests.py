@@ -263,3 +263,19 @@ def test_hostile_history_fields_are_refused_or_bounded(client: Client,
            fix_history=[_run(made, "failed", message="<script>alert(1)</script>")])
     page = client.get(f"/poste/{device.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_hourly_sweep_expires_open_requests(client: Client, tenants: dict[str, Any],
+                                                smtp: Any) -> None:
+    from dentsec.server.console import sweep
+
+    device = _linux_device(client, tenants)
+    login_client(client, tenants["a"]["lead"])
+    _ask(client, device)
+    made = FixRequest.objects.get()
+    sweep.run(made.expires_at - timedelta(seconds=1))
+    made.refresh_from_db()
+    assert made.status == "pending"
+    sweep.run(made.expires_at + timedelta(seconds=1))
+    made.refresh_from_db()
+    assert made.status == "expired" and made.closed_at is not None

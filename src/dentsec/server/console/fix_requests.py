@@ -76,11 +76,14 @@ def fix_name(check_id: str, os_family: str) -> str | None:
     return found[0] if found else None
 
 
-def expire(now: datetime | None = None) -> int:
-    """Open requests past their time are expired (hourly sweep, and before any listing)."""
+def expire(now: datetime | None = None, device: Device | None = None) -> int:
+    """Open requests past their time are expired: all of them by the hourly sweep, one
+    device's before its requests are listed or handed to its agent."""
     now = now or timezone.now()
-    return FixRequest.objects.filter(status__in=OPEN, expires_at__lte=now).update(
-        status=EXPIRED, closed_at=now)
+    found = FixRequest.objects.filter(status__in=OPEN, expires_at__lte=now)
+    if device is not None:
+        found = found.filter(device=device)
+    return found.update(status=EXPIRED, closed_at=now)
 
 
 def offer(device: Device, check_id: str) -> Offer:
@@ -91,7 +94,7 @@ def offer(device: Device, check_id: str) -> Offer:
         return Offer(name, "revoked")
     if device.agent_kind != AGENT_WITH_FIXES:
         return Offer(name, "agent")
-    expire()
+    expire(device=device)
     found = device.fix_requests.filter(check_id=check_id, status__in=OPEN).first()
     return Offer(name, "open" if found else "", found)
 
@@ -121,7 +124,7 @@ def cancel(request: FixRequest) -> bool:
 
 def for_page(device: Device, check_id: str | None = None) -> list[FixRequest]:
     """The device's requests, newest first (of one check when given)."""
-    expire()
+    expire(device=device)
     found = device.fix_requests.select_related("device")
     if check_id is not None:
         found = found.filter(check_id=check_id)
@@ -132,7 +135,7 @@ def deliver(device: Device) -> tuple[list[dict[str, Any]], list[int]]:
     """What the agent is handed: the open requests (marked delivered) and the ids of
     delivered ones withdrawn since (cancelled, expired), for it to drop."""
     now = timezone.now()
-    expire(now)
+    expire(now, device)
     open_ = list(device.fix_requests.filter(status__in=OPEN).order_by("created_at")[:20])
     FixRequest.objects.filter(pk__in=[r.pk for r in open_ if r.status == PENDING]).update(
         status=DELIVERED, delivered_at=now)
