@@ -165,7 +165,9 @@ def test_asked_confirmed_applied_and_reported(world: dict[str, Any]) -> None:
     assert "PWD-MIN-LENGTH est maintenant réussi" in out
     assert station.verdict() == "pass"
     history = json.loads(station.cli("fix", "--history", "--format", "json").output)
-    assert [f["status"] for f in history["fixes"]] == ["applied"]
+    assert [(f["status"], f["request"]) for f in history["fixes"]] == [("applied", asked.pk)]
+    told = station.cli("fix", "--history").output
+    assert f"(demandé depuis la console : demande n° {asked.pk})" in told
     # Nothing left to answer.
     assert "Aucune correction demandée depuis la console." in station.fix_requests()[1]
 
@@ -261,5 +263,15 @@ def test_no_terminal_no_fix(world: dict[str, Any]) -> None:
                              text=True, env=station.env(), timeout=120, check=False)
     assert english.returncode == 2
     assert "applied only with the agreement of a person at the workstation" in english.stderr
+    # --dry-run needs no terminal: the preview only, nothing answered.
+    preview = subprocess.run([DENTSEC, "fix", "--requests", "--root", str(station.tree),
+                              "--dry-run"], stdin=subprocess.DEVNULL, capture_output=True,
+                             text=True, env=station.env(), timeout=120, check=False)
+    assert preview.returncode == 0, preview.stderr
+    assert "Ce qui va changer :" in preview.stdout
+    assert "Aperçu seulement (--dry-run) : rien n'a été modifié." in preview.stdout
     assert snapshot_tree(station.tree) == before
     assert [r.id for r in console_requests.pending()] == [asked.pk]
+    status = station.cli("agent", "status").output
+    assert "Corrections demandées par la console, à confirmer au poste (dentsec fix " \
+        "--requests) : 1" in status

@@ -268,6 +268,14 @@ def status() -> None:
                   f"Device: {cfg.device_name} (#{cfg.device_id}), practice “{cfg.practice}”"))
     click.echo(tr(f"Rapports en attente : {len(queue.pending())}",
                   f"Reports waiting: {len(queue.pending())}"))
+    from dentsec.fix.console_requests import pending
+
+    asked = [r for r in pending() if not r.expired()]
+    if asked:
+        click.echo(tr(f"Corrections demandées par la console, à confirmer au poste "
+                      f"(dentsec fix --requests) : {len(asked)}",
+                      f"Fixes asked by the console, to confirm at the workstation "
+                      f"(dentsec fix --requests): {len(asked)}"))
     if config.is_revoked():
         click.echo(tr(REVOKED_FR, REVOKED_EN))
 

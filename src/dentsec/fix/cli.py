@@ -141,7 +141,8 @@ def _history(fmt: str) -> None:
     records = store.history()
     if fmt == "json":
         keys = ("id", "fix", "check", "os", "root", "who", "started_at", "finished_at",
-                "status", "verdict_before", "verdict_after", "message", "undone_at")
+                "status", "verdict_before", "verdict_after", "message", "undone_at",
+                "request")
         click.echo(json.dumps({"schema": "dentsec.fix-history/1",
                                "fixes": [{k: r.get(k) for k in keys} for r in records]},
                               ensure_ascii=False, indent=2))
@@ -159,6 +160,9 @@ def _history(fmt: str) -> None:
                    f"{before} → {after}  {r['who']}{where}")
         if r.get("message"):
             click.echo(f"    {pick(r['message'])}")
+        if isinstance(r.get("request"), int):
+            click.echo(tr(f"    (demandé depuis la console : demande n° {r['request']})",
+                          f"    (asked from the console: request #{r['request']})"))
 
 
 NO_TERMINAL_FR = ("Les corrections demandées depuis la console ne s'appliquent qu'avec l'accord "
@@ -189,15 +193,17 @@ def _prepare_request(check: str, request: int, root: str, policy: Policy, device
         flow.apply, prepared)
 
 
-def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool) -> None:
+def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool,
+                     dry_run: bool) -> None:
     """Each fix asked from the console: who asked, the same preview as `dentsec fix CHECK`,
-    then apply (the usual flow, recorded with the request id), refuse, or later."""
+    then apply (the usual flow, recorded with the request id), refuse, or later. With
+    --dry-run: the previews only (no question, nothing answered or dropped)."""
     from dentsec.fix import console_requests, store
     from dentsec.fix.model import Refused
     from dentsec.host.live import current_os_family
 
     # The whole point is that a person at the workstation agrees: never unattended.
-    if yes or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not dry_run and (yes or not (sys.stdin.isatty() and sys.stdout.isatty())):
         raise DentsecError(NO_TERMINAL_FR, NO_TERMINAL_EN)
     waiting = console_requests.pending()
     if not waiting:
@@ -209,7 +215,8 @@ def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool) ->
     for req in waiting:
         asked = req.requested_at.astimezone().strftime("%d/%m/%Y %H:%M")
         if req.expired():
-            console_requests.drop(req.id)
+            if not dry_run:
+                console_requests.drop(req.id)
             until = req.expires_at.astimezone().strftime("%d/%m/%Y %H:%M")
             click.echo(tr(f"La demande n° {req.id} ({req.check}, par {req.requested_by}) a "
                           f"expiré le {until} : elle est retirée, rien n'a été modifié.",
@@ -227,11 +234,17 @@ def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool) ->
             # Cannot be done safely here: the console is told why, nothing changed.
             click.echo(tr(f"Impossible ici : {exc.fr}", f"Not possible here: {exc.en}"),
                        err=True)
+            if dry_run:
+                continue
             console_requests.record_answer(req, "not-started", script_os or "linux", root,
                                            None, exc.fr + " Rien n'a été modifié.",
                                            exc.en + " Nothing was changed.")
             continue
         click.echo(text)
+        if dry_run:
+            click.echo(tr("Aperçu seulement (--dry-run) : rien n'a été modifié.",
+                          "Preview only (--dry-run): nothing was changed."))
+            continue
         answer = click.prompt(tr("Appliquer ce correctif (o), le refuser (n), ou décider plus "
                                  "tard (Entrée) ?", "Apply this fix (y), refuse it (n), or "
                                  "decide later (Enter)?"), default="", show_default=False,
@@ -255,6 +268,8 @@ def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool) ->
         else:
             click.echo(tr("Gardée pour plus tard : rien n'a été modifié.",
                           "Kept for later: nothing was changed."))
+    if dry_run:
+        return
     click.echo("\n" + tr("La réponse part vers la console avec le prochain rapport (ou dès "
                           "maintenant : dentsec agent run).",
                           "The answer goes to the console with the next report (or now: "
@@ -331,7 +346,7 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, requ
         return
     policy = load_policy(policy_file)
     if requests:
-        _answer_requests(target_root, policy, device_wide, yes)
+        _answer_requests(target_root, policy, device_wide, yes, dry_run)
         return
     if undo_id:
         folder, record, text = flow.undo_preview(undo_id, policy)
