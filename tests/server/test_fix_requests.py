@@ -279,3 +279,15 @@ def test_the_hourly_sweep_expires_open_requests(client: Client, tenants: dict[st
     sweep.run(made.expires_at + timedelta(seconds=1))
     made.refresh_from_db()
     assert made.status == "expired" and made.closed_at is not None
+
+
+def test_a_passing_check_is_not_asked_for(client: Client, tenants: dict[str, Any]) -> None:
+    device = _linux_device(client, tenants)
+    login_client(client, tenants["a"]["lead"])
+    status = next(f["status"] for f in device.current_report.findings
+                  if f["id"] == "PWD-LOCKOUT")
+    assert status == "pass"  # in the fixture; linux-faillock would fix it
+    page = client.get(f"/poste/{device.pk}/corriger/PWD-LOCKOUT/").content.decode()
+    assert "Ce contrôle n'est pas à corriger sur ce poste." in page
+    assert client.post(f"/poste/{device.pk}/corriger/PWD-LOCKOUT/demander/").status_code == 404
+    assert not FixRequest.objects.exists()
