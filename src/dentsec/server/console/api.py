@@ -320,8 +320,10 @@ class FixRequestsOut(Schema):
 @agent_router.get("/agent/fix-requests", auth=DeviceAuth(),
                   response={200: FixRequestsOut, 401: Problem, 403: Problem})
 def agent_fix_requests(request: HttpRequest) -> dict[str, Any]:
-    """Issue 16: the agent only stores these; nothing is applied without the person at the
-    workstation (the answer comes back in the next report's fix_history)."""
+    """Corrections demandées depuis la console : l'agent les garde, la personne au poste
+    les accepte ou les refuse, la réponse revient dans fix_history du rapport suivant. /
+    Fixes asked from the console: the agent keeps them, the person at the workstation
+    accepts or refuses, the answer comes back in the next report's fix_history."""
     from dentsec.server.console import fix_requests
 
     device: Device = request.auth  # type: ignore[attr-defined]
