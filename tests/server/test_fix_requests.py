@@ -291,3 +291,17 @@ def test_a_passing_check_is_not_asked_for(client: Client, tenants: dict[str, Any
     assert "Ce contrôle n'est pas à corriger sur ce poste." in page
     assert client.post(f"/poste/{device.pk}/corriger/PWD-LOCKOUT/demander/").status_code == 404
     assert not FixRequest.objects.exists()
+
+
+def test_a_windows_device_with_the_dentsec_agent_is_offered_its_script_fix(
+        client: Client, tenants: dict[str, Any]) -> None:
+    a = tenants["a"]
+    body = report_bytes(at=days_ago(0))  # the Windows fixture: FW-SMB1 fails
+    assert client.post("/api/v1/agent/reports", body, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {a['credential']}").status_code == 201
+    device = Device.objects.get(pk=a["device_staff"].pk)
+    login_client(client, a["lead"])
+    page = client.get(f"/poste/{device.pk}/corriger/FW-SMB1/").content.decode()
+    assert "windows-smb1-off" in page and 'id="ask-fix"' in page
+    _ask(client, device, "FW-SMB1")
+    assert FixRequest.objects.get().fix_name == "windows-smb1-off"
