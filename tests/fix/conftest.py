@@ -4,19 +4,16 @@ a private DENTSEC_HOME, the CLI in-process and a byte-exact tree snapshot."""
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.fix.support import MACHINE_UNITS, make_weak_tree
+from tests.fix.support import MACHINE_UNITS, Snapshot, make_weak_tree, snapshot_tree
 
 from dentsec.cli import main
 from dentsec.engine import audit_live
 from dentsec.i18n import set_language
-
-Snapshot = dict[str, tuple[str, bytes | str, int]]
 
 
 @pytest.fixture(autouse=True)
@@ -40,21 +37,7 @@ def weak(tmp_path: Path) -> Path:
 @pytest.fixture
 def snapshot() -> Callable[[Path], Snapshot]:
     """Every file, link and folder of a tree: kind, bytes or link target, mode."""
-    def take(root: Path) -> Snapshot:
-        out: Snapshot = {}
-        for folder, dirs, files in os.walk(root):
-            for name in dirs + files:
-                path = Path(folder) / name
-                rel = str(path.relative_to(root))
-                info = path.lstat()
-                if stat.S_ISLNK(info.st_mode):
-                    out[rel] = ("link", os.readlink(path), 0)
-                elif stat.S_ISDIR(info.st_mode):
-                    out[rel] = ("dir", "", stat.S_IMODE(info.st_mode))
-                else:
-                    out[rel] = ("file", path.read_bytes(), stat.S_IMODE(info.st_mode))
-        return out
-    return take
+    return snapshot_tree
 
 
 @pytest.fixture

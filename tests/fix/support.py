@@ -6,7 +6,9 @@ stanza from the recorded Debian 12 excerpt)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -16,6 +18,7 @@ MACHINE_UNITS = ("/lib/systemd/system/apt-daily.timer",
                  "/lib/systemd/system/apt-daily-upgrade.timer",
                  "/usr/lib/systemd/system/nftables.service")
 PAM_DIR = "lib/x86_64-linux-gnu/security"
+Snapshot = dict[str, tuple[str, bytes | str, int]]
 
 
 def stanza(name: str) -> str:
@@ -40,3 +43,20 @@ def make_weak_tree(tree: Path) -> Path:
     status.write_text(status.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
                       + stanza("nftables"), encoding="utf-8")
     return tree
+
+
+def snapshot_tree(root: Path) -> Snapshot:
+    """Every file, link and folder of a tree: kind, bytes or link target, mode."""
+    out: Snapshot = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            rel = str(path.relative_to(root))
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                out[rel] = ("link", os.readlink(path), 0)
+            elif stat.S_ISDIR(info.st_mode):
+                out[rel] = ("dir", "", stat.S_IMODE(info.st_mode))
+            else:
+                out[rel] = ("file", path.read_bytes(), stat.S_IMODE(info.st_mode))
+    return out

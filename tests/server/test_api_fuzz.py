@@ -59,3 +59,39 @@ def test_no_server_error(case: Case, credentials: dict[str, Any]) -> None:
     response = case.call(**credentials)
     assert response.status_code < 500, (case.method, case.formatted_path,
                                         response.status_code, response.text[:500])
+
+
+
+@pytest.mark.django_db(transaction=False)
+def test_fix_requests_answer_as_documented(tenants: dict[str, Any]) -> None:
+    """Issue 16: with a request waiting (and one withdrawn), the agent's route answers what
+    the OpenAPI document says, and a revoked device gets its 403 (the fuzzing above covers
+    the route's other inputs)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dentsec.server.console.fix_request_models import FixRequest
+    from dentsec.server.console.models import Device
+
+    device = tenants["a"]["device_staff"]
+    Device.objects.filter(pk=device.pk).update(agent_kind="python")
+    now = timezone.now()
+    FixRequest.objects.create(device=device, check_id="PWD-MIN-LENGTH",
+                              fix_name="windows-password-policy", requested_by_name="lead_a",
+                              expires_at=now + timedelta(days=14))
+    FixRequest.objects.create(device=device, check_id="FW-SMB1", fix_name="windows-smb1-off",
+                              requested_by_name="lead_a", status="cancelled",
+                              expires_at=now + timedelta(days=14), delivered_at=now,
+                              closed_at=now)
+    operation = schema["/api/v1/agent/fix-requests"]["GET"]
+    auth = {"headers": {"Authorization": f"Bearer {tenants['a']['credential']}"}}
+    response = operation.Case().call(**auth)
+    assert response.status_code == 200
+    operation.validate_response(response)
+    assert [r["check"] for r in response.json()["requests"]] == ["PWD-MIN-LENGTH"]
+    assert len(response.json()["withdrawn"]) == 1
+    Device.objects.filter(pk=device.pk).update(revoked_at=now)
+    revoked = operation.Case().call(**auth)
+    assert revoked.status_code == 403
+    operation.validate_response(revoked)

@@ -30,7 +30,8 @@ PUBLIC = {"/i18n/setlang/", "/api/openapi.json", "/api/docs", "/api/v1/enroll",
           "/premier-demarrage/", "/connexion/", "/deconnexion/", "/connexion/code/",
           "/compte/double-authentification/", "/compte/double-authentification/qr.svg",
           "/api/v1/agent/reports", "/api/v1/agent/me", "/api/v1/agent/evidence",
-          "/api/v1/agent/policy", "/agent/dentsec-agent.ps1"}
+          "/api/v1/agent/policy", "/agent/dentsec-agent.ps1",
+          "/api/v1/agent/fix-requests"}
 
 
 def _django_routes() -> list[str]:
@@ -81,6 +82,14 @@ def _foreign(world: dict[str, Any]) -> dict[str, Any]:
                                             "b", "b", today + timedelta(days=30), None)
         b["change"] = firewall_changes.plan(b["device_staff"], "tcp", 3389, "open", "b", "b",
                                             today, today, None)
+        # -- a fix asked from the console (issue 16) --
+        from dentsec.server.console.fix_request_models import FixRequest
+
+        # its agent could take one: only the tenant check can refuse a request from outside
+        Device.objects.filter(pk=b["device_staff"].pk).update(agent_kind="python")
+        b["fix_request"] = FixRequest.objects.create(
+            device=b["device_staff"], check_id="FW-SMB1", fix_name="windows-smb1-off",
+            requested_by_name="admin_b", expires_at=timezone.now() + timedelta(days=14))
     return b
 
 
@@ -99,7 +108,8 @@ def _fill(route: str, world: dict[str, Any]) -> str:
               "action": "acquitter", "module_id": "M-PASSWORDS", "name": "dentsec-agent.ps1",
               # procedures (issue 14)
               "member_id": b["member"].pk, "item_id": b["departure"].items.get().pk,
-              "risk_id": b["risk"].pk, "change_id": b["change"].pk, "item": "awareness"}
+              "risk_id": b["risk"].pk, "change_id": b["change"].pk, "item": "awareness",
+              "request_id": b["fix_request"].pk}  # issue 16
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -201,6 +211,10 @@ def test_foreign_objects_are_untouched(client: Client, tenants: dict[str, Any]) 
     assert (practice.persons.count(), practice.accepted_risks.count(),
             practice.planned_changes.count()) == (1, 1, 1)
     assert not hasattr(practice, "procedure_policy")  # no renewal policy set from outside
+    # issue 16: no fix asked of tenant b's devices, none cancelled
+    b["fix_request"].refresh_from_db()
+    assert b["fix_request"].status == "pending"
+    assert b["device_staff"].fix_requests.count() == 1
     # Once revoked, neither restored nor archived nor renamed from outside.
     Device.objects.filter(pk=b["device_staff"].pk).update(revoked_at=timezone.now())
     _post_everywhere(client, tenants)

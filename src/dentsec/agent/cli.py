@@ -89,7 +89,8 @@ def _accepted(risks: list[dict[str, Any]]) -> list[AcceptedRisk]:
     return out
 
 
-def _audit_report(lang: str, fetched: dict[str, list[dict[str, Any]]]) -> bytes:
+def _audit_report(lang: str, fetched: dict[str, list[dict[str, Any]]],
+                  root: Path | None = None) -> bytes:
     """The audit with the console's planned changes as justified ports and its accepted
     risks (issue 14)."""
     from dataclasses import replace
@@ -110,7 +111,7 @@ def _audit_report(lang: str, fetched: dict[str, list[dict[str, Any]]]) -> bytes:
     # the daily look at the backup disk that BAK-OFFLINE-COPY needs (the audit writes nothing)
     with contextlib.suppress(DentsecError):
         record_look()
-    report = render(audit_live(policy=policy), lang)
+    report = render(audit_live(root=str(root) if root else None, policy=policy), lang)
     # The fixes run since (what, when, who, result) travel with the report to the console.
     return attach(report, lang).encode("utf-8")
 
@@ -123,9 +124,13 @@ def _audit_report(lang: str, fetched: dict[str, list[dict[str, Any]]]) -> bytes:
 @click.option("--scan", "with_scan", is_flag=True,
               help="Puis lancer le scan du réseau si la console l'a confié à ce poste / "
                    "then run the network scan if the console assigned it to this machine.")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Auditer une arborescence Linux hors ligne (disque monté) "
+                                 "au lieu de ce poste / audit an offline Linux tree.")
 @lang_option
 @handle_errors
-def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
+def run(report_file: Path | None, queue_only: bool, with_scan: bool,
+        root: Path | None) -> None:
     """Audite ce poste et envoie le rapport (gardé en file si le serveur est injoignable).
 
     Audits this machine and uploads the report (queued while the server is unreachable).
@@ -144,7 +149,7 @@ def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
         if not queue_only:
             with client.Uploader(cfg.server, credential) as uploader:
                 fetched = uploader.policy()
-        body = _audit_report(cfg.lang, fetched)
+        body = _audit_report(cfg.lang, fetched, root)
     if len(body) > MAX_REPORT_BYTES:
         raise DentsecError("Rapport trop volumineux pour être envoyé.",
                            "Report too large to upload.")
@@ -167,6 +172,10 @@ def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
                       f"{result.refused} — {result.error}",
                       f"Refused by the server (kept in {queue.refused_dir()}): "
                       f"{result.refused} — {result.error}"), err=True)
+    if not result.left:
+        # After the upload, so that the answers it carries close their requests first.
+        with client.Uploader(cfg.server, credential) as uploader:
+            _store_fix_requests(uploader.fix_requests())
     if with_scan and not result.left:
         # The daily job (issue 18): only a plan the console names, never a guessed target;
         # a refused report does not stop the scan, which is a separate upload.
@@ -183,6 +192,25 @@ def run(report_file: Path | None, queue_only: bool, with_scan: bool) -> None:
                       f"Server unreachable, reports will be sent later: {result.error}"),
                    err=True)
         sys.exit(EXIT_UNREACHABLE)
+
+
+def _store_fix_requests(sent: dict[str, Any] | None) -> None:
+    """Keep the fixes asked from the console for the person at the workstation (issue 16):
+    an unattended run never applies anything, it only says what is waiting."""
+    from dentsec.fix import console_requests
+
+    if sent is None:
+        return
+    waiting = console_requests.receive(sent.get("requests"), sent.get("withdrawn"))
+    if not waiting:
+        return
+    who = ", ".join(sorted({r.requested_by for r in waiting}))
+    checks = ", ".join(r.check for r in waiting)
+    n = len(waiting)
+    click.echo(tr(f"{n} correction{'s' if n > 1 else ''} demandée{'s' if n > 1 else ''} par "
+                  f"{who} ({checks}) : lancez « dentsec fix --requests » sur ce poste.",
+                  f"{n} fix{'es' if n > 1 else ''} asked by {who} ({checks}): run "
+                  "`dentsec fix --requests` on this workstation."))
 
 
 @agent.command("scan")
@@ -240,6 +268,14 @@ def status() -> None:
                   f"Device: {cfg.device_name} (#{cfg.device_id}), practice “{cfg.practice}”"))
     click.echo(tr(f"Rapports en attente : {len(queue.pending())}",
                   f"Reports waiting: {len(queue.pending())}"))
+    from dentsec.fix.console_requests import pending
+
+    asked = [r for r in pending() if not r.expired()]
+    if asked:
+        click.echo(tr(f"Corrections demandées par la console, à confirmer au poste "
+                      f"(dentsec fix --requests) : {len(asked)}",
+                      f"Fixes asked by the console, to confirm at the workstation "
+                      f"(dentsec fix --requests): {len(asked)}"))
     if config.is_revoked():
         click.echo(tr(REVOKED_FR, REVOKED_EN))
 

@@ -105,6 +105,17 @@ class Uploader:
                 else []
         return out
 
+    def fix_requests(self) -> dict[str, Any] | None:
+        """The fixes asked from the console for this workstation (issue 16): ``requests``
+        and ``withdrawn`` as the console sent them, to be checked by the caller; None when
+        the console cannot say (unreachable, older, refused)."""
+        try:
+            response = self.client.get("/api/v1/agent/fix-requests")
+            data = response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
     def still_revoked(self) -> bool:
         """Asked before auditing a device the console revoked: True unless the console
         now accepts it again (an unreachable console changes nothing)."""

@@ -18,7 +18,7 @@ from dentsec.fix.scripts.model import ScriptFix
 from dentsec.i18n import pick, tr
 
 if TYPE_CHECKING:
-    from dentsec.fix.flow import Outcome
+    from dentsec.fix.flow import Outcome, Verdict
 
 EXIT_NOT_FIXED = 1
 
@@ -141,7 +141,8 @@ def _history(fmt: str) -> None:
     records = store.history()
     if fmt == "json":
         keys = ("id", "fix", "check", "os", "root", "who", "started_at", "finished_at",
-                "status", "verdict_before", "verdict_after", "message", "undone_at")
+                "status", "verdict_before", "verdict_after", "message", "undone_at",
+                "request")
         click.echo(json.dumps({"schema": "dentsec.fix-history/1",
                                "fixes": [{k: r.get(k) for k in keys} for r in records]},
                               ensure_ascii=False, indent=2))
@@ -159,6 +160,122 @@ def _history(fmt: str) -> None:
                    f"{before} → {after}  {r['who']}{where}")
         if r.get("message"):
             click.echo(f"    {pick(r['message'])}")
+        if isinstance(r.get("request"), int):
+            click.echo(tr(f"    (demandé depuis la console : demande n° {r['request']})",
+                          f"    (asked from the console: request #{r['request']})"))
+
+
+NO_TERMINAL_FR = ("Les corrections demandées depuis la console ne s'appliquent qu'avec l'accord "
+                  "d'une personne au poste : lancez « dentsec fix --requests » dans un "
+                  "terminal, sur ce poste (--yes ne vaut pas pour elles). Rien n'a été modifié.")
+NO_TERMINAL_EN = ("Fixes asked from the console are applied only with the agreement of a person "
+                  "at the workstation: run `dentsec fix --requests` in a terminal, on this "
+                  "workstation (--yes does not apply to them). Nothing was changed.")
+
+
+def _prepare_request(check: str, request: int, root: str, policy: Policy, device_wide: bool,
+                     script_os: str | None) -> tuple[Verdict, str, str, Callable[[], Outcome]]:
+    """As `dentsec fix CHECK` prepares it: (verdict now, preview, fix name, apply)."""
+    from dataclasses import replace
+    from functools import partial
+
+    from dentsec.fix import flow
+
+    if script_os is not None:
+        from dentsec.fix.scripts import runner
+
+        script = replace(runner.prepare(check, script_os, policy), request=request)
+        return script.before, runner.preview(script), script.fix.name, partial(
+            runner.apply, script, policy)
+    prepared = flow.prepare(check, root, policy, device_wide, _user())
+    prepared.request = request
+    return prepared.before, flow.preview(prepared), prepared.fix.name, partial(
+        flow.apply, prepared)
+
+
+def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool,
+                     dry_run: bool) -> None:
+    """Each fix asked from the console: who asked, the same preview as `dentsec fix CHECK`,
+    then apply (the usual flow, recorded with the request id), refuse, or later. With
+    --dry-run: the previews only (no question, nothing answered or dropped)."""
+    from dentsec.fix import console_requests, store
+    from dentsec.fix.model import Refused
+    from dentsec.host.live import current_os_family
+
+    # The whole point is that a person at the workstation agrees: never unattended.
+    if not dry_run and (yes or not (sys.stdin.isatty() and sys.stdout.isatty())):
+        raise DentsecError(NO_TERMINAL_FR, NO_TERMINAL_EN)
+    waiting = console_requests.pending()
+    if not waiting:
+        click.echo(tr("Aucune correction demandée depuis la console.",
+                      "No fix asked from the console."))
+        return
+    not_fixed = False
+    script_os = current_os_family() if root == "/" and current_os_family() != "linux" else None
+    for req in waiting:
+        asked = req.requested_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        if req.expired():
+            if not dry_run:
+                console_requests.drop(req.id)
+            until = req.expires_at.astimezone().strftime("%d/%m/%Y %H:%M")
+            click.echo(tr(f"La demande n° {req.id} ({req.check}, par {req.requested_by}) a "
+                          f"expiré le {until} : elle est retirée, rien n'a été modifié.",
+                          f"Request #{req.id} ({req.check}, by {req.requested_by}) expired on "
+                          f"{until}: it is dropped, nothing was changed."))
+            continue
+        click.echo("\n" + tr(f"Demande n° {req.id} de {req.requested_by}, le {asked} : "
+                              f"corriger {req.check}",
+                              f"Request #{req.id} from {req.requested_by}, on {asked}: fix "
+                              f"{req.check}"))
+        try:
+            before, text, fix_name, apply = _prepare_request(req.check, req.id, root, policy,
+                                                             device_wide, script_os)
+        except Refused as exc:
+            # Cannot be done safely here: the console is told why, nothing changed.
+            click.echo(tr(f"Impossible ici : {exc.fr}", f"Not possible here: {exc.en}"),
+                       err=True)
+            if dry_run:
+                continue
+            console_requests.record_answer(req, "not-started", script_os or "linux", root,
+                                           None, exc.fr + " Rien n'a été modifié.",
+                                           exc.en + " Nothing was changed.")
+            continue
+        click.echo(text)
+        if dry_run:
+            click.echo(tr("Aperçu seulement (--dry-run) : rien n'a été modifié.",
+                          "Preview only (--dry-run): nothing was changed."))
+            continue
+        answer = click.prompt(tr("Appliquer ce correctif (o), le refuser (n), ou décider plus "
+                                 "tard (Entrée) ?", "Apply this fix (y), refuse it (n), or "
+                                 "decide later (Enter)?"), default="", show_default=False,
+                              prompt_suffix=" ")
+        choice = answer.strip().lower()
+        if choice in ("o", "oui", "y", "yes"):
+            with store.locked():
+                outcome = apply()
+            console_requests.drop(req.id)
+            click.echo(("" if outcome.ok else tr("Non corrigé : ", "Not fixed: "))
+                       + outcome.message, err=not outcome.ok)
+            not_fixed = not_fixed or not outcome.ok
+        elif choice in ("n", "non", "no"):
+            who = store.who()
+            console_requests.record_answer(
+                req, "refused", script_os or "linux", root, before,
+                f"Refusé au poste par {who} : rien n'a été modifié.",
+                f"Refused at the workstation by {who}: nothing was changed.")
+            click.echo(tr(f"Correctif {fix_name} refusé : rien n'a été modifié.",
+                          f"Fix {fix_name} refused: nothing was changed."))
+        else:
+            click.echo(tr("Gardée pour plus tard : rien n'a été modifié.",
+                          "Kept for later: nothing was changed."))
+    if dry_run:
+        return
+    click.echo("\n" + tr("La réponse part vers la console avec le prochain rapport (ou dès "
+                          "maintenant : dentsec agent run).",
+                          "The answer goes to the console with the next report (or now: "
+                          "dentsec agent run)."))
+    if not_fixed:
+        sys.exit(EXIT_NOT_FIXED)
 
 
 @click.command()
@@ -168,6 +285,9 @@ def _history(fmt: str) -> None:
 @click.option("--undo", "undo_id", metavar="FIX-ID|last",
               help="Annuler un correctif / undo a fix.")
 @click.option("--history", is_flag=True, help="Historique des correctifs / fix history.")
+@click.option("--requests", "requests", is_flag=True,
+              help="Corrections demandées depuis la console : appliquer ou refuser / fixes "
+                   "asked from the console: apply or refuse.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="Format de --history / format of --history.")
 @click.option("--dry-run", is_flag=True,
@@ -189,7 +309,8 @@ def _history(fmt: str) -> None:
               help="Avec --script : dossier des scripts / with --script: scripts folder.")
 @lang_option
 @handle_errors
-def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt: str,
+def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, requests: bool,
+        fmt: str,
         dry_run: bool, yes: bool, device_wide: bool, root: Path | None,
         policy_file: Path | None, evidence: Path | None, script: bool,
         os_family: str | None, output: Path | None) -> None:
@@ -203,12 +324,13 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
     if root is not None and not root.is_dir():
         raise DentsecError(f"Dossier introuvable : {root}", f"Folder not found: {root}")
     chosen = [name for name, on in (("CHECK", bool(check)), ("--list", list_),
-                                    ("--undo", bool(undo_id)), ("--history", history)) if on]
+                                    ("--undo", bool(undo_id)), ("--history", history),
+                                    ("--requests", requests)) if on]
     if len(chosen) != 1:
         raise DentsecError("Indiquez un contrôle (dentsec fix PWD-MIN-LENGTH), ou --list, "
-                           "--undo ID ou --history (une seule de ces demandes).",
-                           "Name a check (dentsec fix PWD-MIN-LENGTH), or --list, --undo ID "
-                           "or --history (only one of them).")
+                           "--undo ID, --history ou --requests (une seule de ces demandes).",
+                           "Name a check (dentsec fix PWD-MIN-LENGTH), or --list, --undo ID, "
+                           "--history or --requests (only one of them).")
     target_root = str(root.resolve()) if root else "/"
     if history:
         _history(fmt)
@@ -223,6 +345,9 @@ def fix(check: str | None, list_: bool, undo_id: str | None, history: bool, fmt:
         _script(check, os_family or current_os_family(), output)
         return
     policy = load_policy(policy_file)
+    if requests:
+        _answer_requests(target_root, policy, device_wide, yes, dry_run)
+        return
     if undo_id:
         folder, record, text = flow.undo_preview(undo_id, policy)
         click.echo(text)

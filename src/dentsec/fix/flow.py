@@ -80,6 +80,8 @@ class Prepared:
     plan: Plan
     before: Verdict
     states: dict[str, FileState] = field(default_factory=dict)
+    request: int | None = None
+    """The console's fix request this run answers (``dentsec fix --requests``)."""
 
 
 def _changed(target: Target, edit: Edit) -> bool:
@@ -281,14 +283,19 @@ def refuse_verdict(check: str, before: Verdict) -> None:
 
 
 def new_record(fix_id: str, name: str, check: str, checks: tuple[str, ...], os_family: str,
-               root: str, before: Verdict) -> dict[str, Any]:
-    """The record of a fix run as it starts (status ``applying``)."""
-    return {"schema": store.SCHEMA, "id": fix_id, "fix": name, "check": check,
-            "checks": list(checks), "os": os_family, "root": root, "who": store.who(),
-            "started_at": store.now_iso(), "finished_at": None, "status": "applying",
-            "verdict_before": before.status, "verdict_after": None, "message": None,
-            "undone_at": None, "files": [], "dirs_created": [], "commands": [],
-            "undo_commands": [], "changes": []}
+               root: str, before: Verdict | None, request: int | None = None) -> dict[str, Any]:
+    """The record of a fix run as it starts (status ``applying``); ``before`` None when the
+    check's verdict could not be had; ``request``: the console's request it answers."""
+    record: dict[str, Any] = {
+        "schema": store.SCHEMA, "id": fix_id, "fix": name, "check": check,
+        "checks": list(checks), "os": os_family, "root": root, "who": store.who(),
+        "started_at": store.now_iso(), "finished_at": None, "status": "applying",
+        "verdict_before": before.status if before else None, "verdict_after": None,
+        "message": None, "undone_at": None, "files": [], "dirs_created": [], "commands": [],
+        "undo_commands": [], "changes": []}
+    if request is not None:
+        record["request"] = request
+    return record
 
 
 def apply(p: Prepared) -> Outcome:
@@ -314,7 +321,7 @@ def apply(p: Prepared) -> Outcome:
     live_commands = [list(c) for c in p.plan.commands] if p.target.live else []
     undo_commands = [list(c) for c in p.plan.undo_commands] if p.target.live else []
     record = new_record(fix_id, p.fix.name, p.check, p.fix.checks, p.fix.os, p.target.root,
-                        p.before)
+                        p.before, p.request)
     record.update(files=entries, dirs_created=dirs, commands=live_commands,
                   undo_commands=undo_commands,
                   changes=[{"path": e.path, "after_sha256": _sha(e.content), "link": e.link,

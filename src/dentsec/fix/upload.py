@@ -20,6 +20,8 @@ def history_for_report(lang: str | None) -> list[dict[str, Any]]:
     for record in store.history()[-KEPT:]:
         item = {key: record.get(key) for key in FIELDS}
         item["who"] = str(item.get("who") or "")[:120]
+        if isinstance(record.get("request"), int):
+            item["request"] = record["request"]  # answers a fix asked from the console
         message = record.get("message")
         if isinstance(message, dict):
             item["message"] = pick(message, lang)[:1000]

@@ -49,6 +49,8 @@ class PreparedScript:
     fix: ScriptFix
     check: str
     before: Verdict
+    request: int | None = None
+    """The console's fix request this run answers (``dentsec fix --requests``)."""
 
 
 def prepare(check: str, os_family: str, policy: Policy) -> PreparedScript:
@@ -95,7 +97,8 @@ def apply(p: PreparedScript, policy: Policy) -> Outcome:
     apply_script, undo_script, state = _files(folder, fix)
     for path, action in ((apply_script, APPLY), (undo_script, UNDO)):
         atomic_write_text(path, render(fix, action), 0o600)
-    record = new_record(fix_id, fix.name, p.check, fix.checks, fix.os, "/", p.before)
+    record = new_record(fix_id, fix.name, p.check, fix.checks, fix.os, "/", p.before,
+                        p.request)
     record["script"] = {"apply": apply_script.name, "undo": undo_script.name, "state": state.name}
     store.write_record(folder, record)
     ran = proc.run(argv(fix, apply_script, state), timeout=TIMEOUT)

@@ -297,6 +297,44 @@ def agent_me(request: HttpRequest) -> Device:
     return device
 
 
+class FixRequestOut(Schema):
+    id: int = Field(description="À recopier dans l'historique du correctif qui y répond / "
+                                "copied into the fix run that answers it (fix_history[].request)")
+    check: str
+    fix: str = Field(description="Correctif du catalogue / the catalog's fix")
+    requested_by: str
+    requested_at: datetime
+    expires_at: datetime
+
+
+class FixRequestsOut(Schema):
+    requests: list[FixRequestOut] = Field(
+        description="Corrections demandées depuis la console, à faire confirmer par la "
+                    "personne au poste (dentsec fix --requests) / fixes asked from the "
+                    "console, for the person at the workstation to confirm")
+    withdrawn: list[int] = Field(
+        description="Demandes déjà reçues puis annulées ou expirées : à oublier / requests "
+                    "received earlier then cancelled or expired: drop them")
+
+
+@agent_router.get("/agent/fix-requests", auth=DeviceAuth(),
+                  response={200: FixRequestsOut, 401: Problem, 403: Problem})
+def agent_fix_requests(request: HttpRequest) -> dict[str, Any]:
+    """Corrections demandées depuis la console : l'agent les garde, la personne au poste
+    les accepte ou les refuse, la réponse revient dans fix_history du rapport suivant. /
+    Fixes asked from the console: the agent keeps them, the person at the workstation
+    accepts or refuses, the answer comes back in the next report's fix_history."""
+    from dentsec.server.console import fix_requests
+
+    device: Device = request.auth  # type: ignore[attr-defined]
+    handed, withdrawn = fix_requests.deliver(device)
+    for item in handed:
+        if item["delivered_now"]:
+            audit.record("fix-request.deliver", request=request, device=device,
+                         target=f"{item['check']} #{item['id']}")
+    return {"requests": handed, "withdrawn": withdrawn}
+
+
 # --- people ---------------------------------------------------------------------------
 
 people_router = Router(tags=["console"], auth=ProfileAuth())

@@ -317,6 +317,11 @@ def store_report(device: Device, body: bytes, encoding: str = "",
         return Stored(Report.objects.get(device=device, digest=digest), False)
     for key, value in updates.items():
         setattr(device, key, value)
+    # A fix asked from the console is answered by the fix history of any later report
+    # (issue 16), current or not: the runs it lists happened either way.
+    from dentsec.server.console import fix_requests
+
+    fix_requests.on_report(device, data)
     if is_latest:
         alerts.on_report(device, report, before)
         # -- procedures (issue 14): departures, firewall baseline, accepted risks --

@@ -473,4 +473,5 @@ class Training(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "module"],
                                                name="training_once_per_account")]
 # --- procedures (issue 14): defined in their own module, registered by this import ---------
-from dentsec.server.console import procedure_models  # noqa: E402,F401
+# and the fixes asked from the console (issue 16), in fix_request_models
+from dentsec.server.console import fix_request_models, procedure_models  # noqa: E402,F401

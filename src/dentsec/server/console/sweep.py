@@ -13,6 +13,7 @@ from dentsec.server.console import (
     alerts,
     digest,
     evidence,
+    fix_requests,
     history,
     monthly,
     procedures,
@@ -35,5 +36,6 @@ def run(now: datetime | None = None) -> Swept:
     sent = digest.send_digests(now)
     made = monthly.run_due(now)
     history.prune(timezone.localdate(now))
+    fix_requests.expire(now)  # issue 16: fixes asked from the console
     return Swept(len(created), sent, len(made), retention.prune_details(now),
                  evidence.purge(now))

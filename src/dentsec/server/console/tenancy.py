@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from dentsec.server.console.fix_request_models import FixRequest
 from dentsec.server.console.models import (
     ROLE_PRACTICE_LEAD,
     ROLE_PROVIDER_ADMIN,
@@ -129,3 +130,9 @@ def planned_changes(profile: Profile) -> QuerySet[PlannedChange]:
 
 def revocation_items(profile: Profile) -> QuerySet[RevocationItem]:
     return RevocationItem.objects.filter(departure__person__practice__in=practices(profile))
+
+
+# --- fixes asked from the console (issue 16) -------------------------------------------
+
+def fix_requests(profile: Profile) -> QuerySet[FixRequest]:
+    return FixRequest.objects.filter(device__in=devices(profile))

@@ -29,6 +29,7 @@ from dentsec.server.console import (
     audit,
     dashboard,
     exceptions_risk,
+    fix_requests,
     ingest,
     overview,
     questionnaire,
@@ -358,7 +359,9 @@ def device(request: HttpRequest, profile: Profile, device_id: int) -> HttpRespon
         **overview.device_lead(obj, report),  # issue 13b: five fixes, new, charts
         # --- declared findings about this workstation (issue 15) ---
         "declared": questionnaire.findings(obj.practice, device=obj),
-        "unanswered": questionnaire.unanswered(obj.practice, device=obj)})
+        "unanswered": questionnaire.unanswered(obj.practice, device=obj),
+        # --- fixes asked from the console (issue 16) ---
+        "fix_requests": fix_requests.for_page(obj)})
 
 
 @with_profile
@@ -375,8 +378,13 @@ def fix(request: HttpRequest, profile: Profile, device_id: int, check_id: str) -
     for other in dashboard.latest_reports(scope):
         if any(f["id"] == check_id and f["status"] == "fail" for f in other.findings):
             others.append(other.device)
-    return render(request, "console/fix.html", {"device": obj, "finding": finding,
-                                                 "others": others})
+    # issue 16: ask the workstation to apply the fix at its next run
+    offer = fix_requests.offer(obj, check_id)
+    return render(request, "console/fix.html", {
+        "device": obj, "finding": finding, "others": others, "fix_offer": offer,
+        "why_not": fix_requests.WHY_NOT.get(offer.why_not, ""),
+        "fixable": finding["status"] in fix_requests.FIXABLE,
+        "fix_requests": fix_requests.for_page(obj, check_id)})
 
 
 @with_profile
