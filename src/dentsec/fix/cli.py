@@ -202,14 +202,14 @@ def _answer_requests(root: str, policy: Policy, device_wide: bool, yes: bool,
     from dentsec.fix.model import Refused
     from dentsec.host.live import current_os_family
 
-    # The whole point is that a person at the workstation agrees: never unattended.
-    if not dry_run and (yes or not (sys.stdin.isatty() and sys.stdout.isatty())):
-        raise DentsecError(NO_TERMINAL_FR, NO_TERMINAL_EN)
     waiting = console_requests.pending()
     if not waiting:
         click.echo(tr("Aucune correction demandée depuis la console.",
                       "No fix asked from the console."))
         return
+    # The whole point is that a person at the workstation agrees: never unattended.
+    if not dry_run and (yes or not (sys.stdin.isatty() and sys.stdout.isatty())):
+        raise DentsecError(NO_TERMINAL_FR, NO_TERMINAL_EN)
     not_fixed = False
     script_os = current_os_family() if root == "/" and current_os_family() != "linux" else None
     for req in waiting:
