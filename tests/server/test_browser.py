@@ -55,14 +55,26 @@ def shot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Any, base: str, username: str, secret: str | None = None) -> None:
+def sign_in(page: Any, base: str, username: str, secret: str | None = None,
+            password: str = PASSWORD) -> None:
     page.goto(base + "/connexion/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("#login")
     if secret is not None:
         page.fill("#id_code", pyotp.TOTP(secret).now())
         page.click("#verify")
+
+
+def sign_in_with_totp(page: Any, base: str, profile: Any, width: int) -> None:
+    """A member of the ``tenants`` fixture (password "x" * 16), given a confirmed TOTP
+    secret, signs in at ``width`` pixels."""
+    from dentsec.server.console.models import Profile
+
+    secret = pyotp.random_base32()
+    Profile.objects.filter(pk=profile.pk).update(totp_secret=secret, totp_confirmed=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, base, profile.user.username, secret, password="x" * 16)
 
 
 def test_first_run_enroll_report_fix_and_roles(page: Any, live_server: Any, tmp_path: Path,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import days_ago, report_bytes
-from .test_browser import CHROMIUM, page, shot  # noqa: F401 - the browser fixture
+from .test_browser import CHROMIUM, page, shot, sign_in_with_totp  # noqa: F401 - the browser fixture
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(),
@@ -19,25 +19,15 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 @pytest.mark.parametrize("width", [390, 1280])
 def test_ask_then_cancel_on_a_phone_and_a_desk(page: Any, live_server: Any,  # noqa: F811
                                                tenants: dict[str, Any], width: int) -> None:
-    import pyotp
-
     from dentsec.server.console import ingest
     from dentsec.server.console.fix_request_models import FixRequest
-    from dentsec.server.console.models import Device, Profile
+    from dentsec.server.console.models import Device
 
     a = tenants["a"]
     device = a["device_staff"]
     ingest.store_report(device, report_bytes("report-linux.json", at=days_ago(0)))
     Device.objects.filter(pk=device.pk).update(agent_kind="python")
-    secret = pyotp.random_base32()
-    Profile.objects.filter(pk=a["lead"].pk).update(totp_secret=secret, totp_confirmed=True)
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/connexion/")
-    page.fill("#id_username", "lead_a")
-    page.fill("#id_password", "x" * 16)
-    page.click("#login")
-    page.fill("#id_code", pyotp.TOTP(secret).now())
-    page.click("#verify")
+    sign_in_with_totp(page, live_server.url, a["lead"], width)
     page.goto(f"{live_server.url}/poste/{device.pk}/corriger/PWD-MIN-LENGTH/")
     assert "dentsec fix --requests" in page.inner_text("#ask-fix-form")
     shot(page, f"fix-request-offer-{width}")
