@@ -14,17 +14,12 @@ from dentsec.collect.macos.passwords import (
     FIREFOX_PROFILES,
     is_chromium_profile,
 )
+from dentsec.collect.macos.plan import PREFERENCES_MAX_BYTES, SAFARI_PLISTS, SPCTL_ARGV
 from dentsec.facts import AutoOpen, Downloads
 from dentsec.host import Host
 from dentsec.vocab import ErrorKind
 
-SPCTL_ARGV = ["spctl", "--status"]
-SAFARI_PLISTS = (
-    "Library/Containers/com.apple.Safari/Data/Library/Preferences/com.apple.Safari.plist",
-    "Library/Preferences/com.apple.Safari.plist",
-)
 SAFARI_SAFE_FILES = "safe files (pdf, images, archives…)"
-PREFERENCES_MAX_BYTES = 16 * 1024 * 1024
 
 
 def parse_spctl_status(text: str) -> bool | None:
