@@ -16,8 +16,10 @@ from dentsec.collect.macos.plan import (
     INSTALL_HISTORY,
     LIST_ARGV,
     LIST_TIMEOUT,
+    PLUTIL_TIMEOUT,
     SOFTWARE_UPDATE_MANAGED,
     SOFTWARE_UPDATE_PLIST,
+    plutil_argv,
 )
 from dentsec.facts import Updates
 from dentsec.host import Host
@@ -157,7 +159,7 @@ def install_history_dates(items: Any, name_prefix: str | None = None) -> datetim
 
 
 def read_install_history(host: Host) -> tuple[list[Any] | None, str | None]:
-    res = host.run(plist.plutil_argv(INSTALL_HISTORY), timeout=plist.PLUTIL_TIMEOUT)
+    res = host.run(plutil_argv(INSTALL_HISTORY), timeout=PLUTIL_TIMEOUT)
     if not res.ok:
         return None, res.why_not()
     value = plist.loads(res.stdout)

@@ -1,0 +1,190 @@
+"""The shell collector (dentsec-collect.sh), generated from the plan, run for real in sh.
+
+The replay test runs the committed script with dash and bash --posix on a fake Mac built
+from each sample bundle (tests/collect/macos/shellworld.py) and requires the bundle it
+writes to equal the sample item for item; the audit of that bundle then tells the
+practice exactly what the sample's audit tells it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dentsec.collect.macos.downloads import keep_download_prefs
+from dentsec.collect.macos.shell import COLLECTOR, JXA, render, script_path
+from dentsec.engine import audit_evidence
+from dentsec.host.bundle import load_bundle
+from dentsec.report.json_report import to_dict
+
+from . import shellworld
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "evidence"
+RUNTIME = (script_path().parent / "runtime.sh").read_text(encoding="utf-8")
+SHELLS = {"dash": ["dash"], "bash-posix": ["bash", "--posix"]}
+needs_tools = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("dash", "bash", "setpriv", "node", "sqlite3", "zip"))
+    or os.geteuid() != 0, reason="needs dash, bash, setpriv (as root), node, sqlite3, zip")
+
+
+@pytest.fixture
+def work() -> Iterator[Path]:
+    # Not tmp_path: its parents are private to root, and the script runs as nobody.
+    path = Path(tempfile.mkdtemp(prefix="dentsec-shell-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def test_committed_script_is_the_generated_one() -> None:
+    assert script_path().read_text(encoding="utf-8") == render(), (
+        "dentsec-collect.sh differs from the plan: run python -m dentsec.collect.macos.shell")
+
+
+@pytest.mark.parametrize("check", [["sh", "-n"], ["bash", "--posix", "-n"],
+                                   ["shellcheck", "-s", "sh", "-S", "style"]])
+def test_script_is_valid_sh(check: list[str]) -> None:
+    if not shutil.which(check[0]):
+        pytest.skip(f"{check[0]} missing")
+    res = subprocess.run([*check, str(script_path())], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def collect(world: shellworld.World, work: Path, shell: list[str], output: str) -> Path:
+    out = work / "out"
+    out.mkdir()
+    out.chmod(0o777)
+    res = shellworld.run_as_nobody([*shell, str(script_path()), "--output", str(out / output)],
+                                   world.env, out)
+    assert res.returncode == 0, res.stderr.decode()
+    assert res.stderr == b""
+    return out / output
+
+
+def findings(bundle: Path) -> list[dict[str, object]]:
+    report = to_dict(audit_evidence(bundle), "fr")
+    found: list[dict[str, object]] = report["findings"]
+    return found
+
+
+@needs_tools
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("sample", ["macos-unmanaged", "macos-wellkept"])
+def test_replay_gives_the_sample_bundle_item_for_item(sample: str, shell: str, work: Path) -> None:
+    world = shellworld.build(SAMPLES / sample, work / "mac")
+    bundle = collect(world, work, SHELLS[shell], "bundle")
+    got, want = shellworld.items(bundle), shellworld.items(SAMPLES / sample)
+    for n, (mine, theirs) in enumerate(zip(got, want, strict=False), 1):
+        assert mine == theirs, f"item {n}"
+    assert len(got) == len(want)
+    head = shellworld.manifest(bundle)
+    assert head["collector"] == COLLECTOR
+    assert head["host"] == {**shellworld.manifest(SAMPLES / sample)["host"], "mode": "live"}
+    # What the practice is told: the same findings as the sample's (as of the sample's date).
+    loaded = load_bundle(bundle)
+    assert loaded.info.collected_at.tzinfo is not None
+    manifest_path = bundle / "manifest.json"
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    data["created_at"] = shellworld.manifest(SAMPLES / sample)["created_at"]
+    manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    assert findings(bundle) == findings(SAMPLES / sample)
+
+
+@needs_tools
+def test_zip_output_is_what_the_console_accepts(work: Path) -> None:
+    world = shellworld.build(SAMPLES / "macos-unmanaged", work / "mac")
+    bundle = collect(world, work, ["sh"], "preuves.zip")
+    with zipfile.ZipFile(bundle) as zf:
+        names = zf.namelist()
+        assert "manifest.json" in names
+        assert not [n for n in names if n.endswith("/")], "no folder entries"
+        assert {i.compress_type for i in zf.infolist()} <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    assert load_bundle(bundle).commands.keys() == load_bundle(SAMPLES / "macos-unmanaged").commands.keys()
+
+
+@needs_tools
+def test_bad_use_and_unwritable_output_are_told_in_french(work: Path) -> None:
+    world = shellworld.build(SAMPLES / "macos-unmanaged", work / "mac")
+    res = shellworld.run_as_nobody(["sh", str(script_path())], world.env, work)
+    assert res.returncode == 2
+    assert "Indiquez où écrire les preuves" in res.stderr.decode()
+    res = shellworld.run_as_nobody(["sh", str(script_path()), "--lang", "en", "--output",
+                                    str(work / "mac" / "root" / "x.zip")], world.env, work)
+    assert res.returncode == 2
+    assert "Could not write" in res.stderr.decode()
+    assert not (work / "mac" / "root" / "x.zip").exists()
+
+
+def sh(script: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["sh", "-c", RUNTIME + "\n" + script, "sh", *args], capture_output=True,
+                          text=True, check=False, cwd=cwd, timeout=60)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+
+@given(TEXT)
+@settings(max_examples=60, deadline=None)
+def test_json_str_escapes_any_text(text: str) -> None:
+    res = sh('json_str "$1"', text)
+    assert res.returncode == 0
+    assert json.loads(res.stdout) == text
+
+
+@given(names=st.lists(TEXT.filter(lambda s: s not in ("", ".", "..") and "/" not in s),
+                      max_size=8, unique=True))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_listing_sorts_and_names_entries_as_python_does(names: list[str], work: Path) -> None:
+    folder = Path(tempfile.mkdtemp(dir=work))
+    for name in names:
+        (folder / name).write_bytes(b"")
+    res = sh('W=$(mktemp -d); B="$W/b"; mkdir -p "$B/items"; : >"$W/keys"; : >"$W/items.json"; '
+             'list_dir "$1"; cat "$W/items.json"; rm -rf "$W"', str(folder))
+    assert res.returncode == 0, res.stderr
+    item = json.loads(res.stdout)
+    assert item["entries"] == sorted(os.listdir(folder))
+    shutil.rmtree(folder)
+
+
+def test_timeout_and_missing_tool_are_recorded_as_python_records_them(work: Path) -> None:
+    res = sh('W=$(mktemp -d); B="$W/b"; mkdir -p "$B/items"; : >"$W/keys"; : >"$W/items.json"; '
+             'run_cmd 1 sleep 5; run_cmd 5 no-such-tool-here -x; run_cmd 5 sh -c "exit 3"; '
+             'cat "$W/items.json"; rm -rf "$W"')
+    entries = [json.loads(line.strip().rstrip(",")) for line in res.stdout.splitlines()]
+    assert [(e["exit_code"], e["error"]) for e in entries] == [
+        (None, "timeout"), (None, "not-found"), (3, None)]
+
+
+KEYS = TEXT.filter(lambda k: not (k.isascii() and k.isdigit()))
+"""JavaScript puts integer-like keys first; Chrome's download settings have none."""
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**15, 10**15) | TEXT
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=8)
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node missing")
+@given(prefs=st.dictionaries(st.sampled_from(["download", "profile", "x"]), JSON_VALUES,
+                             max_size=3))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_jxa_redactor_writes_what_python_writes(prefs: dict[str, object], work: Path) -> None:
+    text = json.dumps(prefs)
+    source = work / "Preferences"
+    source.write_text(text, encoding="utf-8")
+    shim = work / "jxa-shim.js"
+    shim.write_text(shellworld.JXA_SHIM, encoding="utf-8")
+    res = subprocess.run(["node", str(shim), "-l", "JavaScript", "-e", JXA, "download-prefs",
+                          str(source)], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.removesuffix("\n") == keep_download_prefs(text)
