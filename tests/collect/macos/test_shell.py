@@ -48,7 +48,7 @@ def work() -> Iterator[Path]:
 
 def test_committed_script_is_the_generated_one() -> None:
     assert script_path().read_text(encoding="utf-8") == render(), (
-        "dentsec-collect.sh differs from the plan: run python -m dentsec.collect.macos.shell")
+        "dentsec-collect.sh differs from the plan: run python -m dentsec.agent.shell")
 
 
 @pytest.mark.parametrize("check", [["sh", "-n"], ["bash", "--posix", "-n"],

@@ -4,7 +4,7 @@ Two collectors read it: the Python one (``collect/macos/*``, which imports the a
 paths below) and the POSIX shell one (``dentsec-collect.sh``, rendered from :data:`PLAN`
 by :mod:`dentsec.collect.macos.shell`). Adding a macOS item is one entry here; the
 Python module that parses it imports the constant, the shell script is regenerated
-(``python -m dentsec.collect.macos.shell``) and tests/collect/macos/test_shell.py replays
+(``python -m dentsec.agent.shell``) and tests/collect/macos/test_shell.py replays
 both sample bundles through the generated script, item for item.
 
 Steps are data. Templates hold ``{user}``, ``{home}`` (inside :class:`Humans`) and

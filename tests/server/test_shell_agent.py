@@ -1,0 +1,135 @@
+"""dentsec-agent.sh for real, from the server side: the generated agent enrolls against a
+live console with the real curl, keeps its credential in a (fake) keychain, runs the
+generated collector on a fake Mac replaying a sample bundle, uploads it gzip-encoded,
+and the console stores the evaluated report with agent kind "shell". Then revocation
+stops the queue. Plain http to 127.0.0.1 is allowed only by the test-only variable
+DENTSEC_AGENT_TEST_ALLOW_HTTP (the agent otherwise refuses anything but https).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dentsec.agent import shell as agent
+from dentsec.server.console import ingest
+from dentsec.server.console.models import Device, Practice, Provider
+
+from ..collect.macos import shellworld
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not all(shutil.which(t) for t in ("setpriv", "node", "curl", "sqlite3", "zip"))
+                       or os.geteuid() != 0, reason="needs setpriv (as root), node, curl, sqlite3"),
+]
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "evidence"
+FAKE_SECURITY = r"""#!/bin/sh
+# Apple's security(1), as far as the agent uses it: -i reads commands on stdin.
+printf '%s\n' "$*" >>"$FAKE_LOG"
+case $1 in
+-i) while read -r cmd rest; do
+        [ "$cmd" = add-generic-password ] || continue
+        set -- $rest
+        while [ $# -gt 0 ]; do [ "$1" = -w ] && printf '%s' "$2" >"$FAKE_KEYCHAIN"; shift; done
+    done ;;
+find-generic-password) [ -f "$FAKE_KEYCHAIN" ] || exit 44; cat "$FAKE_KEYCHAIN"; echo ;;
+delete-generic-password) rm -f "$FAKE_KEYCHAIN" ;;
+esac
+"""
+LOGGING_CURL = r"""#!/bin/sh
+printf '%s\n' "$*" >>"$FAKE_LOG"
+exec /usr/bin/curl "$@"
+"""
+
+
+@pytest.fixture
+def mac() -> Iterator[tuple[shellworld.World, Path]]:
+    work = Path(tempfile.mkdtemp(prefix="dentsec-agent-"))
+    work.chmod(0o755)
+    world = shellworld.build(SAMPLES / "macos-wellkept", work / "mac")
+    state = work / "state"
+    state.mkdir(mode=0o777)
+    state.chmod(0o777)
+    for name, text in (("security", FAKE_SECURITY), ("curl", LOGGING_CURL)):
+        (world.bin / name).write_text(text, encoding="utf-8")
+        (world.bin / name).chmod(0o755)
+    world.env.update({"DENTSEC_AGENT_ROOT": str(state), "DENTSEC_AGENT_TEST_ALLOW_HTTP": "1",
+                      "FAKE_KEYCHAIN": str(state / "keychain"), "FAKE_LOG": str(state / "argv.log")})
+    yield world, state
+    shutil.rmtree(work)
+
+
+def run_agent(world: shellworld.World, state: Path, *args: str) -> tuple[int, str, str]:
+    res = shellworld.run_as_nobody(["sh", str(agent.script_path()), *args], world.env, state)
+    return res.returncode, res.stdout.decode(), res.stderr.decode()
+
+
+def test_enroll_run_and_revocation_against_a_live_console(live_server: Any,
+                                                          mac: tuple[shellworld.World, Path]) -> None:
+    world, state = mac
+    provider = Provider.objects.create(name="Prestataire")
+    practice = Practice.objects.create(provider=provider, name="Cabinet Martin")
+    _, token = ingest.create_token(practice, by=None)
+
+    code, out, err = run_agent(world, state, "enroll", "--server", live_server.url, "--token", token,
+                               "--name", "mac-accueil")
+    assert code == 0, err
+    assert "Poste inscrit au cabinet Cabinet Martin." in out
+    credential = (state / "keychain").read_text()
+    assert credential.startswith("dsd_") or len(credential) > 20
+    device = Device.objects.get(practice=practice)
+
+    code, out, err = run_agent(world, state, "run")
+    assert code == 0, err
+    assert "Score : " in out and " - " in out  # the score and the five fixes, in French
+    device.refresh_from_db()
+    assert device.agent_kind == "shell" and device.agent_version == "1"
+    assert device.hostname == "mac-accueil"
+    assert device.current_report is not None
+    assert device.clock_offset is not None  # the agent sent its Date header
+    assert not list((state / "Library/Application Support/dentsec-agent/queue").iterdir())
+    # The credential never reached a command line (security -i reads it on stdin, curl
+    # reads the Authorization header from a file).
+    assert credential not in (state / "argv.log").read_text()
+
+    code, out, _ = run_agent(world, state, "status", "--lang", "en")
+    assert code == 0 and "Enrolled: yes" in out and "Queued bundles: 0" in out
+
+    from django.utils import timezone
+
+    Device.objects.filter(pk=device.pk).update(revoked_at=timezone.now())
+    code, _, err = run_agent(world, state, "run")
+    assert code == 4, err
+    assert "révoqué" in err.lower() or "revoked" in err.lower()
+    assert (state / "Library/Application Support/dentsec-agent/revoked").exists()
+    assert not list((state / "Library/Application Support/dentsec-agent/queue").iterdir())
+    code, _, err = run_agent(world, state, "run")
+    assert code == 4 and "rien n'est collecté" in err
+
+
+def test_unreachable_console_keeps_the_bundle_queued(mac: tuple[shellworld.World, Path]) -> None:
+    world, state = mac
+    conf = state / "Library/Application Support/dentsec-agent"
+    (conf / "queue").mkdir(parents=True)
+    (conf / "agent.conf").write_text("server=http://127.0.0.1:9\npin=\n", encoding="utf-8")
+    (state / "keychain").write_text("dsd_x", encoding="utf-8")
+    for path in (conf, conf / "queue"):
+        path.chmod(0o777)
+    code, _, err = run_agent(world, state, "run")
+    assert code == 5, err
+    assert "Console injoignable : le paquet reste en attente." in err
+    assert len(list((conf / "queue").glob("*.zip"))) == 1
+
+
+def test_http_is_refused_without_the_test_variable(mac: tuple[shellworld.World, Path]) -> None:
+    world, state = mac
+    del world.env["DENTSEC_AGENT_TEST_ALLOW_HTTP"]
+    code, _, err = run_agent(world, state, "enroll", "--server", "http://127.0.0.1:9",
+                             "--token", "dse_x")
+    assert code == 2 and "https://... attendu" in err
