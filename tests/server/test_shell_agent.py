@@ -9,25 +9,69 @@ DENTSEC_AGENT_TEST_ALLOW_HTTP (the agent otherwise refuses anything but https).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from dentsec.agent import enroll_line
 from dentsec.agent import shell as agent
 from dentsec.server.console import ingest
 from dentsec.server.console.models import Device, Practice, Provider
 
 from ..collect.macos import shellworld
+from .conftest import login_client
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not all(shutil.which(t) for t in ("setpriv", "node", "curl", "sqlite3", "zip"))
-                       or os.geteuid() != 0, reason="needs setpriv (as root), node, curl, sqlite3"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+runs_sh = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("setpriv", "node", "curl", "sqlite3", "zip"))
+    or os.geteuid() != 0, reason="needs setpriv (as root), node, curl, sqlite3, zip")
+SCRIPT = agent.script_path().read_text(encoding="utf-8")
+
+
+def constant(name: str) -> str:
+    match = re.search(rf"^{name}='([^']*)'$", SCRIPT, re.M)
+    assert match, name
+    return match.group(1)
+
+
+def test_agent_routes_and_media_type_are_in_the_openapi_document(client: Client) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert "application/json" in spec["paths"][constant("ENROLL_PATH")]["post"]["requestBody"]["content"]
+    evidence = spec["paths"][constant("EVIDENCE_PATH")]["post"]
+    assert constant("EVIDENCE_TYPE") in evidence["requestBody"]["content"]
+    assert {"201", "401", "403"} <= set(evidence["responses"])
+    assert "get" in spec["paths"][constant("ME_PATH")]
+    schemas = spec["components"]["schemas"]
+    assert {"credential", "device_id", "practice"} <= set(schemas["EnrollOut"]["properties"])
+    assert {"score", "fixes"} <= set(schemas["EvaluatedOut"]["properties"])
+    assert {"code", "fr", "en"} <= set(schemas["Problem"]["properties"])
+
+
+@pytest.mark.parametrize("name", [agent.SCRIPT_NAME, agent.COLLECTOR_NAME])
+def test_console_serves_the_mac_scripts(client: Client, name: str) -> None:
+    response = client.get(f"/agent/{name}")
+    assert response.status_code == 200
+    assert response.content == agent.script_path().with_name(name).read_bytes()
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_enrollment_page_shows_the_mac_line(client: Client, tenants: dict[str, Any]) -> None:
+    a = tenants["a"]
+    login_client(client, a["admin"])
+    page = client.post(f"/cabinet/{a['practice'].pk}/inscription/",
+                       {"days": 7, "max_uses": 1}).content.decode()
+    token = re.search(r"--token (dse_[\w-]+)", page)
+    assert token, page[:2000]
+    assert enroll_line.mac_line("http://testserver", token.group(1)) in unescape(page)
+    assert "Sur un Mac sans Python" in page and "/agent/dentsec-agent.sh" in page
+
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "evidence"
 FAKE_SECURITY = r"""#!/bin/sh
 # Apple's security(1), as far as the agent uses it: -i reads commands on stdin.
@@ -70,6 +114,7 @@ def run_agent(world: shellworld.World, state: Path, *args: str) -> tuple[int, st
     return res.returncode, res.stdout.decode(), res.stderr.decode()
 
 
+@runs_sh
 def test_enroll_run_and_revocation_against_a_live_console(live_server: Any,
                                                           mac: tuple[shellworld.World, Path]) -> None:
     world, state = mac
@@ -113,6 +158,7 @@ def test_enroll_run_and_revocation_against_a_live_console(live_server: Any,
     assert code == 4 and "rien n'est collecté" in err
 
 
+@runs_sh
 def test_unreachable_console_keeps_the_bundle_queued(mac: tuple[shellworld.World, Path]) -> None:
     world, state = mac
     conf = state / "Library/Application Support/dentsec-agent"
@@ -127,6 +173,7 @@ def test_unreachable_console_keeps_the_bundle_queued(mac: tuple[shellworld.World
     assert len(list((conf / "queue").glob("*.zip"))) == 1
 
 
+@runs_sh
 def test_http_is_refused_without_the_test_variable(mac: tuple[shellworld.World, Path]) -> None:
     world, state = mac
     del world.env["DENTSEC_AGENT_TEST_ALLOW_HTTP"]
