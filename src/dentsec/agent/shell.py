@@ -15,12 +15,13 @@ import plistlib
 import re
 from pathlib import Path
 
-from dentsec.collect.macos.shell import HERE as MACOS_DIR
-from dentsec.collect.macos.shell import SCRIPT_NAME as COLLECTOR_NAME
+from dentsec.collect.macos import shell as collector_shell
 from dentsec.collect.macos.shell import sq
 from dentsec.schedule import Job, launchd_plist
 
 SCRIPT_NAME = "dentsec-agent.sh"
+COLLECTOR_NAME = collector_shell.SCRIPT_NAME
+MACOS_DIR = collector_shell.HERE
 AGENT_VERSION = "1"
 INSTALL_DIR = "__DENTSEC_DIR__"
 STATE_DIR = "/Library/Application Support/dentsec-agent"
@@ -110,9 +111,7 @@ def script_path() -> Path:
 
 def main() -> None:
     """Write both macOS scripts (the collector from the plan, then the agent)."""
-    from dentsec.collect.macos import shell as collector
-
-    collector.main()
+    collector_shell.main()
     script_path().write_text(render(), encoding="utf-8")
     print(script_path())
 
