@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import plistlib
 import shutil
 import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -188,3 +190,151 @@ def test_jxa_redactor_writes_what_python_writes(prefs: dict[str, object], work: 
                           str(source)], capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     assert res.stdout.removesuffix("\n") == keep_download_prefs(text)
+
+
+# --- the shell's readings of answers against the Python collector's parsers --------
+
+PLAIN = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
+                max_size=20)
+KEY = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+SCALARS = (PLAIN | st.integers(-2**63, 2**63 - 1) | st.booleans()
+           | st.floats(allow_nan=False, allow_infinity=False)
+           | st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))
+           .map(lambda d: d.replace(microsecond=0)) | st.binary(max_size=80))
+PLISTS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(KEY, inner, max_size=4), max_leaves=12)
+
+
+def walk(value: object, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """What plist_paths prints for a value plistlib wrote."""
+    if isinstance(value, dict):
+        yield path, "dict", ""
+        for key, item in sorted(value.items()):  # plistlib sorts keys
+            yield from walk(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        yield path, "array", ""
+        for n, item in enumerate(value):
+            yield from walk(item, f"{path}[{n}]")
+    elif isinstance(value, bool):
+        yield path, "bool", "true" if value else "false"
+    elif isinstance(value, int):
+        yield path, "integer", str(value)
+    elif isinstance(value, float):
+        yield path, "real", repr(value)
+    elif isinstance(value, datetime):
+        yield path, "date", value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif isinstance(value, bytes):
+        yield path, "data", ""
+    else:
+        yield path, "string", str(value)
+
+
+def runtime_with(script: str, work: Path, replies: dict[str, bytes]) -> str:
+    """Run ``script`` after the runtime, with fake tools answering from ``replies``."""
+    from dentsec.collect.macos.shell import _keys
+
+    fake = work / "bin"
+    fake.mkdir(exist_ok=True)
+    for tool, answer in replies.items():
+        (work / f"{tool}.out").write_bytes(answer)
+        (fake / tool).write_text(f"#!/bin/sh\ncat '{work}/{tool}.out'\n", encoding="utf-8")
+        (fake / tool).chmod(0o755)
+    setup = 'W=$(mktemp -d); B="$W/b"; mkdir -p "$B/items"; : >"$W/keys"; : >"$W/items.json"\n'
+    res = subprocess.run(["sh", "-c", "\n".join([*_keys(), RUNTIME, setup, script, 'rm -rf "$W"'])],
+                         capture_output=True, text=True, check=False, timeout=60,
+                         env={"PATH": f"{fake}:/usr/bin:/bin"})
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+@given(value=PLISTS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plist_paths_reads_what_plistlib_wrote(value: object, work: Path) -> None:
+    if not isinstance(value, dict | list):
+        value = [value]
+    source = work / "value.plist"
+    source.write_bytes(plistlib.dumps(value, fmt=plistlib.FMT_XML))
+    out = runtime_with(f"plist_paths '{source}'", work, {})
+    assert out == "".join(f"{path}\t{kind}\t{text}\n" for path, kind, text in walk(value))
+
+
+def plutil_then(argv_path: str, condition: str) -> str:
+    return (f"run_cmd 15 plutil -convert xml1 -o - '{argv_path}'\n"
+            f"if {condition}; then echo yes; else echo no; fi")
+
+
+HISTORY_ITEMS = st.lists(st.fixed_dictionaries({}, optional={
+    "date": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1))
+    .map(lambda d: d.replace(microsecond=0)) | PLAIN,
+    "displayName": st.sampled_from(["XProtectPlistConfigData", "MRTConfigData", "macOS 14.6",
+                                    "Gatekeeper Compatibility Data", "Word", "A & B"]) | PLAIN,
+    "processName": st.sampled_from(["softwareupdated", "Software Update", "OS X Installer",
+                                    "macOS installer", "installer", "storedownloadd"])
+    | st.integers(0, 9),
+    "contentType": st.sampled_from(["config-data", "other"]),
+    "packageIdentifiers": st.lists(PLAIN, max_size=2),
+    "extra": st.dictionaries(st.sampled_from(["processName", "date"]), PLAIN, max_size=2),
+}) | PLAIN, max_size=5)
+
+
+@given(items=HISTORY_ITEMS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_history_condition_is_the_python_decision(items: list[object], work: Path) -> None:
+    from dentsec.collect.macos.plan import INSTALL_HISTORY
+    from dentsec.collect.macos.updates import install_history_dates
+
+    xml = plistlib.dumps(items, fmt=plistlib.FMT_XML)
+    out = runtime_with(plutil_then(INSTALL_HISTORY, "cond_no_install_history_update"),
+                       work, {"plutil": xml})
+    python_asks = install_history_dates(plistlib.loads(xml)) is None
+    assert out.strip() == ("yes" if python_asks else "no")
+
+
+IDLE = (st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6) | st.booleans()
+        | st.from_regex(r"[ \t]{0,2}-?[0-9]{1,20}[ \t]{0,2}", fullmatch=True) | PLAIN
+        | st.dictionaries(st.just("idleTime"), st.integers(0, 9), max_size=1))
+
+
+@given(settings_=st.fixed_dictionaries({}, optional={"idleTime": IDLE, "askForPassword": st.booleans(),
+                                                       "nested": st.dictionaries(st.just("idleTime"),
+                                                                                 IDLE, max_size=1)}),
+       as_list=st.booleans())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_managed_idle_condition_is_the_python_decision(settings_: dict[str, object], as_list: bool,
+                                                       work: Path) -> None:
+    from dentsec.collect.macos import plist
+    from dentsec.collect.macos.accounts import screensaver_idle
+    from dentsec.collect.macos.plan import SCREENSAVER_MANAGED
+
+    value: object = [settings_] if as_list else settings_
+    xml = plistlib.dumps(value, fmt=plistlib.FMT_XML)
+    out = runtime_with(plutil_then(SCREENSAVER_MANAGED, "cond_no_managed_idle"),
+                       work, {"plutil": xml})
+    python_reads = screensaver_idle(plist.loads_dict(xml.decode("utf-8"))) is None
+    assert out.strip() == ("yes" if python_reads else "no")
+
+
+DATES = st.lists(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1))
+                 .map(lambda d: d.replace(microsecond=0)) | PLAIN, max_size=3)
+
+
+@given(tm=st.fixed_dictionaries({}, optional={
+    "AutoBackup": st.booleans(),
+    "Destinations": st.lists(st.fixed_dictionaries({}, optional={"SnapshotDates": DATES,
+                                                                 "DestinationID": PLAIN}) | PLAIN,
+                             max_size=2)
+    | st.dictionaries(st.just("SnapshotDates"), DATES, max_size=1),
+    "SnapshotDates": DATES}))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_time_machine_condition_is_the_python_decision(tm: dict[str, object], work: Path) -> None:
+    from dentsec.collect.macos import plist
+    from dentsec.collect.macos.backup import latest_snapshot
+    from dentsec.collect.macos.plan import TIME_MACHINE_PLIST
+
+    xml = plistlib.dumps(tm, fmt=plistlib.FMT_XML)
+    script = ("run_cmd 30 tmutil destinationinfo\n"
+              + plutil_then(TIME_MACHINE_PLIST, "cond_time_machine_without_snapshot_date"))
+    out = runtime_with(script, work, {"plutil": xml, "tmutil": b"Name : TM\nKind : Local\n"})
+    data = plist.loads_dict(xml.decode("utf-8"))
+    python_asks = latest_snapshot(data or {}) is None
+    assert out.strip() == ("yes" if python_asks else "no")

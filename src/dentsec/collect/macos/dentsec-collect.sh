@@ -366,11 +366,58 @@ plist_dict() {  # the last plist read gave a dictionary
     ok && grep -E -q '^<dict/?>' "$(out_of "$last")"
 }
 
-has_idle_time() {  # ITEM: a screensaver plist with a usable idleTime (>= 0)
-    ok "$1" && awk '/<key>idleTime<\/key>/ { k = 1; next }
-        k { exit ($0 ~ /^[ \t]*<(integer|string)>[0-9]+<\/(integer|string)>/ ||
-                  $0 ~ /^[ \t]*<real>[0-9]+(\.0*)?<\/real>/) ? 0 : 1 }
-        END { if (!k) exit 1 }' "$(out_of "$1")"
+plist_paths() {  # FILE: every value of plutil's XML as "PATH<TAB>TYPE<TAB>TEXT", one a line
+    # PATH: "/key" inside a dictionary, "[n]" inside an array, from the root ("" for it).
+    # plutil -convert xml1 (like Python's plistlib) puts one element on a line; strings
+    # may run over several lines and data is base64 on lines of its own.
+    awk 'function unxml(t) { gsub(/&lt;/, "<", t); gsub(/&gt;/, ">", t); gsub(/&quot;/, "\"", t)
+                             gsub(/&apos;/, "\047", t); gsub(/&amp;/, "\\&", t); return t }
+        function here() { if (d == 0) return ""
+                          if (kind[d] == "dict") return path[d] "/" key[d]
+                          return path[d] "[" count[d]++ "]" }
+        function put(type, text) { printf "%s\t%s\t%s\n", here(), type, text }
+        BEGIN { d = 0; inplist = 0 }
+        { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t\r]+$/, "", line) }
+        long != "" { text = text "\n" $0
+                     if ($0 ~ ("</" long ">[ \t]*$")) { sub("</" long ">[ \t]*$", "", text)
+                         if (long != "data") put(long, unxml(text)); else put(long, "")
+                         long = "" }
+                     next }
+        line ~ /^<plist/ { inplist = 1; next }
+        !inplist { next }
+        line ~ /^<key>.*<\/key>$/ { k = line; sub(/^<key>/, "", k); sub(/<\/key>$/, "", k)
+                                   key[d] = unxml(k); next }
+        line == "<dict>" || line == "<array>" { p = here(); d++; path[d] = p
+            kind[d] = (line == "<dict>") ? "dict" : "array"; count[d] = 0
+            printf "%s\t%s\t\n", p, kind[d]; next }
+        line == "</dict>" || line == "</array>" { d--; next }
+        line == "<dict/>" || line == "<array/>" { t = (line == "<dict/>") ? "dict" : "array"
+            printf "%s\t%s\t\n", here(), t; next }
+        line == "<true/>" || line == "<false/>" { put("bool", line == "<true/>" ? "true" : "false"); next }
+        line ~ /^<(string|date|integer|real|data)>/ { t = line; sub(/>.*/, "", t); sub(/^</, "", t)
+            if (line ~ ("</" t ">$")) { v = line; sub("^<" t ">", "", v); sub("</" t ">$", "", v)
+                put(t, t == "data" ? "" : unxml(v)) }
+            else { long = t; text = $0; sub("^[ \t]*<" t ">", "", text) }
+            next }
+        line ~ /^<(string|data)\/>$/ { t = line; sub(/^</, "", t); sub(/\/>$/, "", t); put(t, ""); next }' "$1"
+}
+
+plist_int() {  # plist.as_int: integers, integral reals and digit strings, or nothing
+    awk -F '\t' -v want="$2" '$1 == want {
+        v = $3
+        if ($2 == "integer" && v ~ /^-?[0-9]+$/) { print v + 0; exit }
+        if ($2 == "real" && v ~ /^-?[0-9]+(\.0*)?$/) { print v + 0; exit }
+        if ($2 == "string") { gsub(/^[ \t]+|[ \t]+$/, "", v); n = v; sub(/^-/, "", n)
+            if (v ~ /^-?[0-9]+$/ && length(n) <= 18) print v + 0 }
+        exit }' "$1"
+}
+
+has_idle_time() {  # ITEM: a screensaver plist whose idleTime is usable (accounts.screensaver_idle)
+    ok "$1" || return 1
+    plist_paths "$(out_of "$1")" >"$W/paths"
+    head -n 1 "$W/paths" | grep -q "^$TAB"dict || return 1
+    idle=$(plist_int "$W/paths" /idleTime)
+    [ -n "$idle" ] && [ "$idle" -ge 0 ]
 }
 
 cond_no_managed_idle() { ! { item_of "$SCREENSAVER_MANAGED_KEY" && has_idle_time "$found"; }; }
@@ -380,16 +427,19 @@ stop_plist_failed_or_idle() { ! plist_dict || has_idle_time "$last"; }
 cond_no_install_history_update() {
     # updates.install_history_dates: a dated system or security install (processName of
     # Apple's installers; config-data only for XProtect, MRT, Gatekeeper).
-    ! { item_of "$INSTALL_HISTORY_KEY" && ok "$found" && awk '
+    item_of "$INSTALL_HISTORY_KEY" && ok "$found" || return 0
+    plist_paths "$(out_of "$found")" >"$W/paths"
+    ! awk -F '\t' '
         BEGIN { p["softwareupdated"]; p["Software Update"]; p["OS X Installer"]; p["macOS installer"] }
-        /<key>/ { k = $0; gsub(/^[ \t]*<key>|<\/key>[ \t]*$/, "", k); next }
-        /^[ \t]*<(string|date)>.*<\/(string|date)>[ \t]*$/ { if (k != "") { v = $0
-            gsub(/^[ \t]*<(string|date)>|<\/(string|date)>[ \t]*$/, "", v); f[k] = v; k = "" } next }
-        /<\/dict>/ { if (f["date"] != "" && (f["processName"] in p) && !(f["contentType"] == "config-data" &&
-            f["displayName"] !~ /^(XProtect|MRT|Gatekeeper)/)) found = 1
-            split("", f); k = ""; next }
-        { k = "" }
-        END { exit found ? 0 : 1 }' "$(out_of "$found")"; }
+        NR == 1 { if ($1 != "" || $2 != "array") exit 1; next }
+        match($1, /^\[[0-9]+\]\//) { n = substr($1, 2, RLENGTH - 3); f = substr($1, RLENGTH + 1)
+            if (f == "date" && $2 == "date") dated[n] = 1
+            if (f == "processName" && $2 == "string") proc[n] = $3
+            if (f == "contentType" && $2 == "string") type[n] = $3
+            if (f == "displayName" && $2 == "string") name[n] = $3 }
+        END { for (n in dated) if ((proc[n] in p) && !(type[n] == "config-data" &&
+                  name[n] !~ /^(XProtect|MRT|Gatekeeper)/)) exit 0
+              exit 1 }' "$W/paths"
 }
 
 cond_time_machine_without_snapshot_date() {
@@ -400,9 +450,10 @@ cond_time_machine_without_snapshot_date() {
     cat "$dest" "${dest%.out}.err" | grep -i -q 'No destinations configured' && return 1
     cat "$dest" "${dest%.out}.err" |
         grep -E -q '^[[:space:]]*>?[[:space:]]*(ID|Name|URL)[[:space:]]*:' || return 1
-    ! { item_of "$TIME_MACHINE_KEY" && ok "$found" &&
-        awk '/<key>SnapshotDates<\/key>/ { s = 1; next } s && /<date>/ { d = 1 }
-             s && /<\/array>/ { s = 0 } END { exit d ? 0 : 1 }' "$(out_of "$found")"; }
+    item_of "$TIME_MACHINE_KEY" && ok "$found" || return 0
+    plist_paths "$(out_of "$found")" >"$W/paths"
+    ! { head -n 1 "$W/paths" | grep -q "^$TAB"dict &&
+        grep -E -q "^/Destinations\\[[0-9]+\\]/SnapshotDates\\[[0-9]+\\]${TAB}date${TAB}" "$W/paths"; }
 }
 
 remote_login_answer() {  # On, Off or nothing (firewall.parse_remote_login)
