@@ -226,7 +226,7 @@ def walk(value: object, path: str = "") -> Iterator[tuple[str, str, str]]:
     elif isinstance(value, bytes):
         yield path, "data", ""
     else:
-        yield path, "string", str(value)
+        yield path, "string", str(value).replace("\n", "\x01").replace("\t", "\x02")
 
 
 def runtime_with(script: str, work: Path, replies: dict[str, bytes]) -> str:
@@ -290,7 +290,8 @@ def test_history_condition_is_the_python_decision(items: list[object], work: Pat
     assert out.strip() == ("yes" if python_asks else "no")
 
 
-IDLE = (st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6) | st.booleans()
+IDLE = (st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+        | st.sampled_from([300.0, -0.0, 1e16, -2e17, 1.5e-05]) | st.booleans()
         | st.from_regex(r"[ \t]{0,2}-?[0-9]{1,20}[ \t]{0,2}", fullmatch=True) | PLAIN
         | st.dictionaries(st.just("idleTime"), st.integers(0, 9), max_size=1))
 

@@ -102,7 +102,9 @@ run_cmd() {  # run_cmd TIMEOUT ARGV...: a command item (memoised by argv)
         dog=$!
         wait "$pid"
         rc=$?
-        kill "$dog" 2>/dev/null
+        # SIGKILL: a TERM could reach the watchdog before its trap reset and run the main
+        # shell's inherited traps there (bash), removing the work folder.
+        kill -9 "$dog" 2>/dev/null
         wait "$dog" 2>/dev/null
         if [ -e "$W/timeout.$n" ]; then rc=null; err=timeout; : >"$B/$stem.err"; fi
     fi
@@ -294,7 +296,8 @@ plist_dict() {  # the last plist read gave a dictionary
 }
 
 plist_paths() {  # FILE: every value of plutil's XML as "PATH<TAB>TYPE<TAB>TEXT", one a line
-    # PATH: "/key" inside a dictionary, "[n]" inside an array, from the root ("" for it).
+    # PATH: "/key" inside a dictionary, "[n]" inside an array, from the root ("" for it);
+    # a newline inside TEXT is written \001, a tab \002 (XML cannot hold those characters).
     # plutil -convert xml1 (like Python's plistlib) puts one element on a line; strings
     # may run over several lines and data is base64 on lines of its own.
     awk 'function unxml(t) { gsub(/&lt;/, "<", t); gsub(/&gt;/, ">", t); gsub(/&quot;/, "\"", t)
@@ -302,7 +305,8 @@ plist_paths() {  # FILE: every value of plutil's XML as "PATH<TAB>TYPE<TAB>TEXT"
         function here() { if (d == 0) return ""
                           if (kind[d] == "dict") return path[d] "/" key[d]
                           return path[d] "[" count[d]++ "]" }
-        function put(type, text) { printf "%s\t%s\t%s\n", here(), type, text }
+        function put(type, text) { gsub(/\n/, "\001", text); gsub(/\t/, "\002", text)
+                                   printf "%s\t%s\t%s\n", here(), type, text }
         BEGIN { d = 0; inplist = 0 }
         { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t\r]+$/, "", line) }
         long != "" { text = text "\n" $0
@@ -329,13 +333,14 @@ plist_paths() {  # FILE: every value of plutil's XML as "PATH<TAB>TYPE<TAB>TEXT"
         line ~ /^<(string|data)\/>$/ { t = line; sub(/^</, "", t); sub(/\/>$/, "", t); put(t, ""); next }' "$1"
 }
 
-plist_int() {  # plist.as_int: integers, integral reals and digit strings, or nothing
+plist_int() {  # plist.as_int: integers, integral reals and digit strings (as text), or nothing
     awk -F '\t' -v want="$2" '$1 == want {
         v = $3
-        if ($2 == "integer" && v ~ /^-?[0-9]+$/) { print v + 0; exit }
-        if ($2 == "real" && v ~ /^-?[0-9]+(\.0*)?$/) { print v + 0; exit }
-        if ($2 == "string") { gsub(/^[ \t]+|[ \t]+$/, "", v); n = v; sub(/^-/, "", n)
-            if (v ~ /^-?[0-9]+$/ && length(n) <= 18) print v + 0 }
+        if ($2 == "integer" && v ~ /^-?[0-9]+$/) print v
+        if ($2 == "real" && v ~ /^-?[0-9]+(\.0*)?$/) { sub(/\..*/, "", v); print v }
+        if ($2 == "real" && v ~ /^-?[0-9]+(\.[0-9]+)?e\+[0-9]+$/) print v  # >= 1e16: whole
+        if ($2 == "string") { gsub(/^[ \001\002]+|[ \001\002]+$/, "", v); n = v; sub(/^-/, "", n)
+            if (v ~ /^-?[0-9]+$/ && length(n) <= 18) print v }
         exit }' "$1"
 }
 
@@ -344,7 +349,7 @@ has_idle_time() {  # ITEM: a screensaver plist whose idleTime is usable (account
     plist_paths "$(out_of "$1")" >"$W/paths"
     head -n 1 "$W/paths" | grep -q "^$TAB"dict || return 1
     idle=$(plist_int "$W/paths" /idleTime)
-    [ -n "$idle" ] && [ "$idle" -ge 0 ]
+    case $idle in '' | -*[1-9]*) return 1 ;; esac  # unknown, or below zero
 }
 
 cond_no_managed_idle() { ! { item_of "$SCREENSAVER_MANAGED_KEY" && has_idle_time "$found"; }; }
