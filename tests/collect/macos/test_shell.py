@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dentsec.collect.macos.downloads import keep_download_prefs
-from dentsec.collect.macos.shell import COLLECTOR, JXA, render, script_path
+from dentsec.collect.macos.shell import COLLECTOR, JXA, constants, render, script_path
 from dentsec.engine import audit_evidence
 from dentsec.host.bundle import load_bundle
 from dentsec.report.json_report import to_dict
@@ -229,18 +229,18 @@ def walk(value: object, path: str = "") -> Iterator[tuple[str, str, str]]:
         yield path, "string", str(value).replace("\n", "\x01").replace("\t", "\x02")
 
 
+SETUP = 'W=$(mktemp -d); B="$W/b"; mkdir -p "$B/items"; : >"$W/keys"; : >"$W/items.json"\n'
+
+
 def runtime_with(script: str, work: Path, replies: dict[str, bytes]) -> str:
     """Run ``script`` after the runtime, with fake tools answering from ``replies``."""
-    from dentsec.collect.macos.shell import _keys
-
     fake = work / "bin"
     fake.mkdir(exist_ok=True)
     for tool, answer in replies.items():
         (work / f"{tool}.out").write_bytes(answer)
         (fake / tool).write_text(f"#!/bin/sh\ncat '{work}/{tool}.out'\n", encoding="utf-8")
         (fake / tool).chmod(0o755)
-    setup = 'W=$(mktemp -d); B="$W/b"; mkdir -p "$B/items"; : >"$W/keys"; : >"$W/items.json"\n'
-    res = subprocess.run(["sh", "-c", "\n".join([*_keys(), RUNTIME, setup, script, 'rm -rf "$W"'])],
+    res = subprocess.run(["sh", "-c", "\n".join([*constants(), RUNTIME, SETUP, script, 'rm -rf "$W"'])],
                          capture_output=True, text=True, check=False, timeout=60,
                          env={"PATH": f"{fake}:/usr/bin:/bin"})
     assert res.returncode == 0, res.stderr
@@ -339,3 +339,76 @@ def test_time_machine_condition_is_the_python_decision(tm: dict[str, object], wo
     data = plist.loads_dict(xml.decode("utf-8"))
     python_asks = latest_snapshot(data or {}) is None
     assert out.strip() == ("yes" if python_asks else "no")
+
+
+DSCL_NAME = st.text(st.sampled_from("abcz_-.0123456789AZ"), min_size=1, max_size=8)
+DSCL_VALUE = (st.integers(-3, 2**32).map(str) | st.sampled_from(["", "x", "5 01", "0123456789012",
+                                                               "-12345678901234"])
+              | st.text(st.sampled_from("/ aUs"), max_size=10))
+
+
+@given(uids=st.lists(st.tuples(DSCL_NAME, DSCL_VALUE), max_size=6),
+       homes=st.lists(st.tuples(DSCL_NAME, DSCL_VALUE), max_size=6), spaces=st.sampled_from([" ", "   ", "\t"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_people_are_the_python_collectors(uids: list[tuple[str, str]], homes: list[tuple[str, str]],
+                                          spaces: str, work: Path) -> None:
+    from dentsec.collect.macos.context import is_human, parse_users
+
+    uid_text = "".join(f"{n}{spaces}{v}\n" for n, v in uids)
+    home_text = "".join(f"{n}{spaces}{v}\n" for n, v in homes)
+    (work / "uids").write_text(uid_text)
+    (work / "homes").write_text(home_text)
+    script = ('mkdir -p fake; printf \'#!/bin/sh\\ncase $4 in UniqueID) cat uids;; *) cat homes;; esac\\n\''
+              ' >fake/dscl; chmod +x fake/dscl; PATH="$PWD/fake:$PATH"\n'
+              "run_cmd 10 dscl . -list /Users UniqueID\nrun_cmd 10 dscl . -list /Users NFSHomeDirectory\n"
+              'users_ready; if cond_users_known; then echo known; fi; cat "$W/humans"')
+    res = subprocess.run(["sh", "-c", "\n".join([*constants(), RUNTIME, SETUP, script])], cwd=work,
+                         capture_output=True, text=True, check=False, timeout=60)
+    users = parse_users(uid_text, home_text, None)
+    # First occurrence of a name wins in the shell; Python's dict keeps the last value of a
+    # name at its first position. dscl lists each record once, so only unique names count.
+    if len({n for n, _ in uids}) != len(uids) or len({n for n, _ in homes}) != len(homes):
+        return
+    want = ("known\n" if users else "") + "".join(
+        f"{u.name}\t{u.uid}\t{u.home or ''}\n" for u in users if is_human(u))
+    assert res.stdout == want
+
+
+@given(text=st.text(st.sampled_from("Remote Login: OnOfx,\n\t"), max_size=30)
+       | st.sampled_from(["Remote Login: On\n", "Remote Login: Off\n", "remote login: ON",
+                          "Remote Login:Off.", "Remote Login: Onward", "You need administrator access"]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_remote_login_reading_is_the_python_one(text: str, work: Path) -> None:
+    from dentsec.collect.macos.firewall import parse_remote_login
+
+    out = runtime_with('run_cmd 10 systemsetup -getremotelogin\necho "[$(remote_login_answer)]"', work,
+                       {"systemsetup": text.encode("utf-8")})
+    want = {None: "", True: "On", False: "Off"}[parse_remote_login(text + "\n")]
+    assert out.strip() == f"[{want}]"
+
+
+@given(text=st.text(st.sampled_from("ab root\n\t"), max_size=12))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_console_user_reading_is_the_python_one(text: str, work: Path) -> None:
+    from dentsec.collect.macos.context import parse_console_user
+
+    out = runtime_with('run_cmd 10 stat -f %Su /dev/console\nif cond_console_user; then echo yes; fi',
+                       work, {"stat": text.encode("utf-8")})
+    assert (out.strip() == "yes") == (parse_console_user(text) is not None)
+
+
+@given(lines=st.lists(st.sampled_from(["====================", "Name          : TM", "ID : 1",
+                                       "> URL: afp://x", "Kind : Local", "Names : x", "Mount Point : /V",
+                                       "No destinations configured.", "ID2: 3", "  Name:", ""]),
+                      max_size=5))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_destination_reading_is_the_python_one(lines: list[str], work: Path) -> None:
+    from dentsec.collect.macos.backup import parse_destinationinfo
+    from dentsec.collect.macos.plan import TIME_MACHINE_PLIST
+
+    text = "\n".join(lines) + "\n"
+    script = ("run_cmd 30 tmutil destinationinfo\n"
+              + plutil_then(TIME_MACHINE_PLIST, "cond_time_machine_without_snapshot_date"))
+    out = runtime_with(script, work, {"tmutil": text.encode("utf-8"),
+                                      "plutil": plistlib.dumps({"AutoBackup": True})})
+    assert (out.strip() == "yes") == bool(parse_destinationinfo(text + "\n"))

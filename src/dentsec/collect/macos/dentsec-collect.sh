@@ -528,31 +528,26 @@ collect() {
     run_cmd 180 "softwareupdate" "--list"
     plist "/Library/Receipts/InstallHistory.plist"
     if cond_no_install_history_update; then
-        :
         run_cmd 60 "softwareupdate" "--history"
     fi
     if has_entry '/Applications' 'Google Chrome.app'; then
-        :
         plist "/Applications/Google Chrome.app/Contents/Info.plist"
     fi
     if has_entry '/Applications' 'Firefox.app'; then
-        :
         plist "/Applications/Firefox.app/Contents/Info.plist"
     fi
     run_cmd 10 "pwpolicy" "-getaccountpolicies"
     users_ready
-    while IFS="$TAB" read -r user uid home; do
+    while IFS="$TAB" read -r user _ home; do
         [ -n "$home" ] || continue
-        : "$uid"
         list_dir "${home}"
         list_dir "${home}/Desktop"
         list_dir "${home}/Documents"
         list_dir "${home}/Downloads"
     done <"$W/humans"
     users_ready
-    while IFS="$TAB" read -r user uid home; do
+    while IFS="$TAB" read -r user _ home; do
         [ -n "$home" ] || continue
-        : "$uid"
         list_dir "${home}/Library/Application Support/Google/Chrome"
         for h in $(entry_hexes "$last"); do
             entry=$(unhex "$h")
@@ -583,24 +578,19 @@ collect() {
         done
     done <"$W/humans"
     users_ready
-    while IFS="$TAB" read -r user uid home; do
-        : "$uid"
+    while IFS="$TAB" read -r user _ home; do
         run_cmd 10 "dscl" "." "-read" "/Users/${user}" "accountPolicyData"
     done <"$W/humans"
     if cond_users_known; then
-        :
         plist "/Library/Preferences/com.apple.loginwindow.plist"
         plist "/Library/Managed Preferences/com.apple.screensaver.plist"
         if cond_console_user; then
-            :
             run_cmd 10 "sysadminctl" "-screenLock" "status"
         fi
         if cond_no_managed_idle; then
-            :
             users_ready
-            while IFS="$TAB" read -r user uid home; do
+            while IFS="$TAB" read -r user _ home; do
                 [ -n "$home" ] || continue
-                : "$uid"
                 list_dir "${home}/Library/Preferences/ByHost"
                 for h in $(entry_hexes "$last"); do
                     entry=$(unhex "$h")
@@ -614,7 +604,6 @@ collect() {
     run_cmd 30 "tmutil" "destinationinfo"
     plist "/Library/Preferences/com.apple.TimeMachine.plist"
     if cond_time_machine_without_snapshot_date; then
-        :
         run_cmd 30 "tmutil" "latestbackup"
     fi
     probe_dentsec_home
@@ -628,7 +617,7 @@ collect() {
     fi
     if [ -z "$done_2" ]; then
         users_ready
-        while IFS="$TAB" read -r user uid home; do
+        while IFS="$TAB" read -r user _ home; do
             [ -n "$home" ] || continue
             if [ -z "$done_2" ]; then
                 read_file "${home}/Library/Application Support/dentsec/backup/status.json" 262144
@@ -642,11 +631,9 @@ collect() {
     fi
     run_cmd 10 "spctl" "--status"
     if cond_users_known; then
-        :
         users_ready
-        while IFS="$TAB" read -r user uid home; do
+        while IFS="$TAB" read -r user _ home; do
             [ -n "$home" ] || continue
-            : "$uid"
             done_3=
             if [ -z "$done_3" ]; then
                 plist "${home}/Library/Containers/com.apple.Safari/Data/Library/Preferences/com.apple.Safari.plist"
@@ -689,15 +676,12 @@ collect() {
     run_cmd 10 "/usr/libexec/ApplicationFirewall/socketfilterfw" "--getglobalstate" "--getblockall" "--getallowsigned" "--getstealthmode"
     run_cmd 30 "lsof" "-nP" "-iTCP" "-sTCP:LISTEN" "-FpcPn"
     if cond_admin; then
-        :
         run_cmd 10 "systemsetup" "-getremotelogin"
     fi
     if cond_no_remote_login_answer; then
-        :
         run_cmd 10 "launchctl" "print" "system/com.openssh.sshd"
     fi
     if cond_ssh_on_and_admin; then
-        :
         run_cmd 10 "/usr/sbin/sshd" "-T"
     fi
     run_cmd 10 "launchctl" "print" "system/com.apple.screensharing"

@@ -156,10 +156,11 @@ class Renderer:
     def put(self, line: str) -> None:
         self.lines.append("    " * self.depth + line)
 
-    def block(self, opener: str, steps: Iterable[object], closer: str) -> None:
+    def block(self, opener: str, steps: tuple[object, ...], closer: str) -> None:
         self.put(opener)
         self.depth += 1
-        self.put(":")  # a body is never empty
+        if not steps:
+            self.put(":")  # sh refuses an empty body
         self.steps(steps)
         self.depth -= 1
         self.put(closer)
@@ -185,11 +186,10 @@ class Renderer:
         elif isinstance(step, Humans):
             self.put("users_ready")
             skip = ['[ -n "$home" ] || continue'] if step.with_home else []
-            self.put('while IFS="$TAB" read -r user uid home; do')
+            self.put('while IFS="$TAB" read -r user _ home; do')
             self.depth += 1
             for line in skip:
                 self.put(line)
-            self.put(": \"$uid\"")
             self.steps(step.steps)
             self.depth -= 1
             self.put('done <"$W/humans"')
@@ -227,7 +227,7 @@ class Renderer:
             self.put(f'if [ -z "${flag}" ]; then')
             self.depth += 1
             self.put("users_ready")
-            self.put('while IFS="$TAB" read -r user uid home; do')
+            self.put('while IFS="$TAB" read -r user _ home; do')
             self.depth += 1
             self.put('[ -n "$home" ] || continue')
             for alternative in step.per_human:
@@ -257,8 +257,9 @@ def _runtime() -> str:
     return (HERE / "runtime.sh").read_text(encoding="utf-8")
 
 
-def _keys() -> list[str]:
-    lines = []
+def constants() -> list[str]:
+    """The variables the runtime reads (its tests run it with these too)."""
+    lines = [f"COLLECTOR={sq(COLLECTOR)}", f"FIRST_HUMAN_UID={plan.FIRST_HUMAN_UID}"]
     for name, argv in KEYS.items():
         key = "c:" + json.dumps(list(argv), ensure_ascii=False)
         lines.append(f"{name}={sq(key)}")
@@ -359,9 +360,7 @@ def render() -> str:
     body.steps(plan.PLAN)
     parts = [
         HEADER,
-        f"COLLECTOR={sq(COLLECTOR)}",
-        f"FIRST_HUMAN_UID={plan.FIRST_HUMAN_UID}",
-        *_keys(),
+        *constants(),
         f"JXA={sq(JXA)}",
         "",
         _runtime(),
