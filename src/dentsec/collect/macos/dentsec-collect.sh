@@ -251,7 +251,11 @@ has_entry() {  # has_entry DIR NAME: the listing recorded for DIR holds NAME
     item_of "d:$(json_str "$1")" && grep -q "^$(hex_of "$2") " "$W/names.$found"
 }
 
-matches() { printf '%s\n' "$1" | grep -E -x -q -e "$2"; }
+matches() {  # re.fullmatch for these patterns: "." never matches a newline there
+    case $1 in *"
+"*) return 1 ;; esac
+    printf '%s\n' "$1" | grep -E -x -q -e "$2"
+}
 
 emit_probe() {  # emit_probe NAME_JSON VALUE_TEXT ERROR
     if [ -n "$3" ]; then
@@ -572,7 +576,6 @@ collect() {
         list_dir "${home}/Library/Application Support/Firefox/Profiles"
         for h in $(entry_hexes "$last"); do
             entry=$(unhex "$h")
-            matches "$entry" '.*' || continue
             probe_firefox_logins "${home}/Library/Application Support/Firefox/Profiles/${entry}/logins.json"
             read_file "/Applications/Firefox.app/Contents/Resources/distribution/policies.json" 262144
         done
@@ -668,7 +671,6 @@ collect() {
             list_dir "${home}/Library/Application Support/Firefox/Profiles"
             for h in $(entry_hexes "$last"); do
                 entry=$(unhex "$h")
-                matches "$entry" '.*' || continue
                 read_file "${home}/Library/Application Support/Firefox/Profiles/${entry}/handlers.json" 262144
             done
         done <"$W/humans"

@@ -172,7 +172,8 @@ class Entries:
     matches ``match``, in sorted order; ``stop`` names when to leave the loop."""
 
     path: str
-    match: str
+    match: str | None
+    """A regex for whole names; None for every entry."""
     steps: tuple[object, ...]
     stop: str | None = None
 
@@ -223,7 +224,7 @@ PLAN: tuple[object, ...] = (
             Probe("chromium-logins", f"{{home}}/{rel}/{{entry}}/Login Data"),
             Plist(f"{MANAGED_PREFERENCES}/{CHROMIUM_POLICY_DOMAINS[browser]}.plist")))
           for browser, rel in CHROMIUM_BROWSERS.items()),
-        Entries(f"{{home}}/{FIREFOX_PROFILES}", ".*", (_firefox_logins(), File(FIREFOX_POLICIES))),
+        Entries(f"{{home}}/{FIREFOX_PROFILES}", None, (_firefox_logins(), File(FIREFOX_POLICIES))),
     )),
     # accounts and screen lock
     Humans((Command(account_policy_argv("{user}")),), with_home=False),
@@ -249,7 +250,7 @@ PLAN: tuple[object, ...] = (
             File(f"{{home}}/{rel}/{{entry}}/Preferences", PREFERENCES_MAX_BYTES,
                  redact="chromium-download-prefs"),))
           for rel in CHROMIUM_BROWSERS.values()),
-        Entries(f"{{home}}/{FIREFOX_PROFILES}", ".*", (
+        Entries(f"{{home}}/{FIREFOX_PROFILES}", None, (
             File(f"{{home}}/{FIREFOX_PROFILES}/{{entry}}/handlers.json"),)),
     )),)),
     # firewall, listening ports, remote access, FileVault

@@ -178,7 +178,11 @@ has_entry() {  # has_entry DIR NAME: the listing recorded for DIR holds NAME
     item_of "d:$(json_str "$1")" && grep -q "^$(hex_of "$2") " "$W/names.$found"
 }
 
-matches() { printf '%s\n' "$1" | grep -E -x -q -e "$2"; }
+matches() {  # re.fullmatch for these patterns: "." never matches a newline there
+    case $1 in *"
+"*) return 1 ;; esac
+    printf '%s\n' "$1" | grep -E -x -q -e "$2"
+}
 
 emit_probe() {  # emit_probe NAME_JSON VALUE_TEXT ERROR
     if [ -n "$3" ]; then

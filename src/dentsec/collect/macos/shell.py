@@ -198,7 +198,8 @@ class Renderer:
             self.put('for h in $(entry_hexes "$last"); do')
             self.depth += 1
             self.put('entry=$(unhex "$h")')
-            self.put(f'matches "$entry" {sq(step.match)} || continue')
+            if step.match is not None:
+                self.put(f'matches "$entry" {sq(step.match)} || continue')
             self.steps(step.steps)
             if step.stop is not None:
                 self.put(f"if {STOP_RULES[step.stop]}; then break; fi")
