@@ -156,6 +156,15 @@ def test_enroll_run_and_revocation_against_a_live_console(live_server: Any,
     assert not list((state / "Library/Application Support/dentsec-agent/queue").iterdir())
     code, _, err = run_agent(world, state, "run")
     assert code == 4 and "rien n'est collecté" in err
+    # undone in the console: /agent/me answers 200 again, the agent collects and sends
+    Device.objects.filter(pk=device.pk).update(revoked_at=None)
+    code, out, err = run_agent(world, state, "run")
+    assert code == 0 and "Score : " in out, err
+    assert not (state / "Library/Application Support/dentsec-agent/revoked").exists()
+    # a credential the console does not know: exit 3, the bundle stays for a new enrollment
+    (state / "keychain").write_text("dsd_not-a-credential", encoding="utf-8")
+    code, _, err = run_agent(world, state, "run")
+    assert code == 3 and "inscrivez-le à nouveau" in err
 
 
 @runs_sh
@@ -165,12 +174,17 @@ def test_unreachable_console_keeps_the_bundle_queued(mac: tuple[shellworld.World
     (conf / "queue").mkdir(parents=True)
     (conf / "agent.conf").write_text("server=http://127.0.0.1:9\npin=\n", encoding="utf-8")
     (state / "keychain").write_text("dsd_x", encoding="utf-8")
-    for path in (conf, conf / "queue"):
+    old = [conf / "queue" / f"2026010{n // 10}T0{n % 10}0000Z.zip" for n in range(15)]
+    for path in old:
+        path.write_bytes(b"PK")
+    for path in (conf, conf / "queue", *old):
         path.chmod(0o777)
     code, _, err = run_agent(world, state, "run")
     assert code == 5, err
     assert "Console injoignable : le paquet reste en attente." in err
-    assert len(list((conf / "queue").glob("*.zip"))) == 1
+    # a bounded queue: 15 old bundles and the new one, the two oldest dropped
+    kept = sorted(p.name for p in (conf / "queue").glob("*.zip"))
+    assert len(kept) == agent.QUEUE_MAX and kept[:13] == [p.name for p in old[2:]]
 
 
 @runs_sh
