@@ -412,3 +412,47 @@ def test_destination_reading_is_the_python_one(lines: list[str], work: Path) -> 
     out = runtime_with(script, work, {"tmutil": text.encode("utf-8"),
                                       "plutil": plistlib.dumps({"AutoBackup": True})})
     assert (out.strip() == "yes") == bool(parse_destinationinfo(text + "\n"))
+
+
+class AskLog:
+    """A replay host that notes what the collector asks, in order."""
+
+    def __init__(self, bundle: Path) -> None:
+        from dentsec.host.replay import ReplayHost
+
+        self.inner = ReplayHost(load_bundle(bundle))
+        self.info = self.inner.info
+        self.asked: list[tuple[str, object]] = []
+
+    def run(self, argv: list[str], timeout: float = 10.0, cwd: str | None = None) -> object:
+        self.asked.append(("command", list(argv)))
+        return self.inner.run(argv, timeout, cwd)
+
+    def read_text(self, path: str, max_bytes: int = 0, redact: object = None) -> object:
+        self.asked.append(("file", path))
+        return self.inner.read_text(path)
+
+    def list_dir(self, path: str) -> object:
+        self.asked.append(("dir", path))
+        return self.inner.list_dir(path)
+
+    def probe(self, name: str, fn: object, live_only: bool = False) -> object:
+        self.asked.append(("probe", name))
+        return self.inner.probe(name, fn)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sample", ["macos-unmanaged", "macos-wellkept"])
+def test_python_collector_asks_in_the_plans_order(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python collector, its families run one after the other, asks exactly the sample's
+    items in the sample's order (each once): the order the plan, and so the shell, follows."""
+    import functools
+
+    import dentsec.collect.macos as macos
+
+    monkeypatch.setattr(macos, "run_collectors", functools.partial(macos.run_collectors, workers=1))
+    host = AskLog(SAMPLES / sample)
+    macos.collect(host)  # type: ignore[arg-type]
+    asked = list(dict.fromkeys((kind, json.dumps(key)) for kind, key in host.asked))
+    recorded = [(i["kind"], json.dumps(i.get("argv") or i.get("path") or i.get("name")))
+                for i in shellworld.manifest(SAMPLES / sample)["items"]]
+    assert asked == recorded
