@@ -162,7 +162,9 @@ store_credential() {
     case $1 in '' | *[!A-Za-z0-9_-]*) fail 2 "Réponse de la console inattendue." \
         "Unexpected answer from the console." ;; esac
     printf 'add-generic-password -U -s %s -a %s -w %s %s\n' "$KEYCHAIN_SERVICE" \
-        "$KEYCHAIN_ACCOUNT" "$1" "$KEYCHAIN" | security -i >/dev/null 2>&1 ||
+        "$KEYCHAIN_ACCOUNT" "$1" "$KEYCHAIN" | security -i >/dev/null 2>&1
+    # security -i may exit 0 whatever its commands did: read the item back to be sure.
+    [ "$(credential)" = "$1" ] ||
         fail 2 "Impossible d'enregistrer le jeton du poste dans le trousseau Système." \
             "Could not store the device credential in the System keychain."
 }
