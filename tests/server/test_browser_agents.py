@@ -1,13 +1,19 @@
-"""The Windows enrollment line and a device reported by the PowerShell agent, in Debian's
-Chromium at phone (390 px) and desktop (1280 px) widths, against a live server."""
+"""The Windows and macOS enrollment lines and devices reported by the PowerShell and shell
+agents, in Debian's Chromium at phone (390 px) and desktop (1280 px) widths, against a
+live server."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
+
+from dentsec.collect.macos.shell import COLLECTOR
 
 from .test_browser import CHROMIUM, PASSWORD, page, shot, sign_in  # noqa: F401 (page: fixture)
 from .test_browser_history import _fits
@@ -54,5 +60,37 @@ def test_enrollment_line_and_agent_of_a_device(page: Any, live_server: Any,  # n
     line.wait_for(state="visible")
     assert line.inner_text().startswith("powershell.exe -NoProfile -ExecutionPolicy Bypass "
                                         "-EncodedCommand ")
+    mac = page.locator("#enroll-command-mac")
+    assert mac.inner_text().startswith("d=$(mktemp -d) && curl -fsS --proto =https --tlsv1.2 ")
+    assert "sudo sh \"$d/dentsec-agent.sh\" enroll --install" in mac.inner_text()
     _fits(page, width)
     shot(page, f"agent-enrollment-{width}")
+
+    # a Mac reported by the shell collector (which writes this sample item for item:
+    # tests/collect/macos/test_shell.py), under the shell collector's name
+    _, mac_token = ingest.create_token(practice, by=admin.user)
+    mac_device = ingest.enroll(mac_token, "mac-fauteuil-2")
+    sent = httpx.post(live_server.url + "/api/v1/agent/evidence",
+                      content=as_shell_bundle(zipped("macos-unmanaged")),
+                      headers={"Authorization": f"Bearer {mac_device.credential}",
+                               "Content-Type": "application/zip"}, timeout=60)
+    assert sent.status_code == 201, sent.text
+    page.goto(f"{live_server.url}/poste/{mac_device.device.pk}/")
+    assert page.locator("#device-agent").inner_text().startswith(
+        "agent shell (macOS) 1 · preuves évaluées par la console le")
+    _fits(page, width)
+    shot(page, f"agent-mac-device-{width}")
+
+
+def as_shell_bundle(data: bytes) -> bytes:
+    """The same zip with the manifest's collector set to the shell collector's."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "manifest.json":
+                manifest = json.loads(body)
+                manifest["collector"] = COLLECTOR
+                body = json.dumps(manifest).encode("utf-8")
+            zf.writestr(info.filename, body)
+    return out.getvalue()

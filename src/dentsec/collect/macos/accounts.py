@@ -7,19 +7,20 @@ from datetime import UTC, datetime
 
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
+from dentsec.collect.macos.plan import (
+    BYHOST,
+    BYHOST_SCREENSAVER,
+    LOGINWINDOW_PLIST,
+    SCREEN_LOCK_ARGV,
+    SCREENSAVER_MANAGED,
+    account_policy_argv,
+)
 from dentsec.facts import Account, Accounts, ScreenLock
 from dentsec.host import Host
 from dentsec.vocab import ErrorKind
 
-LOGINWINDOW_PLIST = "/Library/Preferences/com.apple.loginwindow.plist"
-SCREENSAVER_MANAGED = "/Library/Managed Preferences/com.apple.screensaver.plist"
-SCREEN_LOCK_ARGV = ["sysadminctl", "-screenLock", "status"]
 DEFAULT_IDLE_SECONDS = 1200
 """The screen saver starts after 20 minutes on an account that never changed it."""
-
-
-def account_policy_argv(user: str) -> list[str]:
-    return ["dscl", ".", "-read", f"/Users/{user}", "accountPolicyData"]
 
 
 def parse_account_policy(text: str) -> datetime | None:
@@ -121,11 +122,11 @@ def user_idle(host: Host, user: LocalUser) -> tuple[int | None, str]:
     """The screen saver delay of one user (ByHost preferences), with how it was found."""
     if not user.home:
         return None, "no home folder"
-    folder = f"{user.home}/Library/Preferences/ByHost"
+    folder = BYHOST.format(home=user.home)
     listing = host.list_dir(folder)
     if not listing.ok and listing.error != ErrorKind.FILE_MISSING:
         return None, f"{folder}: {listing.error}"
-    files = [e for e in listing.entries if re.fullmatch(r"com\.apple\.screensaver\..+\.plist", e)]
+    files = [e for e in listing.entries if re.fullmatch(BYHOST_SCREENSAVER, e)]
     for name in files:
         data, why = plist.read_plist(host, f"{folder}/{name}")
         if data is None:

@@ -10,14 +10,15 @@ from typing import Any
 from dentsec.collect.common.backup_status import apply_status, disk_probe, own_status_path
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
+from dentsec.collect.macos.plan import (
+    DENTSEC_STATUS,
+    DESTINATIONS_ARGV,
+    LATEST_ARGV,
+    TIME_MACHINE_PLIST,
+    TMUTIL_TIMEOUT,
+)
 from dentsec.facts import Backup, BackupTool
 from dentsec.host import Host
-
-DESTINATIONS_ARGV = ["tmutil", "destinationinfo"]
-LATEST_ARGV = ["tmutil", "latestbackup"]
-TIME_MACHINE_PLIST = "/Library/Preferences/com.apple.TimeMachine.plist"
-DENTSEC_STATUS = "Library/Application Support/dentsec/backup/status.json"
-"""Below each home: where ``dentsec backup`` keeps its status on a Mac by default."""
 
 
 def parse_destinationinfo(text: str) -> list[dict[str, str]] | None:
@@ -83,7 +84,7 @@ def status_paths(host: Host, ctx: MacContext) -> list[str]:
 def collect_backup(host: Host, ctx: MacContext) -> Backup:
     fam = Backup(source="tmutil, com.apple.TimeMachine, dentsec backup status",
                  not_applicable=["shadow_copies"])
-    dest_res = host.run(DESTINATIONS_ARGV, timeout=30.0)
+    dest_res = host.run(DESTINATIONS_ARGV, timeout=TMUTIL_TIMEOUT)
     dests = (parse_destinationinfo(dest_res.stdout + "\n" + dest_res.stderr)
              if dest_res.error is None else None)
     settings, _ = plist.read_plist(host, TIME_MACHINE_PLIST)
@@ -94,7 +95,7 @@ def collect_backup(host: Host, ctx: MacContext) -> Backup:
     elif dests:
         last = latest_snapshot(settings) if settings else None
         if last is None:
-            latest = host.run(LATEST_ARGV, timeout=30.0)
+            latest = host.run(LATEST_ARGV, timeout=TMUTIL_TIMEOUT)
             last = parse_latestbackup(latest.stdout, ctx.local_tz) if latest.ok else None
         first = dests[0]
         fam.tools.append(BackupTool(

@@ -10,18 +10,17 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 
+from dentsec.collect.macos.plan import (
+    ADMIN_GROUP_ARGV,
+    APPLICATIONS,
+    CONSOLE_USER_ARGV,
+    FIRST_HUMAN_UID,
+    USERS_AUTH_ARGV,
+    USERS_HOME_ARGV,
+    USERS_UID_ARGV,
+    UTC_OFFSET_ARGV,
+)
 from dentsec.host import DirResult, Host
-
-FIRST_HUMAN_UID = 501
-"""macOS gives the first account made in Setup Assistant uid 501; services sit below."""
-
-USERS_UID_ARGV = ["dscl", ".", "-list", "/Users", "UniqueID"]
-USERS_HOME_ARGV = ["dscl", ".", "-list", "/Users", "NFSHomeDirectory"]
-USERS_AUTH_ARGV = ["dscl", ".", "-list", "/Users", "AuthenticationAuthority"]
-ADMIN_GROUP_ARGV = ["dscl", ".", "-read", "/Groups/admin", "GroupMembership"]
-CONSOLE_USER_ARGV = ["stat", "-f", "%Su", "/dev/console"]
-UTC_OFFSET_ARGV = ["date", "+%z"]
-APPLICATIONS = "/Applications"
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,19 @@ from typing import Any
 from dentsec.collect.common.browsers import chromium_auto_open, firefox_auto_open
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
-from dentsec.collect.macos.passwords import (
+from dentsec.collect.macos.passwords import is_chromium_profile
+from dentsec.collect.macos.plan import (
     CHROMIUM_BROWSERS,
     FIREFOX_PROFILES,
-    is_chromium_profile,
+    PREFERENCES_MAX_BYTES,
+    SAFARI_PLISTS,
+    SPCTL_ARGV,
 )
 from dentsec.facts import AutoOpen, Downloads
 from dentsec.host import Host
 from dentsec.vocab import ErrorKind
 
-SPCTL_ARGV = ["spctl", "--status"]
-SAFARI_PLISTS = (
-    "Library/Containers/com.apple.Safari/Data/Library/Preferences/com.apple.Safari.plist",
-    "Library/Preferences/com.apple.Safari.plist",
-)
 SAFARI_SAFE_FILES = "safe files (pdf, images, archives…)"
-PREFERENCES_MAX_BYTES = 16 * 1024 * 1024
 
 
 def parse_spctl_status(text: str) -> bool | None:

@@ -6,6 +6,17 @@ import re
 from typing import Literal
 
 from dentsec.collect.macos.context import MacContext
+from dentsec.collect.macos.plan import (
+    FDESETUP_ARGV,
+    FIREWALL_ARGV,
+    LSOF_ARGV,
+    LSOF_TIMEOUT,
+    REMOTE_LOGIN_ARGV,
+    REMOTE_MANAGEMENT_FLAG,
+    REMOTE_MANAGEMENT_MAX_BYTES,
+    SSHD_CONFIG_ARGV,
+    launchctl_argv,
+)
 from dentsec.facts import (
     DiskEncryption,
     Firewall,
@@ -17,23 +28,11 @@ from dentsec.facts import (
 from dentsec.host import Host
 from dentsec.vocab import ErrorKind
 
-SOCKETFILTERFW = "/usr/libexec/ApplicationFirewall/socketfilterfw"
-FIREWALL_ARGV = [SOCKETFILTERFW, "--getglobalstate", "--getblockall", "--getallowsigned",
-                 "--getstealthmode"]
-REMOTE_LOGIN_ARGV = ["systemsetup", "-getremotelogin"]
-LSOF_ARGV = ["lsof", "-nP", "-iTCP", "-sTCP:LISTEN", "-FpcPn"]
-SSHD_CONFIG_ARGV = ["/usr/sbin/sshd", "-T"]
 SYSTEM_LISTENERS = frozenset({"rapportd", "ControlCenter", "sharingd", "remoted"})
 """Apple's own default listeners: Continuity (rapportd, sharingd, remoted) and the AirPlay
 Receiver on 5000/7000 (ControlCenter). Field output gives full command names."""
-FDESETUP_ARGV = ["fdesetup", "status"]
-REMOTE_MANAGEMENT_FLAG = "/Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd"
 LAUNCHCTL_NOT_FOUND = 113
 """launchctl's exit status for "Could not find service … in domain for system"."""
-
-
-def launchctl_argv(label: str) -> list[str]:
-    return ["launchctl", "print", f"system/{label}"]
 
 
 def parse_socketfilterfw(text: str) -> dict[str, bool]:
@@ -111,7 +110,7 @@ def collect_remote_access(host: Host, ctx: MacContext) -> RemoteAccess:
         ssh_settings(host, ctx, fam)
 
     screen, why_screen = launchd_loaded(host, "com.apple.screensharing")
-    flag = host.read_text(REMOTE_MANAGEMENT_FLAG, max_bytes=4096)
+    flag = host.read_text(REMOTE_MANAGEMENT_FLAG, max_bytes=REMOTE_MANAGEMENT_MAX_BYTES)
     if flag.ok:
         management: bool | None = "enabled" in (flag.text or "")
     elif flag.error == ErrorKind.FILE_MISSING:
@@ -201,7 +200,7 @@ def parse_lsof_fields(text: str) -> list[ListeningSocket]:
 
 
 def collect_network(host: Host, ctx: MacContext) -> Network:
-    res = host.run(LSOF_ARGV, timeout=30.0)
+    res = host.run(LSOF_ARGV, timeout=LSOF_TIMEOUT)
     fam = Network(source="lsof -iTCP -sTCP:LISTEN")
     # lsof exits 1 when nothing matched: an empty list, not a failure.
     if res.error is None and (res.exit_code == 0 or (res.exit_code == 1 and not res.stdout.strip()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 from dentsec.collect.common import eol
+from dentsec.collect.macos.plan import ARCH_ARGV, SW_VERS_ARGV
 from dentsec.facts import OSInfo
 from dentsec.host import Host
 
-SW_VERS_ARGV = ["sw_vers"]
-ARCH_ARGV = ["uname", "-m"]
 EOL_PRODUCT = "macos"
 
 

@@ -14,12 +14,23 @@ from urllib.parse import quote
 from dentsec.collect.common.browsers import count_firefox_logins
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import LocalUser, MacContext
+from dentsec.collect.macos.plan import (
+    CHROMIUM_BROWSERS,
+    CHROMIUM_LOGINS_PROBE,
+    CHROMIUM_POLICY_DOMAINS,
+    CHROMIUM_PROFILE,
+    FIREFOX_LOGINS_PROBE,
+    FIREFOX_POLICIES,
+    FIREFOX_PROFILES,
+    HOME_FOLDERS,
+    MANAGED_PREFERENCES,
+    PWPOLICY_ARGV,
+)
 from dentsec.facts import BrowserPasswords, PasswordFile, PasswordPolicy, Passwords
 from dentsec.host import Host
 from dentsec.host.base import under_root
 from dentsec.vocab import ErrorKind
 
-PWPOLICY_ARGV = ["pwpolicy", "-getaccountpolicies"]
 ENFORCEABLE_CLASSES = 4
 """pwpolicy content rules are regexes: they can require every character class."""
 
@@ -119,8 +130,6 @@ _NAME = re.compile(
     r"codes?[ _.-]*d?[ _.-]*acc[eè]s|logins?)", re.I)
 _DOC_EXT = frozenset({".txt", ".rtf", ".rtfd", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".odt",
                       ".ods", ".pages", ".numbers", ".md", ".pdf"})
-HOME_FOLDERS = ("", "Desktop", "Documents", "Downloads")
-"""Where a practice keeps "mots de passe.docx": the home folder and its usual folders."""
 
 
 def looks_like_password_file(name: str) -> bool:
@@ -148,16 +157,6 @@ def find_password_files(host: Host, users: list[LocalUser]) -> tuple[list[Passwo
     return found, "; ".join(failures) or None
 
 
-CHROMIUM_BROWSERS = {
-    "chrome": "Library/Application Support/Google/Chrome",
-    "edge": "Library/Application Support/Microsoft Edge",
-    "brave": "Library/Application Support/BraveSoftware/Brave-Browser",
-}
-FIREFOX_PROFILES = "Library/Application Support/Firefox/Profiles"
-CHROMIUM_POLICY_DOMAINS = {"chrome": "com.google.Chrome", "edge": "com.microsoft.Edge",
-                           "brave": "com.brave.Browser"}
-MANAGED_PREFERENCES = "/Library/Managed Preferences"
-FIREFOX_POLICIES = "/Applications/Firefox.app/Contents/Resources/distribution/policies.json"
 
 
 def chromium_manager_disabled(host: Host, browser: str) -> bool | None:
@@ -187,7 +186,7 @@ def firefox_manager_disabled(host: Host) -> bool | None:
 
 
 def is_chromium_profile(name: str) -> bool:
-    return name == "Default" or re.fullmatch(r"Profile \d{1,3}", name) is not None
+    return re.fullmatch(CHROMIUM_PROFILE, name) is not None
 
 
 def chromium_logins_probe(root: str, path: str) -> dict[str, Any]:
@@ -242,7 +241,7 @@ def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswor
             listing = host.list_dir(base)
             for profile in (e for e in listing.entries if is_chromium_profile(e)):
                 path = f"{base}/{profile}/Login Data"
-                res = host.probe(f"chromium-saved-passwords:{path}",
+                res = host.probe(f"{CHROMIUM_LOGINS_PROBE}{path}",
                                  partial(chromium_logins_probe, path=path))
                 out.append(BrowserPasswords(browser=browser, user=user.name, profile=profile,
                                             saved_count=probe_count(res.value) if res.ok else None,
@@ -250,7 +249,7 @@ def browser_passwords(host: Host, users: list[LocalUser]) -> list[BrowserPasswor
         base = f"{user.home}/{FIREFOX_PROFILES}"
         for profile in host.list_dir(base).entries:
             path = f"{base}/{profile}/logins.json"
-            res = host.probe(f"firefox-saved-passwords:{path}",
+            res = host.probe(f"{FIREFOX_LOGINS_PROBE}{path}",
                              partial(firefox_logins_probe, path=path))
             out.append(BrowserPasswords(browser="firefox", user=user.name, profile=profile,
                                         saved_count=probe_count(res.value) if res.ok else None,

@@ -12,10 +12,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from dentsec.collect.macos.plan import PLUTIL_TIMEOUT, plutil_argv
 from dentsec.host import Host
 
 _START = re.compile(r"<\?xml|<plist|<!DOCTYPE plist")
-PLUTIL_TIMEOUT = 15.0
 
 
 def loads(text: str) -> Any | None:
@@ -34,10 +34,6 @@ def loads(text: str) -> Any | None:
 def loads_dict(text: str) -> dict[str, Any] | None:
     value = loads(text)
     return value if isinstance(value, dict) else None
-
-
-def plutil_argv(path: str) -> list[str]:
-    return ["plutil", "-convert", "xml1", "-o", "-", path]
 
 
 def plutil_failure(path: str, output: str) -> str:

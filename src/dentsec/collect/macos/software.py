@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from dentsec.collect.common import eol
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
+from dentsec.collect.macos.plan import APPLICATIONS, STAT_MTIME_ARGV, TRACKED_APPS, XPROTECT_PLISTS
 from dentsec.collect.macos.updates import install_history_dates, read_install_history
 from dentsec.facts import Antivirus, AntivirusProduct, Software, SoftwareItem
 from dentsec.host import Host
@@ -38,10 +39,6 @@ THIRD_PARTY_AV = {
     "Avast.app": "Avast", "Norton 360.app": "Norton", "Intego VirusBarrier.app": "Intego",
     "Kaspersky Internet Security.app": "Kaspersky", "ClamXAV.app": "ClamXAV",
 }
-XPROTECT_PLISTS = (
-    "/Library/Apple/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist",
-    "/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist",  # before macOS 10.15
-)
 XPROTECT_FRESH_DAYS = 30
 """Apple ships XProtect data every few weeks; older than a month means updates stopped."""
 
@@ -53,10 +50,11 @@ def collect_software(host: Host, ctx: MacContext) -> Software:
     fam = Software(source="/Applications")
     fam.remote_control_tools = sorted({REMOTE_TOOLS[e] for e in apps.entries if e in REMOTE_TOOLS})
     fam.unwanted = sorted({UNWANTED[e] for e in apps.entries if e in UNWANTED})
-    for bundle, (name, product) in TRACKED.items():
+    for bundle in TRACKED_APPS:
+        name, product = TRACKED[bundle]
         if bundle not in apps.entries:
             continue
-        info, _ = plist.read_plist(host, f"/Applications/{bundle}/Contents/Info.plist")
+        info, _ = plist.read_plist(host, f"{APPLICATIONS}/{bundle}/Contents/Info.plist")
         version = str((info or {}).get("CFBundleShortVersionString", ""))
         item = SoftwareItem(name=name, version=version, eol_product=product)
         release = eol.find_by_version(product, version) if version else None
@@ -85,7 +83,7 @@ def parse_stat_mtime(text: str) -> datetime | None:
 def modified_at(host: Host, path: str) -> datetime | None:
     """When a file last changed. XProtect data replaced outside softwareupdate (macOS 15
     fetches it itself) leaves no InstallHistory entry but renews its bundle."""
-    res = host.run(["stat", "-f", "%m", path])
+    res = host.run([*STAT_MTIME_ARGV, path])
     return parse_stat_mtime(res.stdout) if res.ok else None
 
 

@@ -9,17 +9,20 @@ from typing import Any
 
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
+from dentsec.collect.macos.plan import (
+    COMMERCE_PLIST,
+    HISTORY_ARGV,
+    HISTORY_TIMEOUT,
+    INSTALL_HISTORY,
+    LIST_ARGV,
+    LIST_TIMEOUT,
+    PLUTIL_TIMEOUT,
+    SOFTWARE_UPDATE_MANAGED,
+    SOFTWARE_UPDATE_PLIST,
+    plutil_argv,
+)
 from dentsec.facts import Updates
 from dentsec.host import Host
-
-LIST_ARGV = ["softwareupdate", "--list"]
-LIST_TIMEOUT = 180.0
-"""A scan asks Apple's servers; past three minutes the answer is unknown, not "none"."""
-HISTORY_ARGV = ["softwareupdate", "--history"]
-SOFTWARE_UPDATE_PLIST = "/Library/Preferences/com.apple.SoftwareUpdate.plist"
-SOFTWARE_UPDATE_MANAGED = "/Library/Managed Preferences/com.apple.SoftwareUpdate.plist"
-COMMERCE_PLIST = "/Library/Preferences/com.apple.commerce.plist"
-INSTALL_HISTORY = "/Library/Receipts/InstallHistory.plist"
 
 AUTO_KEYS = ("AutomaticCheckEnabled", "AutomaticDownload", "CriticalUpdateInstall",
              "ConfigDataInstall")
@@ -156,7 +159,7 @@ def install_history_dates(items: Any, name_prefix: str | None = None) -> datetim
 
 
 def read_install_history(host: Host) -> tuple[list[Any] | None, str | None]:
-    res = host.run(plist.plutil_argv(INSTALL_HISTORY), timeout=plist.PLUTIL_TIMEOUT)
+    res = host.run(plutil_argv(INSTALL_HISTORY), timeout=PLUTIL_TIMEOUT)
     if not res.ok:
         return None, res.why_not()
     value = plist.loads(res.stdout)
@@ -213,7 +216,7 @@ def collect_updates(host: Host, ctx: MacContext, os_version: str) -> Updates:
     history, why = read_install_history(host)
     last = install_history_dates(history) if history is not None else None
     if last is None:
-        hist = host.run(HISTORY_ARGV, timeout=60.0)
+        hist = host.run(HISTORY_ARGV, timeout=HISTORY_TIMEOUT)
         if hist.ok:
             last, why = parse_history(hist.stdout, ctx.local_tz)
         else:

@@ -1,4 +1,4 @@
-"""The Windows enrollment line of the enrollment page (dentsec.agent.enroll_line)."""
+"""The Windows and macOS enrollment lines of the enrollment page (dentsec.agent.enroll_line)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,8 @@ def windows_line(server_url: str, token: str) -> str:
 @register.simple_tag
 def windows_script(server_url: str, token: str) -> str:
     return enroll_line.script(server_url, token)
+
+
+@register.simple_tag
+def mac_line(server_url: str, token: str) -> str:
+    return enroll_line.mac_line(server_url, token)
