@@ -9,7 +9,8 @@ import pytest
 from dentsec.engine import audit_evidence
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "evidence"
-# What an offline tree cannot answer: running processes, sockets, the package cache.
+# What an offline tree cannot answer (running processes, sockets, the package cache), and
+# unwanted software, which dentsec has no list for among Linux packages.
 OFFLINE_UNKNOWN = ["ACC-DAILY-ADMIN", "DL-UNWANTED-SOFTWARE", "FW-RISKY-SERVICES",
                    "FW-UNJUSTIFIED-PORTS", "UPD-PENDING"]
 EXPECTED: dict[str, dict[str, list[str]]] = {
@@ -50,6 +51,17 @@ def test_sample_findings(sample: str) -> None:
         got.setdefault(finding.status, []).append(finding.check.id)
     assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in EXPECTED[sample].items()}
     assert report.facts.collection_mode == "evidence"
+
+
+def test_unwanted_software_on_linux_says_dentsec_cannot_tell_yet() -> None:
+    """Not the generic "not enough to conclude": the practice is told it is dentsec's limit."""
+    report = audit_evidence(SAMPLES / "linux-live-debian12")
+    finding = next(f for f in report.findings if f.check.id == "DL-UNWANTED-SOFTWARE")
+    assert finding.status == "unknown"
+    assert finding.message["fr"] == ("Impossible de vérifier la présence de logiciels "
+                                     "indésirables : dentsec ne sait pas encore le lire sur ce "
+                                     "système.")
+    assert finding.message["en"].startswith("Cannot check whether unwanted software is")
 
 
 def test_live_sample_audits_cleanly() -> None:

@@ -41,6 +41,8 @@ FIELD_LABELS: dict[str, Text] = {
                                         "en": "SSH password login"},
     "remote_access.ssh_root_login": {"fr": "la connexion SSH de root", "en": "SSH root login"},
     "backup.shadow_copies": {"fr": "les clichés instantanés", "en": "shadow copies"},
+    "software.unwanted": {"fr": "la présence de logiciels indésirables",
+                          "en": "whether unwanted software is installed"},
 }
 KIND_TEXT: dict[ErrorKind | None, Text] = {
     ErrorKind.COMMAND_MISSING: {"fr": "l'outil qui permet de le lire n'est pas installé sur ce poste",

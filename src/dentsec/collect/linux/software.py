@@ -7,6 +7,7 @@ import re
 from dentsec.collect.common import eol
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Software, SoftwareItem
+from dentsec.vocab import ErrorKind
 
 BROWSERS = {
     "firefox": "firefox", "firefox-esr": "firefox", "chromium": "chrome",
@@ -60,5 +61,6 @@ def collect_software(ctx: LinuxContext) -> Software:
             version = real
         fam.items.append(browser_item(package, version))
     fam.remote_control_tools = sorted(p for p in pkgs if p in REMOTE_TOOLS)
-    fam.unknown["unwanted"] = "no list of unwanted software for Linux packages"
+    # the distribution's packages carry no bundled extras list to match against (yet)
+    fam.unknown["unwanted"] = f"{ErrorKind.UNSUPPORTED}: no list of unwanted software for Linux packages"
     return fam
