@@ -47,7 +47,8 @@ def _user() -> str | None:
 
 def _list(root: str, policy_file: Path | None, evidence: Path | None) -> None:
     from dentsec.fix.catalog import fixes_for, scripts_for
-    from dentsec.fix.flow import FIXABLE, verdict_word, verdicts
+    from dentsec.fix.flow import verdict_word, verdicts
+    from dentsec.fix.model import FIXABLE
 
     os_family, found = verdicts(root, load_policy(policy_file), evidence)
     rows: list[tuple[str, Fix | ScriptFix]] = []

@@ -22,11 +22,11 @@ from dentsec.errors import DentsecError
 from dentsec.fileio import atomic_write_text
 from dentsec.fix import store
 from dentsec.fix.flow import Verdict, finish_record, new_record
+from dentsec.fix.model import is_request_id
 
 SCHEMA = "dentsec.fix-request/1"
 CHECK_ID = re.compile(r"^[A-Z0-9-]{1,40}$")
 FIX_NAME = re.compile(r"^[a-z0-9-]{1,60}$")
-MAX_ID = 2**53 - 1
 MAX_KEPT = 20
 """At most this many requests kept at once (the console sends no more)."""
 
@@ -76,7 +76,7 @@ def parse(item: Any) -> Request | None:
     ident, check, fix = item.get("id"), item.get("check"), item.get("fix")
     who = _printable(item.get("requested_by"), 150)
     asked, expires = _when(item.get("requested_at")), _when(item.get("expires_at"))
-    if not (isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID):
+    if not is_request_id(ident):
         return None
     if not (isinstance(check, str) and CHECK_ID.match(check)
             and isinstance(fix, str) and FIX_NAME.match(fix)):
@@ -125,7 +125,7 @@ def receive(items: Any, withdrawn: Any) -> list[Request]:
     for the person at the workstation. Nothing here changes the system."""
     if isinstance(withdrawn, list):
         for ident in withdrawn:
-            if isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID:
+            if is_request_id(ident):
                 drop(ident)
     done = answered_ids()
     kept = {r.id for r in pending()}

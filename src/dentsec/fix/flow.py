@@ -22,13 +22,10 @@ from dentsec.errors import DentsecError, os_reason
 from dentsec.fileio import atomic_write_bytes
 from dentsec.fix import store
 from dentsec.fix.catalog import fixes_for
-from dentsec.fix.model import Edit, FileState, Fix, Plan, Refused, Target
+from dentsec.fix.model import FIXABLE, Edit, FileState, Fix, Plan, Refused, Target
 from dentsec.fix.words import RUN_WORDS
 from dentsec.i18n import pick, tr
 from dentsec.vocab import Status
-
-FIXABLE = ("fail", "warn", "unknown")
-"""Verdicts a fix may start from (unknown: the re-audit will prove it passes)."""
 
 
 def verdict_word(status: str | None) -> str:

@@ -12,11 +12,24 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from dentsec.checks.catalog import Text
 from dentsec.checks.policy import Policy
 from dentsec.errors import DentsecError, os_reason
 from dentsec.host.base import OutsideRoot, under_root
+
+FIXABLE = ("fail", "warn", "unknown")
+"""Verdicts a fix may start from (unknown: the re-audit will prove it passes); the console
+offers a fix request from the same ones."""
+MAX_REQUEST_ID = 2**53 - 1
+"""A console fix request's id travels in JSON: at most what every JSON reader holds exactly."""
+
+
+def is_request_id(value: object) -> TypeGuard[int]:
+    """A fix request id as the console and the workstation exchange it (never a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and \
+        0 < value <= MAX_REQUEST_ID
 
 
 class Refused(DentsecError):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dentsec.fix.model import FIXABLE
 from dentsec.server.console import audit, fix_requests, tenancy
 from dentsec.server.console.models import Profile
 from dentsec.server.console.views import managers_only, with_profile
@@ -23,7 +24,7 @@ def ask_fix(request: HttpRequest, profile: Profile, device_id: int,
     device = tenancy.get_or_404(tenancy.devices(profile).select_related("practice"),
                                 device_id)
     report = device.current_report
-    if not any(f["id"] == check_id and f["status"] in fix_requests.FIXABLE
+    if not any(f["id"] == check_id and f["status"] in FIXABLE
                for f in (report.findings if report else [])):
         raise Http404
     assert isinstance(request.user, User)  # with_profile: signed in

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from dentsec.fix.model import is_request_id
 from dentsec.server.console.fix_request_models import (
     APPLIED,
     CANCELLED,
@@ -33,8 +34,6 @@ from dentsec.server.console.fix_request_models import (
 )
 from dentsec.server.console.models import Device
 
-FIXABLE = ("fail", "warn", "unknown")
-"""Verdicts a fix may start from (as dentsec.fix.flow.FIXABLE)."""
 WHY_NOT = {
     "no-fix": gettext_lazy("Aucun correctif dentsec pour ce contrôle sur ce système."),
     "revoked": gettext_lazy("Ce poste est révoqué : rien ne peut lui être demandé."),
@@ -160,8 +159,7 @@ def on_report(device: Device, data: dict[str, Any]) -> int:
         if not isinstance(run, dict):
             continue
         ident = run.get("request")
-        if isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident < 2**53 \
-                and run.get("status") in RUN_TO_REQUEST:
+        if is_request_id(ident) and run.get("status") in RUN_TO_REQUEST:
             answers[ident] = run  # the latest run for a request wins
     if not answers:
         return 0

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dentsec.fix.model import FIXABLE
 from dentsec.server import firstrun
 from dentsec.server.console import (
     accounts,
@@ -383,7 +384,7 @@ def fix(request: HttpRequest, profile: Profile, device_id: int, check_id: str) -
     return render(request, "console/fix.html", {
         "device": obj, "finding": finding, "others": others, "fix_offer": offer,
         "why_not": fix_requests.WHY_NOT.get(offer.why_not, ""),
-        "fixable": finding["status"] in fix_requests.FIXABLE,
+        "fixable": finding["status"] in FIXABLE,
         "fix_requests": fix_requests.for_page(obj, check_id)})
 
 
