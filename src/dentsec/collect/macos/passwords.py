@@ -157,8 +157,6 @@ def find_password_files(host: Host, users: list[LocalUser]) -> tuple[list[Passwo
     return found, "; ".join(failures) or None
 
 
-
-
 def chromium_manager_disabled(host: Host, browser: str) -> bool | None:
     """PasswordManagerEnabled = false in the browser's configuration profile."""
     data, why = plist.read_plist(

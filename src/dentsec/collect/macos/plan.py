@@ -53,8 +53,9 @@ LIST_TIMEOUT = 180.0
 HISTORY_ARGV = ("softwareupdate", "--history")
 HISTORY_TIMEOUT = 60.0
 
-TRACKED_APPS = ("Google Chrome.app", "Firefox.app")
-"""Applications whose version is read (their Info.plist), in this order."""
+TRACKED = {"Google Chrome.app": ("Google Chrome", "chrome"), "Firefox.app": ("Firefox", "firefox")}
+"""Applications whose version is read (their Info.plist), in this order: bundle -> (name,
+end-of-support product)."""
 
 PWPOLICY_ARGV = ("pwpolicy", "-getaccountpolicies")
 HOME_FOLDERS = ("", "Desktop", "Documents", "Downloads")
@@ -215,7 +216,7 @@ PLAN: tuple[object, ...] = (
     When("no-install-history-update", (Command(HISTORY_ARGV, HISTORY_TIMEOUT),)),
     # software
     *(When(f"application:{app}", (Plist(f"{APPLICATIONS}/{app}/Contents/Info.plist"),))
-      for app in TRACKED_APPS),
+      for app in TRACKED),
     # password policy and where passwords are kept
     Command(PWPOLICY_ARGV),
     Humans(tuple(Dir(f"{{home}}/{sub}" if sub else "{home}") for sub in HOME_FOLDERS)),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from dentsec.collect.common import eol
 from dentsec.collect.macos import plist
 from dentsec.collect.macos.context import MacContext
-from dentsec.collect.macos.plan import APPLICATIONS, STAT_MTIME_ARGV, TRACKED_APPS, XPROTECT_PLISTS
+from dentsec.collect.macos.plan import APPLICATIONS, STAT_MTIME_ARGV, TRACKED, XPROTECT_PLISTS
 from dentsec.collect.macos.updates import install_history_dates, read_install_history
 from dentsec.facts import Antivirus, AntivirusProduct, Software, SoftwareItem
 from dentsec.host import Host
@@ -31,7 +31,6 @@ UNWANTED = {
     "MacBooster 8.app": "MacBooster", "Smart Mac Booster.app": "Smart Mac Booster",
 }
 """Bundled "cleaners" that security vendors classify as potentially unwanted."""
-TRACKED = {"Google Chrome.app": ("Google Chrome", "chrome"), "Firefox.app": ("Firefox", "firefox")}
 THIRD_PARTY_AV = {
     "Sophos Endpoint.app": "Sophos", "Bitdefender Endpoint Security Tools.app": "Bitdefender",
     "Antivirus for Mac.app": "Bitdefender", "ESET Endpoint Antivirus.app": "ESET",
@@ -50,8 +49,7 @@ def collect_software(host: Host, ctx: MacContext) -> Software:
     fam = Software(source="/Applications")
     fam.remote_control_tools = sorted({REMOTE_TOOLS[e] for e in apps.entries if e in REMOTE_TOOLS})
     fam.unwanted = sorted({UNWANTED[e] for e in apps.entries if e in UNWANTED})
-    for bundle in TRACKED_APPS:
-        name, product = TRACKED[bundle]
+    for bundle, (name, product) in TRACKED.items():
         if bundle not in apps.entries:
             continue
         info, _ = plist.read_plist(host, f"{APPLICATIONS}/{bundle}/Contents/Info.plist")
