@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import string
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dentsec.collect.macos import plan
@@ -184,15 +184,7 @@ class Renderer:
         elif isinstance(step, Probe):
             self.put(PROBES[step.kind] + (f" {word(step.target)}" if step.target else ""))
         elif isinstance(step, Humans):
-            self.put("users_ready")
-            skip = ['[ -n "$home" ] || continue'] if step.with_home else []
-            self.put('while IFS="$TAB" read -r user _ home; do')
-            self.depth += 1
-            for line in skip:
-                self.put(line)
-            self.steps(step.steps)
-            self.depth -= 1
-            self.put('done <"$W/humans"')
+            self.humans(step.with_home, lambda: self.steps(step.steps))
         elif isinstance(step, Entries):
             self.put(f"list_dir {word(step.path)}")
             self.put('for h in $(entry_hexes "$last"); do')
@@ -225,19 +217,27 @@ class Renderer:
         for alternative in step.alternatives:
             self.attempt(alternative, rule, flag)
         if step.per_human:
+            def each_home() -> None:
+                for alternative in step.per_human:
+                    self.attempt(alternative, rule, flag)
+                self.put(f'if [ -n "${flag}" ]; then break; fi')
+
             self.put(f'if [ -z "${flag}" ]; then')
             self.depth += 1
-            self.put("users_ready")
-            self.put('while IFS="$TAB" read -r user _ home; do')
-            self.depth += 1
-            self.put('[ -n "$home" ] || continue')
-            for alternative in step.per_human:
-                self.attempt(alternative, rule, flag)
-            self.put(f'if [ -n "${flag}" ]; then break; fi')
-            self.depth -= 1
-            self.put('done <"$W/humans"')
+            self.humans(True, each_home)
             self.depth -= 1
             self.put("fi")
+
+    def humans(self, with_home: bool, body: Callable[[], None]) -> None:
+        """A loop over the people's accounts (the runtime's "$W/humans": user, uid, home)."""
+        self.put("users_ready")
+        self.put('while IFS="$TAB" read -r user _ home; do')
+        self.depth += 1
+        if with_home:
+            self.put('[ -n "$home" ] || continue')
+        body()
+        self.depth -= 1
+        self.put('done <"$W/humans"')
 
     def attempt(self, alternative: tuple[object, ...], rule: str, flag: str) -> None:
         """Unless an earlier alternative succeeded: its test item, then on success the rest."""
