@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir
-
 
 def dentsec_home(create: bool = False) -> Path:
     env = os.environ.get("DENTSEC_HOME")
-    home = Path(env).expanduser() if env else Path(user_config_dir("dentsec", appauthor=False))
+    if env:
+        home = Path(env).expanduser()
+    else:
+        # imported here: the scheduled jobs always set DENTSEC_HOME, and platformdirs is a
+        # noticeable share of a daily run's start-up
+        from platformdirs import user_config_dir
+
+        home = Path(user_config_dir("dentsec", appauthor=False))
     if create:
         home.mkdir(parents=True, exist_ok=True)
     return home

@@ -8,7 +8,6 @@ counts (7 daily, 4 weekly, 12 monthly by default), ``status_key``.
 
 from __future__ import annotations
 
-import socket
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,14 @@ def backup_dir() -> Path:
     return dentsec_home() / "backup"
 
 
+def this_host() -> str:
+    """The computer's name, restic's ``--host`` by default (socket is imported only for a
+    new configuration: a saved one carries its host)."""
+    import socket
+
+    return socket.gethostname()
+
+
 def config_path() -> Path:
     return backup_dir() / "config.json"
 
@@ -31,7 +38,7 @@ def config_path() -> Path:
 @dataclass
 class BackupConfig:
     repository: str | None = None
-    host: str = field(default_factory=socket.gethostname)
+    host: str = field(default_factory=this_host)
     password_store: str | None = None
     paths: list[str] = field(default_factory=list)
     excludes: list[str] = field(default_factory=list)

@@ -8,10 +8,10 @@ in place; dentsec removes it so the repository shows no phantom operation."""
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from dentsec.backup.config import this_host
 from dentsec.backup.restic import LockInfo, Restic, parse_lock
 from dentsec.backup.status import pid_alive
 
@@ -26,7 +26,7 @@ class LockReport:
 
 def inspect_locks(restic: Restic) -> LockReport:
     listing = restic.check(["--no-lock", "list", "locks"])
-    here = socket.gethostname()
+    here = this_host()
     stale, live = [], []
     for lock_id in listing.stdout.split():
         shown = restic.run(["--no-lock", "cat", "lock", lock_id])
