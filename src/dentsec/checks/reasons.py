@@ -43,6 +43,10 @@ FIELD_LABELS: dict[str, Text] = {
     "backup.shadow_copies": {"fr": "les clichés instantanés", "en": "shadow copies"},
     "software.unwanted": {"fr": "la présence de logiciels indésirables",
                           "en": "whether unwanted software is installed"},
+    "antivirus.realtime": {"fr": "la protection en temps réel de l'antivirus",
+                           "en": "the antivirus's real-time protection"},
+    "antivirus.signature_age_days": {"fr": "l'âge des signatures de l'antivirus",
+                                     "en": "the age of the antivirus signatures"},
 }
 KIND_TEXT: dict[ErrorKind | None, Text] = {
     ErrorKind.COMMAND_MISSING: {"fr": "l'outil qui permet de le lire n'est pas installé sur ce poste",

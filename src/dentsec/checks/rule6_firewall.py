@@ -99,6 +99,10 @@ def av_present(ctx: Ctx) -> Outcome:
             raise Unknown("antivirus.products", blind)
         return failed("Aucun antivirus trouvé.", "No antivirus found.", ev)
     if any(p.enabled is None or (p.enabled and p.realtime is None) for p in products):
+        unread = ctx.reason(Antivirus, "realtime")
+        if unread and all(p.enabled is not None for p in products):
+            # running, but its real-time setting is the product's own (Defender on Linux)
+            raise Unknown("antivirus.realtime", unread)
         raise Unknown("antivirus.products", "; ".join(ev))
     scanners = [p.name for p in products if p.enabled and p.on_demand]
     if scanners:
@@ -145,7 +149,8 @@ def av_updated(ctx: Ctx) -> Outcome:
                       f"Signatures up to date{f' ({min(ages):.1f} d)' if ages else ''}.", ev)
     ages = [p.signature_age_days for p in products if p.signature_age_days is not None]
     if not ages:
-        raise Unknown("antivirus.signature_age_days", "; ".join(ev))
+        raise Unknown("antivirus.signature_age_days",
+                      ctx.reason(Antivirus, "signature_age_days") or "; ".join(ev))
     age = min(ages)
     shown = f"{age:.1f}".replace(".", ",")
     if age > ctx.policy.av_signature_fail_days:

@@ -70,3 +70,55 @@ def test_freshclam_alone_is_no_antivirus(
     stanzas = status.read_text().split("\n\n")
     status.write_text("\n\n".join(s for s in stanzas if "Package: clamav\n" not in s + "\n"))
     assert audit_tree(root)["FW-AV-PRESENT"][0] == "fail"
+
+
+# Microsoft documents the Linux package as ``mdatp`` (``apt-get install mdatp``), its
+# service as ``mdatp`` (``systemctl status mdatp``) and its daemon as
+# /opt/microsoft/mdatp/sbin/wdavdaemon; the stanza follows dpkg's status format.
+MDATP_STANZA = """Package: mdatp
+Status: install ok installed
+Priority: optional
+Section: misc
+Installed-Size: 512000
+Maintainer: Microsoft <mdatpsupport@microsoft.com>
+Architecture: amd64
+Version: 101.24082.0004
+Description: Microsoft Defender for Endpoint
+"""
+
+
+def _defender_instead_of_clamav(root: Path, running: bool) -> None:
+    status = root / "var/lib/dpkg/status"
+    stanzas = [s for s in status.read_text().split("\n\n")
+               if not s.lstrip().startswith("Package: clamav")]
+    status.write_text("\n\n".join([*stanzas, MDATP_STANZA]))
+    wants = root / "etc/systemd/system/multi-user.target.wants"
+    for unit in wants.glob("clamav-*.service"):
+        unit.unlink()
+    if running:
+        (wants / "mdatp.service").symlink_to("/lib/systemd/system/mdatp.service")
+
+
+def test_defender_for_endpoint_is_an_antivirus_whose_settings_are_unread(
+    tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]],
+) -> None:
+    """Not "no antivirus": the practice is told what dentsec could not read, and why."""
+    root = tree_copy("hardened")
+    _defender_instead_of_clamav(root, running=True)
+    findings = audit_tree(root)
+    assert findings["FW-AV-PRESENT"] == (
+        "unknown", "Impossible de vérifier la protection en temps réel de l'antivirus : "
+                   "dentsec ne sait pas encore le lire sur ce système.")
+    assert findings["FW-AV-UPDATED"] == (
+        "unknown", "Impossible de vérifier l'âge des signatures de l'antivirus : "
+                   "dentsec ne sait pas encore le lire sur ce système.")
+
+
+def test_defender_for_endpoint_stopped_is_a_disabled_antivirus(
+    tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]],
+) -> None:
+    root = tree_copy("hardened")
+    _defender_instead_of_clamav(root, running=False)
+    findings = audit_tree(root)
+    assert findings["FW-AV-PRESENT"] == ("fail", "L'antivirus est désactivé.")
+    assert findings["FW-AV-UPDATED"][0] == "na"

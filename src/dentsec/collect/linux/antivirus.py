@@ -1,4 +1,8 @@
-"""ClamAV: installed, daemon and on-access scanning, age of the signature databases."""
+"""Antivirus on Linux. ClamAV: installed, daemon and on-access scanning, age of the
+signature databases. Microsoft Defender for Endpoint (package ``mdatp``, service
+``mdatp``, daemon ``wdavdaemon``): installed and running; its real-time setting and
+signature age are kept by the product itself (``mdatp health``), which dentsec does not
+read yet, so they are unknown and say so, never a false "no antivirus"."""
 
 from __future__ import annotations
 
@@ -7,12 +11,17 @@ from datetime import UTC, datetime
 
 from dentsec.collect.linux.context import LinuxContext
 from dentsec.facts import Antivirus, AntivirusProduct
+from dentsec.vocab import ErrorKind
 
 CLAMAV_DB = "/var/lib/clamav"
 CLAMAV_PACKAGES = ("clamav", "clamav-daemon", "clamd")
 DAEMON_UNITS = ("clamav-daemon.service", "clamd@scan.service", "clamd.service")
 ONACCESS_UNITS = ("clamav-clamonacc.service", "clamonacc.service")
 SCANNER_PROGRAMS = ("/usr/bin/clamscan", "/usr/local/bin/clamscan")
+MDATP_PACKAGE = "mdatp"
+MDATP_DAEMON = "/opt/microsoft/mdatp/sbin/wdavdaemon"
+MDATP_UNITS = ("mdatp.service",)
+MDATP_NAME = "Microsoft Defender for Endpoint"
 FRESH_DAYS = 3.0
 """ClamAV publishes daily signatures: older than this means updates are not arriving."""
 
@@ -74,10 +83,26 @@ def newest_signatures(ctx: LinuxContext) -> tuple[datetime | None, str]:
     return max(stamps), ""
 
 
+def defender_for_endpoint(ctx: LinuxContext, fam: Antivirus) -> bool | None:
+    """Adds Microsoft Defender for Endpoint when installed; None when that cannot be told."""
+    pkgs, _ = ctx.packages()
+    installed = (pkgs is not None and MDATP_PACKAGE in pkgs) or ctx.exists(MDATP_DAEMON)
+    if not installed:
+        return None if pkgs is None else False
+    fam.products.append(AntivirusProduct(
+        name=MDATP_NAME, enabled=service_state(ctx, "wdavdaemon", MDATP_UNITS)))
+    unread = f"{ErrorKind.UNSUPPORTED}: {MDATP_NAME} keeps it in its own state (mdatp health)"
+    fam.unknown.setdefault("realtime", unread)
+    fam.unknown.setdefault("signature_age_days", unread)
+    return True
+
+
 def collect_antivirus(ctx: LinuxContext) -> Antivirus:
-    fam = Antivirus(source="ClamAV packages, services, signature database headers")
+    fam = Antivirus(source="ClamAV and Microsoft Defender for Endpoint packages, services, "
+                           "ClamAV signature database headers")
     installed = clamav_installed(ctx)
-    if installed is None:
+    defender = defender_for_endpoint(ctx, fam)
+    if installed is None and not defender:
         fam.unknown["products"] = ctx.packages()[1]
         return fam
     if not installed:

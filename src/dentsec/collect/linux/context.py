@@ -19,6 +19,7 @@ NO_LOGIN_SHELLS = ("nologin", "false", "sync", "halt", "shutdown")
 WATCHED_PROCESSES = (
     "clamd", "clamonacc", "freshclam", "sshd", "xrdp", "x11vnc", "Xvnc", "vino-server",
     "smbd", "gnome-remote-desktop-daemon", "krfb", "anydesk", "teamviewerd", "rustdesk",
+    "wdavdaemon",
 )
 
 

@@ -19,7 +19,7 @@ INTERESTING = (
     "postgresql", "postgresql-server", "rpcbind", "nfs-kernel-server",
     # protection
     "unattended-upgrades", "dnf-automatic", "clamav", "clamav-daemon", "clamav-freshclam",
-    "clamd", "clamav-update", "ufw", "firewalld", "nftables", "iptables-persistent",
+    "clamd", "clamav-update", "mdatp", "ufw", "firewalld", "nftables", "iptables-persistent",
     # backups
     "restic", "borgbackup", "borgmatic", "timeshift", "deja-dup", "duplicity",
     "backintime-common",
