@@ -5,6 +5,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from dentsec import proc
 from dentsec.collect.linux.antivirus import parse_cvd_header
 from dentsec.facts import Facts
@@ -99,26 +101,21 @@ def _defender_instead_of_clamav(root: Path, running: bool) -> None:
         (wants / "mdatp.service").symlink_to("/lib/systemd/system/mdatp.service")
 
 
-def test_defender_for_endpoint_is_an_antivirus_whose_settings_are_unread(
-    tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]],
-) -> None:
-    """Not "no antivirus": the practice is told what dentsec could not read, and why."""
-    root = tree_copy("hardened")
-    _defender_instead_of_clamav(root, running=True)
-    findings = audit_tree(root)
-    assert findings["FW-AV-PRESENT"] == (
-        "unknown", "Impossible de vérifier la protection en temps réel de l'antivirus : "
-                   "dentsec ne sait pas encore le lire sur ce système.")
-    assert findings["FW-AV-UPDATED"] == (
-        "unknown", "Impossible de vérifier l'âge des signatures de l'antivirus : "
-                   "dentsec ne sait pas encore le lire sur ce système.")
+UNREAD = "dentsec ne sait pas encore le lire sur ce système."
 
 
-def test_defender_for_endpoint_stopped_is_a_disabled_antivirus(
+@pytest.mark.parametrize(("running", "present", "updated"), [
+    # not "no antivirus": the practice is told what dentsec could not read, and why
+    (True, ("unknown", f"Impossible de vérifier la protection en temps réel de l'antivirus : "
+                       f"{UNREAD}"),
+     ("unknown", f"Impossible de vérifier l'âge des signatures de l'antivirus : {UNREAD}")),
+    (False, ("fail", "L'antivirus est désactivé."),
+     ("na", "Aucun antivirus actif : voyez d'abord le contrôle « antivirus présent »."))])
+def test_defender_for_endpoint_is_an_antivirus(
     tree_copy: Callable[[str], Path], audit_tree: Callable[..., dict[str, tuple[str, str]]],
+    running: bool, present: tuple[str, str], updated: tuple[str, str],
 ) -> None:
     root = tree_copy("hardened")
-    _defender_instead_of_clamav(root, running=False)
+    _defender_instead_of_clamav(root, running)
     findings = audit_tree(root)
-    assert findings["FW-AV-PRESENT"] == ("fail", "L'antivirus est désactivé.")
-    assert findings["FW-AV-UPDATED"][0] == "na"
+    assert (findings["FW-AV-PRESENT"], findings["FW-AV-UPDATED"]) == (present, updated)
