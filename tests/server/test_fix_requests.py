@@ -46,6 +46,14 @@ def _ask(client: Client, device: Device, check: str = CHECK) -> Any:
     return client.post(f"/poste/{device.pk}/corriger/{check}/demander/", follow=True)
 
 
+def _asked(client: Client, tenants: dict[str, Any]) -> tuple[Device, FixRequest]:
+    """The Linux device, and the request its practice lead asked for it (signed in)."""
+    device = _linux_device(client, tenants)
+    login_client(client, tenants["a"]["lead"])
+    _ask(client, device)
+    return device, FixRequest.objects.get()
+
+
 def _run(made: FixRequest, run_status: str, **changes: Any) -> dict[str, Any]:
     """A fix run as dentsec fix --requests records it (fix/upload.py's fields)."""
     return {"id": "20261201T100000Z-linux-pwquality", "fix": "linux-pwquality",
@@ -138,10 +146,7 @@ def test_no_fix_in_the_catalog_is_said(client: Client, tenants: dict[str, Any]) 
 def test_the_agent_fetches_then_the_report_answers(client: Client,
                                                    tenants: dict[str, Any]) -> None:
     a, b = tenants["a"], tenants["b"]
-    device = _linux_device(client, tenants)
-    login_client(client, a["lead"])
-    _ask(client, device)
-    made = FixRequest.objects.get()
+    device, made = _asked(client, tenants)
     client.logout()
     sent = _fetch(client, a["credential"]).json()
     assert sent["withdrawn"] == []
@@ -185,10 +190,7 @@ def test_the_agent_fetches_then_the_report_answers(client: Client,
     ("not-started", "failed")])
 def test_refusals_and_failures_come_back(client: Client, tenants: dict[str, Any],
                                          run_status: str, request_status: str) -> None:
-    device = _linux_device(client, tenants)
-    login_client(client, tenants["a"]["lead"])
-    _ask(client, device)
-    made = FixRequest.objects.get()
+    device, made = _asked(client, tenants)
     _agent(client, tenants["a"]["credential"], at=days_ago(0) + timedelta(seconds=1),
            fix_history=[_run(made, run_status, message="Refusé au poste par dr-martin : rien "
                                                        "n'a été modifié.")])
@@ -202,10 +204,7 @@ def test_refusals_and_failures_come_back(client: Client, tenants: dict[str, Any]
 def test_cancel_and_expiry_withdraw_a_delivered_request(client: Client,
                                                         tenants: dict[str, Any]) -> None:
     a = tenants["a"]
-    device = _linux_device(client, tenants)
-    login_client(client, a["lead"])
-    _ask(client, device)
-    made = FixRequest.objects.get()
+    device, made = _asked(client, tenants)
     _fetch(client, a["credential"])
     page = client.post(f"/demande-correctif/{made.pk}/annuler/", follow=True).content.decode()
     made.refresh_from_db()
@@ -245,10 +244,7 @@ def test_a_revoked_device_gets_403_and_no_offer(client: Client,
 def test_hostile_history_fields_are_refused_or_bounded(client: Client,
                                                        tenants: dict[str, Any]) -> None:
     a = tenants["a"]
-    device = _linux_device(client, tenants)
-    login_client(client, a["lead"])
-    _ask(client, device)
-    made = FixRequest.objects.get()
+    device, made = _asked(client, tenants)
     for bad in ({"request": "1"}, {"request": 0}, {"request": 2**60}, {"request": True},
                 {"message": "x" * 1001}, {"status": "applied-by-magic"}):
         body = report_bytes("report-linux.json", at=days_ago(0),
@@ -269,10 +265,7 @@ def test_the_hourly_sweep_expires_open_requests(client: Client, tenants: dict[st
                                                 smtp: Any) -> None:
     from dentsec.server.console import sweep
 
-    device = _linux_device(client, tenants)
-    login_client(client, tenants["a"]["lead"])
-    _ask(client, device)
-    made = FixRequest.objects.get()
+    _, made = _asked(client, tenants)
     sweep.run(made.expires_at - timedelta(seconds=1))
     made.refresh_from_db()
     assert made.status == "pending"
