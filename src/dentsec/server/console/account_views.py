@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import auth, messages
 from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,18 +20,14 @@ from dentsec.server.console.models import (
     AccountLink,
     Profile,
 )
-from dentsec.server.console.views import managers_only, with_profile
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
+from dentsec.server.console.views import managers_only, signed_in_user, with_profile
 
 
 @with_profile
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest, profile: Profile) -> HttpResponse:
     """Change one's password; see and manage one's second factor."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user is None:
         raise Http404
     form = PasswordChangeForm(user, request.POST or None)
@@ -97,7 +92,7 @@ def people(request: HttpRequest, profile: Profile) -> HttpResponse:
         data = form.cleaned_data
         member = accounts.create_member(data["practice"], data["username"], None,
                                         data["role"], data.get("email") or "")
-        link = accounts.new_link(member.user, AccountLink.PURPOSE_INVITE, _user(request))
+        link = accounts.new_link(member.user, AccountLink.PURPOSE_INVITE, signed_in_user(request))
         audit.record("person.invite", request=request, practice=data["practice"],
                      target=f"{member.user.username} ({member.role})")
         return _link_page(request, member, link)
@@ -113,7 +108,7 @@ def people(request: HttpRequest, profile: Profile) -> HttpResponse:
 @require_POST
 def reset_password(request: HttpRequest, profile: Profile, person_id: int) -> HttpResponse:
     target = _person(profile, person_id)
-    link = accounts.reset_password(target, _user(request))
+    link = accounts.reset_password(target, signed_in_user(request))
     audit.record("person.password-reset", request=request, practice=target.practice,
                  provider_id=target.provider_id, target=target.user.username)
     return _link_page(request, target, link)

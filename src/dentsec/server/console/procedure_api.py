@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -34,6 +33,7 @@ from dentsec.server.console.procedure_models import (
     Person,
     PlannedChange,
 )
+from dentsec.server.console.views import signed_in_user
 
 router: Router = Router(tags=["procedures"], auth=ProfileAuth())
 agent_router: Router = Router(tags=["agent"])
@@ -44,10 +44,6 @@ def _manager(request: HttpRequest) -> Profile:
     if not isinstance(profile, Profile) or not tenancy.can_manage(profile):
         raise HttpError(404, "not found")
     return profile
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 def _practice(profile: Profile, practice_id: int) -> Practice:
@@ -274,7 +270,7 @@ def link_account(request: HttpRequest, member_id: Id, payload: AccountIn) -> Any
         tenancy.devices(profile).filter(practice=person.practice), payload.device_id)
     if payload.account not in {a["name"] for a in people.device_accounts(device) or []}:
         raise HttpError(404, "not found")
-    people.link(person, device, payload.account, _user(request))
+    people.link(person, device, payload.account, signed_in_user(request))
     audit.record("person.link", request=request, device=device,
                  target=f"{person.name} = {payload.account}")
     return Status(201, {"device_id": device.pk, "account": payload.account,
@@ -299,7 +295,7 @@ def account_proposals(request: HttpRequest, practice_id: Id) -> Any:
                                                               404: Problem})
 def tick_arrival(request: HttpRequest, member_id: Id, item: str) -> Any:
     person = _member(_manager(request), member_id)
-    if not people.tick(person, item, _user(request)):
+    if not people.tick(person, item, signed_in_user(request)):
         raise HttpError(404, "not found")
     audit.record("arrival.tick", request=request, practice=person.practice,
                  target=f"{person.name}: {item}")
@@ -309,7 +305,7 @@ def tick_arrival(request: HttpRequest, member_id: Id, item: str) -> Any:
 @router.post("/people/{member_id}/departure", response={201: DepartureOut, 404: Problem})
 def record_departure(request: HttpRequest, member_id: Id, payload: DepartureIn) -> Any:
     person = _member(_manager(request), member_id)
-    departure = departures.record(person, payload.leaving_date, _user(request),
+    departure = departures.record(person, payload.leaving_date, signed_in_user(request),
                                   shared_passwords=payload.shared_passwords)
     audit.record("departure.record", request=request, practice=person.practice,
                  target=f"{person.name} {payload.leaving_date.isoformat()}")
@@ -376,7 +372,7 @@ def plan_change(request: HttpRequest, practice_id: Id, payload: ChangeIn) -> Any
                                  "The end must follow the start.")
     change = firewall_changes.plan(device, payload.proto, payload.port, payload.action,
                                    payload.requested_by, payload.reason, payload.starts_on,
-                                   payload.ends_on, _user(request))
+                                   payload.ends_on, signed_in_user(request))
     audit.record("fw-change.plan", request=request, device=device,
                  target=f"{change.action} {change.proto}/{change.port}")
     return Status(201, _change_out(change))
@@ -387,7 +383,7 @@ def approve_change(request: HttpRequest, change_id: Id) -> Any:
     change: PlannedChange = tenancy.get_or_404(
         tenancy.planned_changes(_manager(request)).select_related("device"), change_id)
     if change.approved_at is None:
-        firewall_changes.approve(change, _user(request))
+        firewall_changes.approve(change, signed_in_user(request))
         audit.record("fw-change.approve", request=request, device=change.device,
                      target=f"{change.action} {change.proto}/{change.port}")
     return _change_out(change)
@@ -413,7 +409,7 @@ def request_exception(request: HttpRequest, practice_id: Id, payload: RiskIn) ->
                                     payload.device_id)
     try:
         risk = exceptions_risk.request(practice, device, payload.check_id, payload.reason,
-                                       payload.owner, payload.expires_on, _user(request))
+                                       payload.owner, payload.expires_on, signed_in_user(request))
     except exceptions_risk.RiskRefused as exc:
         raise _refused(exc) from None
     audit.record("risk.request", request=request, practice=practice,
@@ -430,7 +426,7 @@ def exception_action(request: HttpRequest, risk_id: Id, action: str) -> Any:
                               .select_related("device"), risk_id)
     try:
         if action == "approve":
-            exceptions_risk.approve(risk, _user(request))
+            exceptions_risk.approve(risk, signed_in_user(request))
         elif action == "withdraw":
             exceptions_risk.withdraw(risk)
         else:

@@ -5,7 +5,6 @@ through tenancy (404 outside the tenant); every action in the Journal."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -39,11 +38,7 @@ from dentsec.server.console.procedure_models import (
     Departure,
     Person,
 )
-from dentsec.server.console.views import managers_only, with_profile
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
+from dentsec.server.console.views import managers_only, signed_in_user, with_profile
 
 
 def _practice(profile: Profile, practice_id: int) -> Practice:
@@ -101,7 +96,7 @@ def confirm_link(request: HttpRequest, profile: Profile, member_id: int) -> Http
     account = request.POST.get("account", "")[:255]
     if account not in {a["name"] for a in people.device_accounts(device) or []}:
         raise Http404
-    people.link(person, device, account, _user(request))
+    people.link(person, device, account, signed_in_user(request))
     audit.record("person.link", request=request, device=device,
                  target=f"{person.name} = {account}")
     if request.POST.get("back") == "team":
@@ -134,7 +129,7 @@ def person(request: HttpRequest, profile: Profile, member_id: int) -> HttpRespon
         return redirect("console:person", who.pk)
     if request.method == "POST" and leave_form.is_valid():
         data = leave_form.cleaned_data
-        departures.record(who, data["leaving_date"], _user(request),
+        departures.record(who, data["leaving_date"], signed_in_user(request),
                           shared_passwords=data["shared_passwords"].splitlines())
         audit.record("departure.record", request=request, practice=who.practice,
                      target=f"{who.name} {data['leaving_date'].isoformat()}")
@@ -157,7 +152,7 @@ def person(request: HttpRequest, profile: Profile, member_id: int) -> HttpRespon
 @require_POST
 def tick(request: HttpRequest, profile: Profile, member_id: int, item: str) -> HttpResponse:
     who = _person(profile, member_id)
-    if not people.tick(who, item, _user(request)):
+    if not people.tick(who, item, signed_in_user(request)):
         raise Http404
     audit.record("arrival.tick", request=request, practice=who.practice,
                  target=f"{who.name}: {item}")
@@ -170,7 +165,7 @@ def tick(request: HttpRequest, profile: Profile, member_id: int, item: str) -> H
 def revoked(request: HttpRequest, profile: Profile, item_id: int) -> HttpResponse:
     item = tenancy.get_or_404(tenancy.revocation_items(profile).select_related(
         "departure__person__practice"), item_id)
-    if departures.mark_done(item, _user(request)):
+    if departures.mark_done(item, signed_in_user(request)):
         audit.record("departure.revoked", request=request,
                      practice=item.departure.person.practice, target=item.label)
     return redirect("console:person", item.departure.person_id)
@@ -189,7 +184,7 @@ def risks(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRespo
         try:
             risk = exceptions_risk.request(practice, data["device"], data["check_id"],
                                            data["reason"], data["owner"], data["expires_on"],
-                                           _user(request))
+                                           signed_in_user(request))
         except exceptions_risk.RiskRefused as exc:
             form.add_error(None, _refused(exc))
         else:
@@ -213,7 +208,7 @@ def risk_action(request: HttpRequest, profile: Profile, risk_id: int,
                               risk_id)
     try:
         if action == "approuver":
-            exceptions_risk.approve(risk, _user(request))
+            exceptions_risk.approve(risk, signed_in_user(request))
         elif action == "retirer":
             exceptions_risk.withdraw(risk)
         else:
@@ -238,7 +233,7 @@ def changes(request: HttpRequest, profile: Profile, practice_id: int) -> HttpRes
         data = form.cleaned_data
         change = firewall_changes.plan(data["device"], data["proto"], data["port"],
                                        data["action"], data["requested_by"], data["reason"],
-                                       data["starts_on"], data["ends_on"], _user(request))
+                                       data["starts_on"], data["ends_on"], signed_in_user(request))
         audit.record("fw-change.plan", request=request, device=change.device,
                      target=f"{change.action} {change.proto}/{change.port}")
         return redirect("console:changes", practice.pk)
@@ -255,7 +250,7 @@ def approve_change(request: HttpRequest, profile: Profile, change_id: int) -> Ht
     change = tenancy.get_or_404(tenancy.planned_changes(profile).select_related("device"),
                                 change_id)
     if change.approved_at is None:
-        firewall_changes.approve(change, _user(request))
+        firewall_changes.approve(change, signed_in_user(request))
         audit.record("fw-change.approve", request=request, device=change.device,
                      target=f"{change.action} {change.proto}/{change.port}")
     return redirect("console:changes", change.practice_id)

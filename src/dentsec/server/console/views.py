@@ -58,7 +58,8 @@ from dentsec.server.console.models import (
 View = Callable[..., HttpResponse]
 
 
-def _user(request: HttpRequest) -> User | None:
+def signed_in_user(request: HttpRequest) -> User | None:
+    """The signed-in account; None for an anonymous request."""
     return request.user if isinstance(request.user, User) else None
 
 
@@ -399,7 +400,7 @@ def tokens(request: HttpRequest, profile: Profile, practice_id: int) -> HttpResp
     new_token = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        token, new_token = ingest.create_token(obj, by=_user(request), days=data["days"],
+        token, new_token = ingest.create_token(obj, by=signed_in_user(request), days=data["days"],
                                                max_uses=data["max_uses"], owner=data["owner"])
         audit.record("token.create", request=request, practice=obj, target=token.hint)
     context = {"practice": obj, "form": form, "new_token": new_token,
